@@ -1,0 +1,30 @@
+package pixq.job;
+
+/**
+ * What a blob store says went wrong, in the port's own words: adapters translate their SDK's exceptions
+ * into these at the edge. {@link #retryable()} tells the runner whether trying again may help.
+ */
+public class BlobException extends RuntimeException {
+    private final boolean retryable;
+
+    public BlobException(String message, boolean retryable, Throwable cause) {
+        super(message, cause);
+        this.retryable = retryable;
+    }
+
+    public boolean retryable() {
+        return retryable;
+    }
+
+    public static final class NotFound extends BlobException {
+        public NotFound(String uri) {
+            super("no such input: " + uri, false, null);
+        }
+    }
+
+    public static final class TooLarge extends BlobException {
+        public TooLarge(String uri, long size, long max) {
+            super("input is " + size + " bytes, over the limit of " + max + ": " + uri, false, null);
+        }
+    }
+}

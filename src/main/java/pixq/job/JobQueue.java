@@ -1,0 +1,23 @@
+package pixq.job;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Port: SQS semantics. A received message is leased: invisible to others until its visibility timeout
+ * runs out or it is deleted; each receive raises its receive count; past the queue's maximum receives it
+ * goes to the dead-letter queue instead of being delivered.
+ */
+public interface JobQueue {
+
+    void send(List<JobSpec> jobs);
+
+    /** Up to {@code max} messages, waiting briefly when none is visible. */
+    List<Delivery> receive(int max);
+
+    /** Done with it: the message is gone for good. */
+    void delete(Delivery delivery);
+
+    /** Hands the message back, to be delivered again after {@code delay}. */
+    void retryLater(Delivery delivery, Duration delay);
+}
