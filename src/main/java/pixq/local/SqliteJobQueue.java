@@ -194,6 +194,23 @@ public final class SqliteJobQueue implements JobQueue {
         });
     }
 
+    /**
+     * Makes every leased message visible now and voids its receipt: for a run restarted after kill -9,
+     * which would otherwise wait out the dead run's leases. Only when no other worker is alive
+     * ({@link LocalState#tryLockRun()}).
+     */
+    public int releaseLeases() {
+        long now = now();
+        return db.run(c -> {
+            try (PreparedStatement release = c.prepareStatement(
+                    "UPDATE messages SET visible_at = ?, receipt = NULL WHERE visible_at > ? AND receipt IS NOT NULL")) {
+                release.setLong(1, now);
+                release.setLong(2, now);
+                return release.executeUpdate();
+            }
+        });
+    }
+
     private long now() {
         return nanos(clock.instant());
     }
