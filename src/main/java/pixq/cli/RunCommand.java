@@ -231,7 +231,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private JobSpec spec(Path file, Path folder, Recipe chosen) {
-        return JobSpec.of("", file.toUri().toString(), folder.toUri().toString(), chosen, args);
+        // Path.toUri() ends a folder with "/" only once it exists: make the id the same before and after.
+        String output = folder.toUri().toString();
+        return JobSpec.of("", file.toUri().toString(), output.endsWith("/") ? output : output + "/", chosen, args);
     }
 
     private static boolean isImageFile(Path file) {

@@ -1,0 +1,186 @@
+package pixq.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pixq.job.Job;
+import pixq.job.JobState;
+import pixq.local.LocalState;
+
+/** {@code pixq run} end to end, in-process and (for kill -9) in a child JVM. */
+class RunCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void a_folder_with_good_and_bad_images_completes_each_job_with_a_clear_status() throws Exception {
+        // given
+        Path in = Files.createDirectories(dir.resolve("in/sub"));
+        anImage(in.resolve("photo.jpg"), "jpg", 900, 600);
+        anImage(in.resolve("scan.png"), "png", 300, 500);
+        byte[] jpeg = Files.readAllBytes(in.resolve("photo.jpg"));
+        Files.write(in.resolve("truncated.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length / 3));
+        Files.write(in.resolve("empty.jpg"), new byte[0]);
+        Files.writeString(in.resolve("notes.jpg"), "these are not pixels");
+        Files.write(in.resolve("bomb.png"), pngHeaderClaiming(100_000, 100_000));
+        Files.writeString(in.resolve("readme.txt"), "skipped: not an image extension");
+        // when
+        int exit = pixq("run", dir.resolve("in").toString(), "--out", dir.resolve("out").toString(),
+                "--recipe", "thumbnail", "--state", dir.resolve("state").toString());
+        // then
+        assertEquals(2, exit, "exit code 2 says some jobs failed");
+        assertEquals(256, ImageIO.read(dir.resolve("out/sub/photo-thumb.jpg").toFile()).getWidth());
+        assertEquals(256, ImageIO.read(dir.resolve("out/sub/scan-thumb.jpg").toFile()).getHeight());
+        Map<String, Job> jobs = jobsByFile();
+        assertEquals(6, jobs.size(), "one job per image file, readme.txt skipped");
+        assertEquals(JobState.SUCCEEDED, jobs.get("photo.jpg").state());
+        for (String bad : List.of("truncated.jpg", "empty.jpg", "notes.jpg", "bomb.png")) {
+            Job job = jobs.get(bad);
+            assertEquals(JobState.FAILED, job.state(), bad);
+            assertEquals(1, job.attempts(), bad + " is not retried: retrying would not help");
+            assertTrue(job.lastError() != null && job.lastError().length() > 10, bad + ": " + job.lastError());
+        }
+        assertTrue(jobs.get("bomb.png").lastError().contains("limit"), jobs.get("bomb.png").lastError());
+    }
+
+    @Test
+    void running_again_redoes_nothing() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        anImage(in.resolve("a.jpg"), "jpg", 400, 300);
+        String[] command = {"run", in.toString(), "--out", dir.resolve("out").toString(), "--state", dir.resolve("state").toString()};
+        assertEquals(0, pixq(command));
+        FileTime written = Files.getLastModifiedTime(dir.resolve("out/a-thumb.jpg"));
+
+        assertEquals(0, pixq(command));
+
+        assertEquals(written, Files.getLastModifiedTime(dir.resolve("out/a-thumb.jpg")));
+        assertEquals(1, jobsByFile().get("a.jpg").attempts());
+    }
+
+    @Test
+    void after_kill_9_the_same_command_resumes_without_losing_or_redoing_jobs() throws Exception {
+        // given a run killed with SIGKILL once some outputs exist
+        Path in = Files.createDirectories(dir.resolve("in"));
+        int images = 60;
+        for (int i = 0; i < images; i++) {
+            anImage(in.resolve(String.format("img%02d.jpg", i)), "jpg", 1200, 900);
+        }
+        Path out = dir.resolve("out");
+        String[] command = {"run", in.toString(), "--out", out.toString(), "--recipe", "web",
+                "--workers", "1", "--state", dir.resolve("state").toString()};
+        Process child = childPixq(command);
+        waitForOutputs(out, 6, child);
+        child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        Map<Path, FileTime> beforeResume = outputTimes(out);
+        int doneBefore = (int) jobsByFile().values().stream().filter(j -> j.state() == JobState.SUCCEEDED).count();
+        assertTrue(doneBefore > 0 && doneBefore < images, "killed mid-run: " + doneBefore + " done");
+        // when
+        int exit = pixq(command);
+        // then every job succeeded, the finished ones were not redone, at most the one in flight ran twice
+        assertEquals(0, exit);
+        Map<String, Job> jobs = jobsByFile();
+        assertEquals(images, jobs.size());
+        assertTrue(jobs.values().stream().allMatch(j -> j.state() == JobState.SUCCEEDED));
+        int attempts = jobs.values().stream().mapToInt(Job::attempts).sum();
+        assertTrue(attempts <= images + 1, "attempts " + attempts + " for " + images + " jobs");
+        beforeResume.forEach((file, time) -> {
+            if (finishedBefore(file, jobs)) {
+                assertEquals(time, outputTimes(out).get(file), file + " was redone");
+            }
+        });
+        assertEquals(images * 3, outputTimes(out).size());
+    }
+
+    private static boolean finishedBefore(Path output, Map<String, Job> jobs) {
+        String stem = output.getFileName().toString().replaceAll("-\\d+\\.jpg$", "");
+        return jobs.get(stem + ".jpg").attempts() == 1;
+    }
+
+    private int pixq(String... args) {
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        PrintStream out = System.out;
+        try {
+            System.setOut(quiet);
+            return Main.commandLine().execute(args);
+        } finally {
+            System.setOut(out);
+        }
+    }
+
+    private Process childPixq(String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile()).start();
+    }
+
+    private static void waitForOutputs(Path out, int count, Process child) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && child.isAlive()) {
+            if (Files.isDirectory(out) && outputTimes(out).size() >= count) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the child run made no progress; alive=" + child.isAlive());
+    }
+
+    private static Map<Path, FileTime> outputTimes(Path out) {
+        Map<Path, FileTime> times = new HashMap<>();
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".jpg")).toList()) {
+                times.put(file, Files.getLastModifiedTime(file));
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return times;
+    }
+
+    private Map<String, Job> jobsByFile() {
+        try (LocalState state = LocalState.open(dir.resolve("state"))) {
+            Map<String, Job> byFile = new HashMap<>();
+            for (Job job : state.jobs().list(null, null, Integer.MAX_VALUE)) {
+                byFile.put(job.spec().input().substring(job.spec().input().lastIndexOf('/') + 1), job);
+            }
+            return byFile;
+        }
+    }
+
+    private static void anImage(Path file, String format, int width, int height) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        var g = image.createGraphics();
+        g.setPaint(new java.awt.GradientPaint(0, 0, Color.RED, width, height, Color.BLUE));
+        g.fillRect(0, 0, width, height);
+        g.dispose();
+        ImageIO.write(image, format, file.toFile());
+    }
+
+    /** The first bytes of a PNG whose header claims the given size: a decompression bomb's calling card. */
+    private static byte[] pngHeaderClaiming(int width, int height) {
+        ByteBuffer png = ByteBuffer.allocate(33);
+        png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'});
+        png.putInt(width).putInt(height).put(new byte[] {8, 2, 0, 0, 0}).putInt(0);
+        return png.array();
+    }
+}
