@@ -46,11 +46,15 @@ final class ProgressBar {
     String line(int done, int failed) {
         double seconds = Math.max(1, clock.millis() - startMillis) / 1000.0;
         double rate = done / seconds;
-        int filled = total == 0 ? WIDTH : (int) ((long) done * WIDTH / total);
         String eta = rate > 0 && done < total ? " ETA " + format(Duration.ofSeconds((long) ((total - done) / rate))) : "";
-        return String.format("[%s%s] %d/%d%s  %.1f images/s%s",
-                "#".repeat(filled), ".".repeat(WIDTH - filled), done, total,
-                failed == 0 ? "" : "  " + failed + " failed", rate, eta);
+        return String.format("%s  %.1f images/s%s", bar(done, failed, total), rate, eta);
+    }
+
+    /** "[#####.....] 5/10  1 failed" */
+    static String bar(int done, int failed, int total) {
+        int filled = total == 0 ? WIDTH : (int) ((long) Math.min(done, total) * WIDTH / total);
+        return String.format("[%s%s] %d/%d%s", "#".repeat(filled), ".".repeat(WIDTH - filled), done, total,
+                failed == 0 ? "" : "  " + failed + " failed");
     }
 
     static String format(Duration d) {

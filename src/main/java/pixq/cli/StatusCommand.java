@@ -1,6 +1,5 @@
 package pixq.cli;
 
-import java.time.Clock;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,8 +47,6 @@ final class StatusCommand implements Callable<Integer> {
         for (JobState state : JobState.values()) {
             line.append(String.format(" %s %d", state, counts.getOrDefault(state, 0)));
         }
-        ProgressBar bar = new ProgressBar(System.out, Clock.systemUTC(), total, false);
-        return line.append("  ").append(bar.line(finished, counts.getOrDefault(JobState.FAILED, 0)).replaceAll(" +[0-9.]+ images/s.*", ""))
-                .toString();
+        return line.append("  ").append(ProgressBar.bar(finished, counts.getOrDefault(JobState.FAILED, 0), total)).toString();
     }
 }

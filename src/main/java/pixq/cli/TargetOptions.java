@@ -1,5 +1,6 @@
 package pixq.cli;
 
+import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import pixq.job.JobQueue;
 import pixq.job.JobStore;
@@ -9,6 +10,14 @@ import pixq.local.LocalState;
 final class TargetOptions {
     @Mixin
     StateOption state;
+
+    boolean isLocal() {
+        return true;
+    }
+
+    Path stateDir() {
+        return state.dir;
+    }
 
     Target open() {
         if (!LocalState.exists(state.dir)) {

@@ -62,6 +62,25 @@ class RunCommandTest {
     }
 
     @Test
+    void failures_lists_the_reason_and_retry_processes_the_job_again_once_the_file_is_fixed() throws Exception {
+        // given a run where one file was not an image yet
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.writeString(in.resolve("late.jpg"), "still uploading");
+        String state = dir.resolve("state").toString();
+        assertEquals(2, pixq("run", in.toString(), "--out", dir.resolve("out").toString(), "--state", state));
+        String failures = pixqOut("failures", "--state", state);
+        assertTrue(failures.contains("late.jpg") && failures.contains("not an image"), failures);
+        // when the file is fixed and the job retried
+        anImage(in.resolve("late.jpg"), "jpg", 300, 300);
+        int exit = pixq("retry", "--state", state);
+        // then
+        assertEquals(0, exit);
+        assertEquals(JobState.SUCCEEDED, jobsByFile().get("late.jpg").state());
+        assertTrue(Files.exists(dir.resolve("out/late-thumb.jpg")));
+        assertTrue(pixqOut("status", "--state", state).contains("SUCCEEDED 1 FAILED 0"));
+    }
+
+    @Test
     void running_again_redoes_nothing() throws Exception {
         Path in = Files.createDirectories(dir.resolve("in"));
         anImage(in.resolve("a.jpg"), "jpg", 400, 300);
@@ -115,14 +134,20 @@ class RunCommandTest {
     }
 
     private int pixq(String... args) {
-        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        return Main.commandLine().execute(args);
+    }
+
+    /** What a command printed on standard output. */
+    private String pixqOut(String... args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = System.out;
         try {
-            System.setOut(quiet);
-            return Main.commandLine().execute(args);
+            System.setOut(new PrintStream(bytes, true));
+            Main.commandLine().execute(args);
         } finally {
             System.setOut(out);
         }
+        return bytes.toString();
     }
 
     private Process childPixq(String... args) throws IOException {
