@@ -1,6 +1,7 @@
 package pixq.recipe;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -104,6 +105,7 @@ public sealed interface Operation {
             gravity = x == null && gravity == null ? Gravity.CENTER : gravity;
         }
 
+        @JsonIgnore
         public boolean isBox() {
             return x != null;
         }
