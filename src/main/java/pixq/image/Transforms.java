@@ -90,10 +90,15 @@ final class Transforms {
             if (s.x() <= 0 && s.y() <= 0) { // cover: crop the overflow
                 return window(scaled, -s.x(), -s.y(), s.outW(), s.outH());
             }
-            Mat out = new Mat();
-            opencv_core.copyMakeBorder(scaled, out, s.y(), s.outH() - s.scaledH() - s.y(), s.x(),
-                    s.outW() - s.scaledW() - s.x(), BORDER_CONSTANT, background);
-            return out;
+            // a see-through or coloured padding needs the channels to hold it
+            boolean needsAlpha = background.get(3) < 255 && scaled.channels() != 4;
+            boolean needsColour = scaled.channels() == 1 && (background.get(0) != background.get(1) || background.get(1) != background.get(2));
+            try (Mat wide = needsAlpha ? toChannels(scaled, 4) : needsColour ? toChannels(scaled, 3) : scaled.clone()) {
+                Mat out = new Mat();
+                opencv_core.copyMakeBorder(wide, out, s.y(), s.outH() - s.scaledH() - s.y(), s.x(),
+                        s.outW() - s.scaledW() - s.x(), BORDER_CONSTANT, background);
+                return out;
+            }
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.Set;
  *
  * @param name        the file-name suffix before the extension: "-800" writes {@code <stem>-800.jpg}; may be ""
  * @param format      jpeg, png, webp, or meta (a JSON description of the source: no pixels decoded for it)
- * @param quality     jpeg/webp quality 1..100 (defaults 85/80); for png the zlib compression level 0..9 (default 6)
+ * @param quality     jpeg/webp quality 1..100 (defaults 85/80; webp 101 = lossless); for png the zlib compression
+ *                    level 0..9 (default 6)
  * @param steps       this output's own operations, run on the result of the recipe's shared steps
  * @param progressive jpeg only: write a progressive JPEG
  */
@@ -31,7 +32,7 @@ public record Output(String name, String format, Integer quality, List<Operation
             throw new IllegalArgumentException("unknown output format '" + format + "' (use jpeg, png, webp or meta)");
         }
         if (quality != null) {
-            int max = format.equals("png") ? 9 : 100;
+            int max = format.equals("png") ? 9 : format.equals("webp") ? 101 : 100;
             int min = format.equals("png") ? 0 : 1;
             if (quality < min || quality > max) {
                 throw new IllegalArgumentException(format + " quality must be " + min + ".." + max + ", not " + quality);
