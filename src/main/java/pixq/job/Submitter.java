@@ -1,0 +1,46 @@
+package pixq.job;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Turns specs into QUEUED status records and job messages: the one way work enters pixq. */
+public final class Submitter {
+    private final JobStore store;
+    private final JobQueue queue;
+    private final Clock clock;
+
+    public Submitter(JobStore store, JobQueue queue, Clock clock) {
+        this.store = store;
+        this.queue = queue;
+        this.clock = clock;
+    }
+
+    /**
+     * Records first, then messages: a crash in between leaves QUEUED records without messages, and
+     * submitting again sends those (a message for a job that is already running or done is skipped by the
+     * worker), so a retried submission never loses a job.
+     */
+    public SubmitResult submit(String batchId, List<JobSpec> specs) {
+        Map<String, JobSpec> byId = new LinkedHashMap<>();
+        specs.forEach(spec -> byId.putIfAbsent(spec.id(), spec));
+        List<Job> queued = byId.values().stream().map(spec -> Job.queued(spec, clock)).toList();
+        Set<String> inserted = store.insertNew(queued).stream().map(Job::id).collect(Collectors.toSet());
+        List<JobSpec> toSend = new ArrayList<>();
+        for (JobSpec spec : byId.values()) {
+            if (inserted.contains(spec.id()) || stillQueued(spec.id())) {
+                toSend.add(spec);
+            }
+        }
+        queue.send(toSend);
+        return new SubmitResult(batchId, inserted.size(), specs.size() - inserted.size(), List.of());
+    }
+
+    private boolean stillQueued(String id) {
+        return store.find(id).map(job -> job.state() == JobState.QUEUED && job.attempts() == 0).orElse(false);
+    }
+}

@@ -1,0 +1,161 @@
+package pixq.worker;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import pixq.image.ImageEngine;
+import pixq.image.ImageException;
+import pixq.job.BlobException;
+import pixq.job.BlobStore;
+import pixq.job.Delivery;
+import pixq.job.Job;
+import pixq.job.JobSpec;
+import pixq.job.JobState;
+import pixq.job.JobStore;
+
+/**
+ * Runs a batch of job messages concurrently and returns one result per message. A bad item is a value
+ * in the results, never an exception: the Lambda worker and the local runner are thin shells over this.
+ */
+public final class BatchRunner implements AutoCloseable {
+    private final JobStore store;
+    private final JobRunner runner;
+    private final WorkerConfig config;
+    private final Clock clock;
+    private final ExecutorService pool;
+
+    public BatchRunner(JobStore store, BlobStore blobs, ImageEngine engine, WorkerConfig config, Clock clock) {
+        this.store = store;
+        this.runner = new JobRunner(blobs, engine, config.maxBytes());
+        this.config = config;
+        this.clock = clock;
+        this.pool = Executors.newFixedThreadPool(config.parallelism(), daemon());
+    }
+
+    /** Runs every message; stops starting new ones once {@code mayStartMore} says no (they come back NOT_STARTED). */
+    public List<ItemResult> run(List<Delivery> batch, BooleanSupplier mayStartMore) {
+        List<Future<ItemResult>> futures = new ArrayList<>();
+        for (Delivery delivery : batch) {
+            futures.add(pool.submit(() -> mayStartMore.getAsBoolean()
+                    ? runOne(delivery)
+                    : ItemResult.of(delivery.messageId(), null, Outcome.NOT_STARTED, "time ran short")));
+        }
+        List<ItemResult> results = new ArrayList<>();
+        for (int i = 0; i < futures.size(); i++) {
+            results.add(await(futures.get(i), batch.get(i)));
+        }
+        return results;
+    }
+
+    ItemResult runOne(Delivery delivery) {
+        JobSpec spec;
+        try {
+            spec = JobSpec.fromJson(delivery.body());
+        } catch (IllegalArgumentException e) {
+            return ItemResult.of(delivery.messageId(), null, Outcome.FAILED, e.getMessage());
+        }
+        try {
+            Job current = store.find(spec.id()).orElseGet(() -> adopt(spec));
+            Optional<Job> started = start(current);
+            if (started.isEmpty()) {
+                return ItemResult.of(delivery.messageId(), spec.id(), skipOrRetry(current), "job is " + current.state());
+            }
+            return execute(delivery, started.get());
+        } catch (RuntimeException e) {
+            // The store itself failed before the job ran: nothing was recorded, deliver it again.
+            return ItemResult.of(delivery.messageId(), spec.id(), Outcome.RETRY, reason(e));
+        }
+    }
+
+    /** A message whose record is missing (sent around the submitter): record it so its status can be seen. */
+    private Job adopt(JobSpec spec) {
+        Job queued = Job.queued(spec, clock);
+        store.insertNew(List.of(queued));
+        return store.find(spec.id()).orElse(queued);
+    }
+
+    private Optional<Job> start(Job current) {
+        boolean leaseExpired = current.state() == JobState.RUNNING
+                && current.startedAt().plus(config.lease()).isBefore(clock.instant());
+        if (current.state() != JobState.QUEUED && !leaseExpired) {
+            return Optional.empty();
+        }
+        Job running = current.start(clock);
+        return store.update(current, running) ? Optional.of(running) : Optional.empty();
+    }
+
+    private static Outcome skipOrRetry(Job current) {
+        // RUNNING within its lease: another worker has it now; hand the message back rather than run it twice.
+        return current.state().isFinished() ? Outcome.SKIPPED : Outcome.RETRY;
+    }
+
+    private ItemResult execute(Delivery delivery, Job running) {
+        long start = clock.millis();
+        try {
+            JobRunner.Done done = runner.run(running.spec());
+            settle(running, running.succeed(done.outputs(), clock));
+            return new ItemResult(delivery.messageId(), running.id(), Outcome.SUCCEEDED, null,
+                    done.bytesIn(), done.bytesOut(), clock.millis() - start);
+        } catch (ImageException | IllegalArgumentException e) {
+            return fail(delivery, running, Outcome.FAILED, reason(e));
+        } catch (BlobException e) {
+            return e.retryable() ? retry(delivery, running, reason(e)) : fail(delivery, running, Outcome.FAILED, reason(e));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            return retry(delivery, running, reason(e));
+        }
+    }
+
+    private ItemResult retry(Delivery delivery, Job running, String reason) {
+        if (delivery.receiveCount() >= config.maxReceives()) {
+            String last = "gave up after " + delivery.receiveCount() + " attempts (dead-lettered): " + reason;
+            return fail(delivery, running, Outcome.DEAD_LETTERED, last);
+        }
+        settle(running, running.retryLater(reason));
+        return ItemResult.of(delivery.messageId(), running.id(), Outcome.RETRY, reason);
+    }
+
+    private ItemResult fail(Delivery delivery, Job running, Outcome outcome, String reason) {
+        settle(running, running.fail(reason, clock));
+        return ItemResult.of(delivery.messageId(), running.id(), outcome, reason);
+    }
+
+    /** A lost conditional write means a cancel got there first: the job's record already says what counts. */
+    private void settle(Job running, Job next) {
+        store.update(running, next);
+    }
+
+    private ItemResult await(Future<ItemResult> future, Delivery delivery) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            return ItemResult.of(delivery.messageId(), null, Outcome.RETRY, reason(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ItemResult.of(delivery.messageId(), null, Outcome.NOT_STARTED, "interrupted");
+        }
+    }
+
+    private static String reason(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon() {
+        return task -> {
+            Thread thread = new Thread(task, "pixq-worker");
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,10 @@
+package pixq.worker;
+
+/** One batch item's result: a value, never an exception. jobId is null when the message was unreadable. */
+public record ItemResult(
+        String messageId, String jobId, Outcome outcome, String detail, long bytesIn, long bytesOut, long millis) {
+
+    static ItemResult of(String messageId, String jobId, Outcome outcome, String detail) {
+        return new ItemResult(messageId, jobId, outcome, detail, 0, 0, 0);
+    }
+}
