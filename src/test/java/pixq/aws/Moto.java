@@ -49,7 +49,7 @@ public final class Moto implements BeforeAllCallback {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    static final class Server implements ExtensionContext.Store.CloseableResource {
+    static final class Server implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         final URI endpoint;
         final String why;
         private final Process process;
