@@ -145,9 +145,13 @@ public final class SubmitService {
         S3Uri at = S3Uri.parse(request.prefix());
         int jobs = 0;
         int duplicates = 0;
-        String lastKey = null;
-        // Pages of up to 1000 keys: submit each, stop between pages when the cap or the time is reached.
-        for (ListObjectsV2Response page : s3.listObjectsV2Paginator(b -> b.bucket(at.bucket()).prefix(at.key()).startAfter(request.startAfter()))) {
+        String after = request.startAfter();
+        // Pages of up to 1000 keys, never past the cap: submit each, stop between pages when the time is short.
+        while (true) {
+            String startAfter = after;
+            int room = maxJobs - jobs - duplicates;
+            ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(at.bucket()).prefix(at.key())
+                    .startAfter(startAfter).maxKeys(Math.min(1000, room)));
             List<JobSpec> specs = page.contents().stream().map(S3Object::key).filter(k -> !k.endsWith("/"))
                     .map(k -> spec(batchId, new S3Uri(at.bucket(), k).toString(), recipe, request.args())).toList();
             if (!specs.isEmpty()) {
@@ -155,15 +159,14 @@ public final class SubmitService {
                 jobs += r.jobs();
                 duplicates += r.duplicates();
             }
-            if (!page.contents().isEmpty()) {
-                lastKey = page.contents().get(page.contents().size() - 1).key();
+            if (!Boolean.TRUE.equals(page.isTruncated()) || page.contents().isEmpty()) {
+                return new Response(batchId, jobs, duplicates, List.of(), null);
             }
-            boolean more = Boolean.TRUE.equals(page.isTruncated());
-            if (more && (jobs + duplicates >= maxJobs || !mayContinue.getAsBoolean())) {
-                return new Response(batchId, jobs, duplicates, List.of(), request.continuation(batchId, lastKey));
+            after = page.contents().get(page.contents().size() - 1).key();
+            if (jobs + duplicates >= maxJobs || !mayContinue.getAsBoolean()) {
+                return new Response(batchId, jobs, duplicates, List.of(), request.continuation(batchId, after));
             }
         }
-        return new Response(batchId, jobs, duplicates, List.of(), null);
     }
 
     private JobSpec spec(String batchId, String input, Recipe recipe, List<String> args) {
