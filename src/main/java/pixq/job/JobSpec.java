@@ -33,13 +33,22 @@ public record JobSpec(String id, String batchId, String input, String output, Re
     }
 
     static String idFor(String input, String output, Recipe recipe, List<String> args) {
+        return digest(new Object[] {input, output, recipe, args == null ? List.of() : args}).substring(0, 24);
+    }
+
+    /** A stable hex digest of a value's JSON form: equal values, equal digests. */
+    public static String digest(Object value) {
         try {
-            String canonical = JSON.writeValueAsString(new Object[] {input, output, recipe, args == null ? List.of() : args});
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 12);
+            byte[] json = JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
         } catch (com.fasterxml.jackson.core.JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The same work, counted in another batch. */
+    public JobSpec inBatch(String batch) {
+        return new JobSpec(id, batch, input, output, recipe, args);
     }
 
     public String toJson() {

@@ -15,6 +15,11 @@ public enum Outcome {
     /** Not started because time ran short. */
     NOT_STARTED;
 
+    /** True when this run brought the job to an end (a skip was already ended by an earlier one). */
+    public boolean finishesJob() {
+        return this == SUCCEEDED || this == FAILED || this == DEAD_LETTERED;
+    }
+
     /** True when the message must be delivered again (Lambda: reported as a batch item failure). */
     public boolean handBack() {
         return this == RETRY || this == DEAD_LETTERED || this == NOT_STARTED;
