@@ -25,6 +25,15 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     private final BatchRunner runner;
     private final long marginMillis;
 
+    /** Clients, engine and thread pool are built once per container, at init. */
+    public WorkerHandler() {
+        this(System::getenv, AwsConnection.fromEnv());
+    }
+
+    public WorkerHandler(Function<String, String> env, AwsConnection aws) {
+        this(env, aws, Engines.fromEnv(env, new S3BlobStore(aws.s3())));
+    }
+
     public WorkerHandler(Function<String, String> env, AwsConnection aws, ImageEngine engine) {
         WorkerConfig config = WorkerConfig.defaults()
                 .withMaxReceives(Env.integer(env, "MAX_RECEIVES", 3))
