@@ -8,11 +8,11 @@ import pixq.image.OpenCvImageEngine;
 import pixq.job.BlobStore;
 
 /** The image engine of the worker function and of {@code pixq worker}, configured from the environment. */
-final class Engines {
+public final class Engines {
     private Engines() {}
 
     /** MAX_PIXELS and MAX_BYTES limit inputs; watermark images are read from S3 only, never the function's disk. */
-    static ImageEngine fromEnv(Function<String, String> env, BlobStore blobs) {
+    public static ImageEngine fromEnv(Function<String, String> env, BlobStore blobs) {
         EngineConfig defaults = EngineConfig.defaults();
         long maxBytes = Env.longValue(env, "MAX_BYTES", defaults.maxBytes());
         return new OpenCvImageEngine(defaults
