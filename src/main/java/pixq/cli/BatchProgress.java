@@ -11,8 +11,6 @@ import pixq.job.JobState;
 
 /** A batch's counts per state, a progress bar, and an ETA from the rate its jobs have been finishing at. */
 record BatchProgress(String batchId, Map<JobState, Integer> counts, int total, int finished, Duration eta) {
-    private static final int WIDTH = 30;
-
     static BatchProgress of(String batchId, List<Job> jobs) {
         Map<JobState, Integer> counts = new EnumMap<>(JobState.class);
         jobs.forEach(j -> counts.merge(j.state(), 1, Integer::sum));
@@ -32,8 +30,7 @@ record BatchProgress(String batchId, Map<JobState, Integer> counts, int total, i
     }
 
     String line() {
-        int filled = total == 0 ? WIDTH : WIDTH * finished / total;
-        StringBuilder s = new StringBuilder(String.format("%s [%s%s] %d/%d", batchId, "#".repeat(filled), ".".repeat(WIDTH - filled), finished, total));
+        StringBuilder s = new StringBuilder(batchId + " " + ProgressBar.bar(finished, 0, total));
         for (JobState state : JobState.values()) {
             s.append(String.format("  %s %d", state.name().toLowerCase(), counts.getOrDefault(state, 0)));
         }

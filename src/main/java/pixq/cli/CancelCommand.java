@@ -20,17 +20,17 @@ final class CancelCommand implements Callable<Integer> {
     String batch;
 
     @Mixin
-    AwsOptions aws;
+    TargetOptions target;
 
     @Override
     public Integer call() {
-        try (Target target = aws.open()) {
-            List<Job> open = new ArrayList<>(target.store().list(batch, JobState.QUEUED, Integer.MAX_VALUE));
-            open.addAll(target.store().list(batch, JobState.RUNNING, Integer.MAX_VALUE));
+        try (Target open = target.open()) {
+            List<Job> unfinished = new ArrayList<>(open.store().list(batch, JobState.QUEUED, Integer.MAX_VALUE));
+            unfinished.addAll(open.store().list(batch, JobState.RUNNING, Integer.MAX_VALUE));
             Clock clock = Clock.systemUTC();
             // A lost conditional write means the job moved on meanwhile (finished, say): it is not canceled.
-            long canceled = open.stream().filter(job -> target.store().update(job, job.cancel(clock))).count();
-            System.out.printf("canceled %d of %d unfinished jobs in batch %s%n", canceled, open.size(), batch);
+            long canceled = unfinished.stream().filter(job -> open.store().update(job, job.cancel(clock))).count();
+            System.out.printf("canceled %d of %d unfinished jobs in batch %s%n", canceled, unfinished.size(), batch);
             return 0;
         }
     }

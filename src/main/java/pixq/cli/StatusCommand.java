@@ -1,6 +1,6 @@
 package pixq.cli;
 
-import java.util.EnumMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,12 +9,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import pixq.job.Job;
-import pixq.job.JobState;
 
 @Command(
         name = "status",
-        description = "Jobs per state, per batch (like `rq info`), with a progress bar for each batch.",
-        footer = {"", "Examples:", "  pixq status", "  pixq status run-1a2b3c4d5e"})
+        description = "Jobs per state, per batch (like `rq info`), with a progress bar and ETA for each batch, here or on AWS.",
+        footer = {"", "Examples:", "  pixq status", "  pixq status run-1a2b3c4d5e", "  pixq status s3-20261127 --stack pixq", "", "To follow a batch until it is done: pixq watch BATCH"})
 final class StatusCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "BATCH", description = "Only this batch.")
     String batch;
@@ -30,23 +29,10 @@ final class StatusCommand implements Callable<Integer> {
                 System.out.println(batch == null ? "no jobs yet" : "no jobs in batch " + batch);
                 return batch == null ? 0 : 1;
             }
-            Map<String, Map<JobState, Integer>> byBatch = new LinkedHashMap<>();
-            for (Job job : jobs) {
-                byBatch.computeIfAbsent(job.spec().batchId(), b -> new EnumMap<>(JobState.class))
-                        .merge(job.state(), 1, Integer::sum);
-            }
-            byBatch.forEach((id, counts) -> System.out.println(line(id, counts)));
+            Map<String, List<Job>> byBatch = new LinkedHashMap<>();
+            jobs.forEach(job -> byBatch.computeIfAbsent(job.spec().batchId(), b -> new ArrayList<>()).add(job));
+            byBatch.forEach((id, batchJobs) -> System.out.println(BatchProgress.of(id, batchJobs).line()));
             return 0;
         }
-    }
-
-    static String line(String batchId, Map<JobState, Integer> counts) {
-        int total = counts.values().stream().mapToInt(Integer::intValue).sum();
-        int finished = counts.entrySet().stream().filter(e -> e.getKey().isFinished()).mapToInt(Map.Entry::getValue).sum();
-        StringBuilder line = new StringBuilder(String.format("%-16s %6d jobs ", batchId, total));
-        for (JobState state : JobState.values()) {
-            line.append(String.format(" %s %d", state, counts.getOrDefault(state, 0)));
-        }
-        return line.append("  ").append(ProgressBar.bar(finished, counts.getOrDefault(JobState.FAILED, 0), total)).toString();
     }
 }

@@ -6,13 +6,16 @@ import pixq.job.JobQueue;
 import pixq.job.JobStore;
 import pixq.local.LocalState;
 
-/** Chooses the ports a command works on: the embedded state folder by default. */
+/** Chooses the ports a command works on: the embedded state folder by default, AWS when named. */
 final class TargetOptions {
     @Mixin
     StateOption state;
 
+    @Mixin
+    AwsOptions aws;
+
     boolean isLocal() {
-        return true;
+        return !aws.given();
     }
 
     Path stateDir() {
@@ -20,6 +23,9 @@ final class TargetOptions {
     }
 
     Target open() {
+        if (!isLocal()) {
+            return aws.open();
+        }
         if (!LocalState.exists(state.dir)) {
             throw new IllegalArgumentException("no pixq state in " + state.dir + ": run `pixq run` first, or pass --state DIR");
         }

@@ -23,13 +23,13 @@ final class WatchCommand implements Callable<Integer> {
     boolean once;
 
     @Mixin
-    AwsOptions aws;
+    TargetOptions target;
 
     @Override
     public Integer call() throws InterruptedException {
-        try (Target target = aws.open()) {
+        try (Target open = target.open()) {
             while (true) {
-                BatchProgress progress = BatchProgress.of(batch, target.store().list(batch, null, Integer.MAX_VALUE));
+                BatchProgress progress = BatchProgress.of(batch, open.store().list(batch, null, Integer.MAX_VALUE));
                 if (progress.total() == 0) {
                     System.out.println("no jobs in batch " + batch);
                     return 1;

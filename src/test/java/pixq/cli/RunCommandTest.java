@@ -77,7 +77,8 @@ class RunCommandTest {
         assertEquals(0, exit);
         assertEquals(JobState.SUCCEEDED, jobsByFile().get("late.jpg").state());
         assertTrue(Files.exists(dir.resolve("out/late-thumb.jpg")));
-        assertTrue(pixqOut("status", "--state", state).contains("SUCCEEDED 1 FAILED 0"));
+        String status = pixqOut("status", "--state", state);
+        assertTrue(status.contains("succeeded 1  failed 0"), status);
     }
 
     @Test
