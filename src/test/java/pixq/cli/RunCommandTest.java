@@ -31,6 +31,36 @@ class RunCommandTest {
     Path dir;
 
     @Test
+    void the_readme_command_renders_the_sample_images_upright_in_their_colours() throws Exception {
+        // when: ./pixq run samples --out out --recipe web
+        int exit = pixq("run", "samples", "--out", dir.resolve("out").toString(), "--recipe", "web",
+                "--state", dir.resolve("state").toString());
+        // then every sample gives three sizes, never enlarged
+        assertEquals(0, exit);
+        assertSize(1600, 1000, "landscape-1600.jpg");
+        assertSize(800, 500, "landscape-800.jpg");
+        assertSize(320, 200, "landscape-320.jpg");
+        assertSize(900, 1200, "portrait-exif6-1600.jpg"); // stored 1200×900 with EXIF orientation 6
+        assertSize(600, 800, "portrait-exif6-800.jpg");
+        assertSize(800, 500, "cmyk-1600.jpg");
+        assertSize(600, 400, "badge-alpha-1600.jpg");
+        assertSize(320, 224, "gray-320.jpg");
+        // the CMYK sample's sky is blue, as in the RGB landscape it was made from
+        BufferedImage cmyk = ImageIO.read(dir.resolve("out/cmyk-320.jpg").toFile());
+        Color sky = new Color(cmyk.getRGB(cmyk.getWidth() / 10, 2));
+        assertTrue(sky.getBlue() > 150 && sky.getRed() < 100, "sky " + sky);
+        // the upright portrait has its sky (blue) at the top, not on a side
+        BufferedImage portrait = ImageIO.read(dir.resolve("out/portrait-exif6-320.jpg").toFile());
+        Color top = new Color(portrait.getRGB(portrait.getWidth() / 10, 2));
+        assertTrue(top.getBlue() > 150 && top.getRed() < 100, "top of the portrait " + top);
+    }
+
+    private void assertSize(int width, int height, String output) throws IOException {
+        BufferedImage image = ImageIO.read(dir.resolve("out").resolve(output).toFile());
+        assertEquals(width + "x" + height, image.getWidth() + "x" + image.getHeight(), output);
+    }
+
+    @Test
     void a_folder_with_good_and_bad_images_completes_each_job_with_a_clear_status() throws Exception {
         // given
         Path in = Files.createDirectories(dir.resolve("in/sub"));
