@@ -7,16 +7,20 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import pixq.job.Job;
 
 @Command(
         name = "status",
         description = "Jobs per state, per batch (like `rq info`), with a progress bar and ETA for each batch, here or on AWS.",
-        footer = {"", "Examples:", "  pixq status", "  pixq status run-1a2b3c4d5e", "  pixq status s3-20261127 --stack pixq", "", "To follow a batch until it is done: pixq watch BATCH"})
+        footer = {"", "Examples:", "  pixq status", "  pixq status run-1a2b3c4d5e", "  pixq status s3-20261127 --stack pixq", "  pixq status --job 3f2a9c0d1e2b4a5c6d7e8f90     one job (like rq's job.get_status())", "", "To follow a batch until it is done: pixq watch BATCH"})
 final class StatusCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "BATCH", description = "Only this batch.")
     String batch;
+
+    @Option(names = "--job", paramLabel = "ID", description = "One job's whole record: state, attempts, times, error, outputs.")
+    String jobId;
 
     @Mixin
     TargetOptions target;
@@ -24,6 +28,12 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Target open = target.open()) {
+            if (jobId != null) {
+                return open.store().find(jobId).map(StatusCommand::show).orElseGet(() -> {
+                    System.out.println("no job " + jobId);
+                    return 1;
+                });
+            }
             List<Job> jobs = open.store().list(batch, null, Integer.MAX_VALUE);
             if (jobs.isEmpty()) {
                 System.out.println(batch == null ? "no jobs yet" : "no jobs in batch " + batch);
@@ -34,5 +44,14 @@ final class StatusCommand implements Callable<Integer> {
             byBatch.forEach((id, batchJobs) -> System.out.println(BatchProgress.of(id, batchJobs).line()));
             return 0;
         }
+    }
+
+    private static int show(Job job) {
+        System.out.printf("job       %s%nbatch     %s%nstate     %s%nattempts  %d%ninput     %s%nrecipe    %s%nargs      %s%n"
+                        + "created   %s%nstarted   %s%nfinished  %s%nerror     %s%n",
+                job.id(), job.spec().batchId(), job.state(), job.attempts(), job.spec().input(), job.spec().recipe().name(),
+                job.spec().args(), job.createdAt(), job.startedAt(), job.finishedAt(), job.lastError());
+        job.outputs().forEach(output -> System.out.println("output    " + output));
+        return 0;
     }
 }

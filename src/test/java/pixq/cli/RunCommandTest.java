@@ -109,6 +109,8 @@ class RunCommandTest {
         assertTrue(Files.exists(dir.resolve("out/late-thumb.jpg")));
         String status = pixqOut("status", "--state", state);
         assertTrue(status.contains("succeeded 1  failed 0"), status);
+        String job = pixqOut("status", "--job", jobsByFile().get("late.jpg").id(), "--state", state);
+        assertTrue(job.contains("state     SUCCEEDED") && job.contains("attempts  1") && job.contains("late-thumb.jpg"), job);
     }
 
     @Test
