@@ -60,7 +60,7 @@ final class LocalWork implements AutoCloseable {
         var config = options.worker();
         int alreadyDone = (int) jobIds.stream().filter(this::finished).count();
         System.err.printf("%d jobs, %d already finished; %d workers%n", jobIds.size(), alreadyDone, config.parallelism());
-        ProgressBar bar = new ProgressBar(System.err, clock, jobIds.size(), System.console() != null);
+        ProgressBar bar = new ProgressBar(System.err, clock, jobIds.size(), alreadyDone, System.console() != null);
         AtomicInteger done = new AtomicInteger(alreadyDone);
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger ran = new AtomicInteger();

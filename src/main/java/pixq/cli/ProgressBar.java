@@ -16,12 +16,15 @@ final class ProgressBar {
     private final boolean terminal;
     private final long startMillis;
     private final int total;
+    private final int alreadyDone;
     private int lastDecile = -1;
 
-    ProgressBar(PrintStream out, Clock clock, int total, boolean terminal) {
+    /** @param alreadyDone work finished before this run: counted as done, not in the rate */
+    ProgressBar(PrintStream out, Clock clock, int total, int alreadyDone, boolean terminal) {
         this.out = out;
         this.clock = clock;
         this.total = total;
+        this.alreadyDone = alreadyDone;
         this.terminal = terminal;
         this.startMillis = clock.millis();
     }
@@ -45,7 +48,7 @@ final class ProgressBar {
 
     String line(int done, int failed) {
         double seconds = Math.max(1, clock.millis() - startMillis) / 1000.0;
-        double rate = done / seconds;
+        double rate = (done - alreadyDone) / seconds;
         String eta = rate > 0 && done < total ? " ETA " + format(Duration.ofSeconds((long) ((total - done) / rate))) : "";
         return String.format("%s  %.1f images/s%s", bar(done, failed, total), rate, eta);
     }
