@@ -1,6 +1,6 @@
 package pixq.cli;
 
-import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,6 +18,7 @@ import picocli.CommandLine.Parameters;
 import pixq.job.JobSpec;
 import pixq.job.SubmitResult;
 import pixq.job.Submitter;
+import pixq.local.LocalFolderBlobStore;
 import pixq.recipe.Recipe;
 import pixq.recipe.Recipes;
 
@@ -82,23 +82,27 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private List<JobSpec> specs(Recipe chosen) throws IOException {
+    /**
+     * One spec per image: folders are listed as the submit function lists a prefix (recursively, in name
+     * order, hidden files and the output folder left out), keeping their sub-folders in the output.
+     */
+    private List<JobSpec> specs(Recipe chosen) {
         Path outRoot = out.toAbsolutePath().normalize();
+        LocalFolderBlobStore files = new LocalFolderBlobStore(outRoot);
         List<JobSpec> specs = new ArrayList<>();
         for (Path input : inputs) {
             Path base = input.toAbsolutePath().normalize();
             if (!Files.exists(base)) {
                 throw new IllegalArgumentException("no such file or folder: " + input);
             }
-            if (Files.isDirectory(base)) {
-                try (Stream<Path> walk = Files.walk(base)) {
-                    for (Path file : walk.filter(RunCommand::isImageFile).sorted().toList()) {
-                        Path folder = outRoot.resolve(base.relativize(file.getParent()));
-                        specs.add(spec(file, folder, chosen));
-                    }
+            boolean folder = Files.isDirectory(base);
+            for (String uri : files.list(base.toUri().toString())) {
+                Path file = Path.of(URI.create(uri));
+                if (!folder) {
+                    specs.add(spec(file, outRoot, chosen));
+                } else if (isImageName(file) && !file.startsWith(outRoot)) {
+                    specs.add(spec(file, outRoot.resolve(base.relativize(file.getParent())), chosen));
                 }
-            } else {
-                specs.add(spec(base, outRoot, chosen));
             }
         }
         return specs;
@@ -110,10 +114,9 @@ final class RunCommand implements Callable<Integer> {
         return JobSpec.of("", file.toUri().toString(), output.endsWith("/") ? output : output + "/", chosen, args);
     }
 
-    private static boolean isImageFile(Path file) {
+    private static boolean isImageName(Path file) {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        return Files.isRegularFile(file) && !name.startsWith(".") && dot > 0
-                && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+        return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 }

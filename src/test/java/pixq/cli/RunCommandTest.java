@@ -114,17 +114,21 @@ class RunCommandTest {
     }
 
     @Test
-    void running_again_redoes_nothing() throws Exception {
+    void running_again_redoes_nothing_even_with_the_outputs_inside_the_input_folder() throws Exception {
+        // given outputs written inside the folder being processed, and a hidden file
         Path in = Files.createDirectories(dir.resolve("in"));
         anImage(in.resolve("a.jpg"), "jpg", 400, 300);
-        String[] command = {"run", in.toString(), "--out", dir.resolve("out").toString(), "--state", dir.resolve("state").toString()};
+        anImage(in.resolve(".hidden.jpg"), "jpg", 40, 30);
+        String[] command = {"run", in.toString(), "--out", in.resolve("out").toString(), "--state", dir.resolve("state").toString()};
         assertEquals(0, pixq(command));
-        FileTime written = Files.getLastModifiedTime(dir.resolve("out/a-thumb.jpg"));
-
+        FileTime written = Files.getLastModifiedTime(in.resolve("out/a-thumb.jpg"));
+        // when
         assertEquals(0, pixq(command));
-
-        assertEquals(written, Files.getLastModifiedTime(dir.resolve("out/a-thumb.jpg")));
-        assertEquals(1, jobsByFile().get("a.jpg").attempts());
+        // then the outputs were not taken as inputs, and nothing was redone
+        assertEquals(written, Files.getLastModifiedTime(in.resolve("out/a-thumb.jpg")));
+        Map<String, Job> jobs = jobsByFile();
+        assertEquals(List.of("a.jpg"), List.copyOf(jobs.keySet()));
+        assertEquals(1, jobs.get("a.jpg").attempts());
     }
 
     @Test
