@@ -1,13 +1,18 @@
 package pixq.cli;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import pixq.aws.AwsConnection;
 import pixq.aws.SqsJobQueue;
+import pixq.local.SqliteJobQueue;
 import pixq.job.Delivery;
 import pixq.job.Job;
 import pixq.job.JobSpec;
@@ -17,17 +22,26 @@ import pixq.job.JobStore;
 @Command(
         name = "redrive",
         description = {"Moves dead-lettered job messages back to the job queue and requeues their FAILED records",
-            "(attempts start again from zero). Unreadable messages stay in the dead-letter queue."},
-        footer = {"", "Examples:", "  pixq failures BATCH --stack pixq     see why first", "  pixq redrive --stack pixq"})
+            "(attempts start again from zero). On AWS, unreadable messages stay in the dead-letter queue;",
+            "here, the redriven jobs are processed at once."},
+        footer = {"", "Examples:", "  pixq failures BATCH --stack pixq     see why first", "  pixq redrive --stack pixq",
+            "  pixq redrive                          the embedded queue's dead letters"})
 final class RedriveCommand implements Callable<Integer> {
     @Option(names = "--max", defaultValue = "100000", description = "Move at most this many messages (default: ${DEFAULT-VALUE}).")
     int max;
 
     @Mixin
-    AwsOptions aws;
+    TargetOptions target;
+
+    @Mixin
+    WorkOptions work;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
+        if (target.isLocal()) {
+            return redriveHere();
+        }
+        AwsOptions aws = target.aws;
         AwsConnection connection = aws.connection();
         SqsJobQueue dlq = new SqsJobQueue(connection.sqs(), aws.dlqUrl(), Duration.ZERO);
         SqsJobQueue queue = new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ZERO);
@@ -55,6 +69,22 @@ final class RedriveCommand implements Callable<Integer> {
             System.out.printf("redrove %d job messages to the job queue%s%n", moved,
                     unreadable == 0 ? "" : "; " + unreadable + " unreadable messages left in the dead-letter queue");
             return unreadable == 0 ? 0 : 2;
+        }
+    }
+
+    /** The embedded queue's dead letters go back to it, their jobs are requeued and processed here. */
+    private int redriveHere() throws InterruptedException {
+        try (LocalWork local = LocalWork.open(target.stateDir(), work, Clock.systemUTC())) {
+            List<JobSpec> specs = new ArrayList<>();
+            for (SqliteJobQueue.DeadLetter letter : local.state().queue().deadLetters(max)) {
+                JobSpec spec = JobSpec.fromJson(letter.body()); // only readable messages are ever dead-lettered here
+                requeue(local.state().jobs(), spec);
+                specs.add(spec);
+            }
+            System.out.printf("redrove %d job messages to the job queue%n", local.state().queue().redriveDeadLetters());
+            return specs.isEmpty() ? 0 : local.until(
+                    specs.stream().map(JobSpec::id).collect(Collectors.toCollection(LinkedHashSet::new)),
+                    RetryCommand.commonFolder(specs));
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -22,8 +23,10 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pixq.job.Job;
+import pixq.job.JobSpec;
 import pixq.job.JobState;
 import pixq.local.LocalState;
+import pixq.recipe.Recipes;
 
 /** {@code pixq run} end to end, in-process and (for kill -9) in a child JVM. */
 class RunCommandTest {
@@ -111,6 +114,33 @@ class RunCommandTest {
         assertTrue(status.contains("succeeded 1  failed 0"), status);
         String job = pixqOut("status", "--job", jobsByFile().get("late.jpg").id(), "--state", state);
         assertTrue(job.contains("state     SUCCEEDED") && job.contains("attempts  1") && job.contains("late-thumb.jpg"), job);
+    }
+
+    @Test
+    void redrive_sends_the_embedded_queues_dead_letters_back_and_processes_them() throws Exception {
+        // given a job whose message was dead-lettered after three receives, its record FAILED
+        Path in = Files.createDirectories(dir.resolve("in"));
+        anImage(in.resolve("a.jpg"), "jpg", 300, 200);
+        JobSpec spec = JobSpec.of("b1", in.resolve("a.jpg").toUri().toString(), dir.resolve("out").toUri() + "/",
+                Recipes.resolve("thumbnail"), List.of());
+        try (LocalState state = LocalState.open(dir.resolve("state"))) {
+            Clock clock = Clock.systemUTC();
+            Job queued = Job.queued(spec, clock);
+            state.jobs().insertNew(List.of(queued));
+            state.jobs().update(queued, queued.start(clock).fail("gave up after 3 attempts (dead-lettered): disk busy", clock));
+            state.queue().send(List.of(spec));
+            for (int i = 0; i < LocalState.DEFAULT_MAX_RECEIVES; i++) {
+                state.queue().retryLater(state.queue().receive(1).get(0), Duration.ZERO);
+            }
+            assertTrue(state.queue().receive(1).isEmpty(), "exhausted: dead-lettered on this receive");
+            assertEquals(1, state.queue().deadLetters(10).size());
+        }
+        // when
+        int exit = pixq("redrive", "--state", dir.resolve("state").toString());
+        // then
+        assertEquals(0, exit);
+        assertEquals(JobState.SUCCEEDED, jobsByFile().get("a.jpg").state());
+        assertTrue(Files.exists(dir.resolve("out/a-thumb.jpg")));
     }
 
     @Test
