@@ -14,7 +14,10 @@ import pixq.job.JobQueueContract;
 import pixq.job.JobStore;
 import pixq.job.JobStoreContract;
 
-/** The same contract suites against LocalStack, where Docker runs; skipped cleanly where it does not. */
+/**
+ * The same contract suites and end-to-end flow against LocalStack, where Docker runs; skipped cleanly where
+ * it does not. The nested classes share the one container.
+ */
 @Testcontainers(disabledWithoutDocker = true)
 class LocalStackContractsTest {
     @Container
@@ -57,6 +60,14 @@ class LocalStackContractsTest {
             String table = Moto.unique("ls-jobs");
             DynamoJobStore.createTable(connection().dynamo(), table);
             return new DynamoJobStore(connection().dynamo(), table);
+        }
+    }
+
+    @Nested
+    class EndToEnd extends EndToEndContract {
+        @Override
+        protected AwsConnection connection() {
+            return LocalStackContractsTest.connection();
         }
     }
 }

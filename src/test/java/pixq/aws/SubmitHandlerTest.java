@@ -19,11 +19,11 @@ import pixq.job.JobState;
 
 @ExtendWith(Moto.class)
 class SubmitHandlerTest {
-    private static MotoStack stack;
+    private static TestStack stack;
 
     @BeforeAll
     static void deploy() {
-        stack = new MotoStack("submit");
+        stack = new TestStack(Moto.connection(), "submit");
         for (String key : List.of("photos/a.jpg", "photos/b.jpg", "photos/sub/c.jpg", "photos/", "other/d.jpg")) {
             stack.put(key, new byte[] {1});
         }

@@ -24,25 +24,30 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * What template.yaml deploys, made on moto under unique names: input and output buckets, the job table,
- * the job queue with its dead-letter queue, and the two handlers configured as the template configures
- * them. {@link #drain} plays Lambda's SQS event source mapping.
+ * What template.yaml deploys, made on an emulator (moto or LocalStack, whichever the connection points at)
+ * under unique names: input and output buckets, the job table, the job queue with its dead-letter queue,
+ * and the two handlers configured as the template configures them. {@link #drain} plays Lambda's SQS
+ * event source mapping.
  */
-final class MotoStack {
+final class TestStack {
     static final Duration VISIBILITY = Duration.ofSeconds(1);
     static final int MAX_RECEIVES = 2;
 
-    final AwsConnection aws = Moto.connection();
-    final S3Client s3 = aws.s3();
-    final SqsClient sqs = aws.sqs();
-    final DynamoDbClient dynamo = aws.dynamo();
+    final AwsConnection aws;
+    final S3Client s3;
+    final SqsClient sqs;
+    final DynamoDbClient dynamo;
     final String inputBucket;
     final String outputBucket;
     final String table;
     final String queueUrl;
     final String dlqUrl;
 
-    MotoStack(String name) {
+    TestStack(AwsConnection aws, String name) {
+        this.aws = aws;
+        s3 = aws.s3();
+        sqs = aws.sqs();
+        dynamo = aws.dynamo();
         inputBucket = MotoResources.bucket(s3, name + "-in");
         outputBucket = MotoResources.bucket(s3, name + "-out");
         table = Moto.unique(name + "-jobs");
