@@ -23,6 +23,7 @@ import pixq.worker.WorkerConfig;
         description = {"A long-running worker on the SQS job queue, for ECS/Fargate or EC2 and jobs longer than Lambda",
             "allows: receives, runs and settles jobs until stopped (SIGTERM lets running jobs finish)."},
         footer = {"", "Examples:", "  pixq worker --stack pixq", "  pixq worker --queue-url https://sqs.../pixq-JobQueue --table pixq-JobTable --pollers 4",
+            "  pixq worker --stack pixq --burst        work off the backlog, then exit",
             "", "Environment: MAX_PIXELS, MAX_BYTES as for the worker function."})
 final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--pollers", description = "Jobs at once (default: one per core, fewer when memory is short).")
@@ -33,6 +34,9 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Option(names = "--lease", defaultValue = "PT30M", description = "How long a job may run: the queue's visibility timeout (default: 30 min).")
     Duration lease;
+
+    @Option(names = "--burst", description = "Exit once the queue is empty (as `rq worker --burst`), instead of waiting for more.")
+    boolean burst;
 
     @Mixin
     AwsOptions aws;
@@ -58,10 +62,11 @@ final class WorkerCommand implements Callable<Integer> {
         }));
         try (BatchRunner runner = new BatchRunner(new DynamoJobStore(connection.dynamo(), aws.table()), blobs,
                 Engines.fromEnv(System::getenv, blobs), config, Clock.systemUTC())) {
-            SqsJobQueue queue = new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ofSeconds(20));
+            // Long polls: 20 s while waiting for work; 1 s in burst mode, to notice the end of the queue soon.
+            SqsJobQueue queue = new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ofSeconds(burst ? 1 : 20));
             System.err.printf("pixq worker: %d pollers on %s%n", config.parallelism(), queue.queueUrl());
             new QueueWorker(queue, runner, config.parallelism(), r -> System.out.printf("%s %s %s%n",
-                    r.outcome(), r.jobId(), r.detail() == null ? "" : r.detail())).run(stop::get, () -> false);
+                    r.outcome(), r.jobId(), r.detail() == null ? "" : r.detail())).run(stop::get, () -> burst);
         } finally {
             stopped.countDown();
         }

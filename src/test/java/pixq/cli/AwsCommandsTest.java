@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,6 +29,9 @@ import pixq.job.Job;
 import pixq.job.JobBuilders;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
+import pixq.job.Submitter;
+import pixq.recipe.Recipes;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The AWS commands against moto: invoke (template + sample events), cancel, redrive. */
@@ -37,6 +43,8 @@ class AwsCommandsTest {
     private static String queueUrl;
     private static String dlqUrl;
     private static String[] names;
+    private static String input;
+    private static String output;
 
     @BeforeAll
     static void deploy() {
@@ -46,8 +54,8 @@ class AwsCommandsTest {
         SqsClient sqs = aws.sqs();
         queueUrl = sqs.createQueue(b -> b.queueName(Moto.unique("cli-jobs"))).queueUrl();
         dlqUrl = sqs.createQueue(b -> b.queueName(Moto.unique("cli-dlq"))).queueUrl();
-        String input = Moto.unique("cli-in");
-        String output = Moto.unique("cli-out");
+        input = Moto.unique("cli-in");
+        output = Moto.unique("cli-out");
         aws.s3().createBucket(b -> b.bucket(input));
         aws.s3().createBucket(b -> b.bucket(output));
         names = new String[] {"--endpoint-url", Moto.connection().endpoint().toString(), "--region", "us-east-1",
@@ -132,5 +140,33 @@ class AwsCommandsTest {
         var onQueue = new SqsJobQueue(aws.sqs(), queueUrl, Duration.ZERO).receive(10);
         assertTrue(onQueue.stream().anyMatch(d -> JobSpec.fromJson(d.body()).id().equals(failed.id())));
         assertEquals(List.of(), new SqsJobQueue(aws.sqs(), dlqUrl, Duration.ZERO).receive(10));
+    }
+
+    @Test
+    void workerInBurstModeWorksOffItsQueueThenExits() throws Exception {
+        // given two jobs on a queue of their own, one image missing
+        String jobsUrl = aws.sqs().createQueue(b -> b.queueName(Moto.unique("cli-burst"))).queueUrl();
+        BufferedImage picture = new BufferedImage(400, 300, BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(picture, "jpg", jpeg);
+        aws.s3().putObject(b -> b.bucket(input).key("burst/a.jpg"), RequestBody.fromBytes(jpeg.toByteArray()));
+        List<JobSpec> specs = List.of(
+                JobSpec.of("burst", "s3://" + input + "/burst/a.jpg", "s3://" + output + "/burst/", Recipes.resolve("thumbnail"), List.of()),
+                JobSpec.of("burst", "s3://" + input + "/burst/missing.jpg", "s3://" + output + "/burst/", Recipes.resolve("thumbnail"), List.of()));
+        new Submitter(store(), new SqsJobQueue(aws.sqs(), jobsUrl, Duration.ZERO), Clock.systemUTC()).submit("burst", specs);
+
+        // when
+        int exit = new CommandLine(new WorkerCommand()).execute("--burst", "--endpoint-url", aws.endpoint().toString(),
+                "--region", "us-east-1", "--table", table, "--queue-url", jobsUrl);
+
+        // then it returned by itself, with the good job done and the bad one failed for good
+        assertEquals(0, exit);
+        assertEquals(JobState.SUCCEEDED, store().find(specs.get(0).id()).orElseThrow().state());
+        assertEquals(256, ImageIO.read(new ByteArrayInputStream(aws.s3().getObjectAsBytes(
+                b -> b.bucket(output).key("burst/a-thumb.jpg")).asByteArray())).getWidth());
+        Job missing = store().find(specs.get(1).id()).orElseThrow();
+        assertEquals(JobState.FAILED, missing.state());
+        assertTrue(missing.lastError().contains("no such input"), missing.lastError());
+        assertEquals(List.of(), new SqsJobQueue(aws.sqs(), jobsUrl, Duration.ZERO).receive(10));
     }
 }
