@@ -2,12 +2,15 @@ package pixq.cli;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import pixq.image.ImageEngine;
 import pixq.image.OpenCvImageEngine;
 import pixq.job.Job;
 import pixq.job.JobState;
@@ -25,11 +28,13 @@ final class LocalWork implements AutoCloseable {
     private final LocalState local;
     private final WorkOptions options;
     private final Clock clock;
+    private final CompletableFuture<ImageEngine> engine;
 
-    private LocalWork(LocalState local, WorkOptions options, Clock clock) {
+    private LocalWork(LocalState local, WorkOptions options, Clock clock, CompletableFuture<ImageEngine> engine) {
         this.local = local;
         this.options = options;
         this.clock = clock;
+        this.engine = engine;
     }
 
     /**
@@ -38,7 +43,11 @@ final class LocalWork implements AutoCloseable {
      * instead of after their lease.
      */
     static LocalWork open(Path stateDir, WorkOptions options, Clock clock) {
-        LocalState local = LocalState.open(stateDir);
+        // Loading OpenCV's natives takes most of a second: do it while the database opens and jobs are submitted.
+        CompletableFuture<ImageEngine> engine = CompletableFuture.supplyAsync(() -> new OpenCvImageEngine(options.engine()));
+        // A short receive wait: the run ends as soon as its last job does, not a long poll later.
+        LocalState local = LocalState.open(stateDir, LocalState.DEFAULT_VISIBILITY_TIMEOUT, LocalState.DEFAULT_MAX_RECEIVES,
+                Duration.ofMillis(50), clock);
         if (!local.tryLockRun()) {
             local.close();
             throw new IllegalStateException("another pixq run is using " + stateDir
@@ -48,7 +57,7 @@ final class LocalWork implements AutoCloseable {
         for (Job job : local.jobs().list(null, JobState.RUNNING, Integer.MAX_VALUE)) {
             local.jobs().update(job, job.retryLater("interrupted (the worker stopped while running it)"));
         }
-        return new LocalWork(local, options, clock);
+        return new LocalWork(local, options, clock, engine);
     }
 
     LocalState state() {
@@ -70,7 +79,7 @@ final class LocalWork implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
         long start = clock.millis();
         var blobs = new LocalFolderBlobStore(outputRoot);
-        try (BatchRunner runner = new BatchRunner(local.jobs(), blobs, new OpenCvImageEngine(options.engine()), config, clock)) {
+        try (BatchRunner runner = new BatchRunner(local.jobs(), blobs, engine.join(), config, clock)) {
             QueueWorker worker = new QueueWorker(local.queue(), runner, config.parallelism(), result -> {
                 if (result.jobId() == null || !jobIds.contains(result.jobId())) {
                     return;
