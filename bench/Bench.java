@@ -38,7 +38,7 @@ import pixq.recipe.Recipes;
  * java -cp target/pixq.jar bench/Bench.java [--corpus ../shared/corpus] [--threads 1,2] [--runs 3]
  *      [--workloads fit1024,web] [--json FILE]      throughput of the engine, in-process
  * ... Bench.java --make-big FILE                    writes a 50 MP JPEG of noise and gradients
- * ... Bench.java --one FILE                         thumbnails one file (fit 1024, q85): time, peak RSS
+ * ... Bench.java --one FILE [--recipe R]            one file through the engine (default fit 1024, q85): time, peak RSS
  * ... Bench.java --profile N                        decode / resize / encode split on N corpus images
  * ... Bench.java --report FILE.jsonl                the table bench/run.sh prints
  * </pre>
@@ -54,7 +54,7 @@ public class Bench {
         if (a.containsKey("--make-big")) {
             makeBig(Path.of(a.get("--make-big")));
         } else if (a.containsKey("--one")) {
-            one(Path.of(a.get("--one")), a.get("--json"));
+            one(Path.of(a.get("--one")), a.getOrDefault("--recipe", WORKLOADS.get("fit1024")), a.get("--json"));
         } else if (a.containsKey("--profile")) {
             profile(corpus(a), Integer.parseInt(a.get("--profile")));
         } else if (a.containsKey("--report")) {
@@ -235,15 +235,16 @@ public class Bench {
         return Math.max(0, Math.min(255, v));
     }
 
-    /** Thumbnails one file with the fit-1024 recipe; run it with -Xmx512m for the memory target. */
-    static void one(Path file, String jsonFile) throws Exception {
+    /** One file through the engine; run it with -Xmx512m for the memory target. */
+    static void one(Path file, String recipeSpec, String jsonFile) throws Exception {
         ImageEngine engine = engine();
-        Recipe recipe = Recipes.resolve(WORKLOADS.get("fit1024"));
+        Recipe recipe = Recipes.resolve(recipeSpec);
         long t0 = System.nanoTime();
         List<Rendition> out = engine.render(Files.readAllBytes(file), recipe, List.of());
         double ms = (System.nanoTime() - t0) / 1e6;
         Mat m = opencv_imgcodecs.imdecode(new Mat(new BytePointer(out.get(0).bytes())), opencv_imgcodecs.IMREAD_COLOR);
         ObjectNode res = JSON.createObjectNode().put("tool", "pixq-engine-one").put("file", file.toString())
+                .put("recipe", recipe.name())
                 .put("input_mb", round(file.toFile().length() / 1e6)).put("ms", round(ms))
                 .put("output", m.cols() + "x" + m.rows()).put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20)
                 .put("peak_rss_mb", peakRssMb())
@@ -258,11 +259,12 @@ public class Bench {
     /**
      * Where a fit-1024 thumbnail's time goes, with the same OpenCV calls an engine makes: full decode vs
      * DCT-scaled decode (IMREAD_REDUCED_*: libjpeg-turbo's shrink-on-load), area resize, JPEG encode. Medians
-     * of 3 repetitions per image, one thread.
+     * of 3 repetitions per image, one thread, in CPU time of this thread (wall time on a shared machine would
+     * count other people's work).
      */
     static void profile(List<Path> files, int n) throws IOException {
         opencv_core.setNumThreads(1);
-        System.out.printf("%-40s %9s %6s %9s %8s %8s %8s%n", "image", "size", "scale", "full dec", "red dec",
+        System.out.printf("%-40s %9s %6s %9s %8s %8s %8s%n", "image (CPU ms)", "size", "scale", "full dec", "red dec",
                 "resize", "encode");
         for (Path f : files.subList(0, Math.min(n, files.size()))) {
             byte[] bytes = Files.readAllBytes(f);
@@ -297,7 +299,8 @@ public class Bench {
             case 8 -> opencv_imgcodecs.IMREAD_REDUCED_COLOR_8;
             default -> opencv_imgcodecs.IMREAD_COLOR;
         };
-        long t0 = System.nanoTime();
+        var cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        long t0 = cpu.getCurrentThreadCpuTime();
         Mat m;
         switch (stage) {
             case 0 -> m = opencv_imgcodecs.imdecode(buf, opencv_imgcodecs.IMREAD_COLOR);
@@ -306,11 +309,11 @@ public class Bench {
                 Mat src = opencv_imgcodecs.imdecode(buf, flag);
                 double s = Math.min(1.0, 1024.0 / Math.max(src.cols(), src.rows()));
                 Mat small = new Mat();
-                t0 = System.nanoTime();
+                t0 = cpu.getCurrentThreadCpuTime();
                 opencv_imgproc.resize(src, small, new Size((int) Math.round(src.cols() * s), (int) Math.round(src.rows() * s)),
                         0, 0, opencv_imgproc.INTER_AREA);
                 if (stage == 3) {
-                    t0 = System.nanoTime();
+                    t0 = cpu.getCurrentThreadCpuTime();
                     BytePointer jpg = new BytePointer();
                     opencv_imgcodecs.imencode(".jpg", small, jpg, new IntPointer(opencv_imgcodecs.IMWRITE_JPEG_QUALITY, 85));
                     jpg.deallocate();
@@ -319,7 +322,7 @@ public class Bench {
                 src.release();
             }
         }
-        double ms = (System.nanoTime() - t0) / 1e6;
+        double ms = (cpu.getCurrentThreadCpuTime() - t0) / 1e6;
         m.release();
         full.release();
         return ms;
@@ -455,16 +458,18 @@ public class Bench {
                 System.out.printf("| %s | %.2f | %.2f–%.2f | %s |%n", r[0], m, Collections.min(perRound),
                         Collections.max(perRound), verdict);
             }
-            Map<Integer, JsonNode> big = byConfig.getOrDefault("big-512m", Map.of());
             System.out.println();
-            if (big.isEmpty()) {
-                System.out.println("50 MP JPEG at -Xmx512m: not measured: " + errors.getOrDefault("big-512m", "not run"));
-            }
-            for (JsonNode b : big.values()) {
-                System.out.printf("50 MP JPEG (%s, %.1f MB) at max heap %d MB: OK -> %s in %.0f ms (first call in a fresh JVM), "
-                        + "peak RSS %.0f MB (%s)%n", b.get("file").asText(), b.get("input_mb").asDouble(),
-                        b.get("max_heap_mb").asLong(), b.get("output").asText(), b.get("ms").asDouble(),
-                        b.get("peak_rss_mb").asDouble(), b.get("java").asText());
+            for (String config : List.of("big-512m", "big-512m-fullres")) {
+                Map<Integer, JsonNode> big = byConfig.getOrDefault(config, Map.of());
+                if (big.isEmpty()) {
+                    System.out.println(config + ": not measured: " + errors.getOrDefault(config, "not run"));
+                }
+                for (JsonNode b : big.values()) {
+                    System.out.printf("%s: %.1f MB JPEG, recipe '%s', max heap %d MB: OK -> %s in %.0f ms (first call in a "
+                            + "fresh JVM), peak RSS %.0f MB (%s)%n", config, b.get("input_mb").asDouble(),
+                            b.get("recipe").asText(), b.get("max_heap_mb").asLong(), b.get("output").asText(),
+                            b.get("ms").asDouble(), b.get("peak_rss_mb").asDouble(), b.get("java").asText());
+                }
             }
             errors.forEach((c, e) -> System.out.println("\nnote: " + c + ": " + e));
         }
