@@ -1,0 +1,104 @@
+package pixq.image;
+
+import com.drew.imaging.ImageMetadataReader;
+import com.drew.imaging.jpeg.JpegMetadataReader;
+import com.drew.lang.GeoLocation;
+import com.drew.lang.Rational;
+import com.drew.metadata.Metadata;
+import com.drew.metadata.exif.ExifIFD0Directory;
+import com.drew.metadata.exif.ExifReader;
+import com.drew.metadata.exif.ExifSubIFDDirectory;
+import com.drew.metadata.exif.GpsDirectory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The source's EXIF that pixq uses: the orientation (for auto-orient) and the essentials the meta output
+ * reports. Unreadable metadata counts as none: a broken EXIF block should not fail an image whose pixels are fine.
+ */
+record SourceMetadata(int orientation, Map<String, Object> exif) {
+    static final SourceMetadata NONE = new SourceMetadata(1, Map.of());
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    static SourceMetadata read(byte[] bytes, ImageHeader header) {
+        Metadata md;
+        try {
+            md = header.format() == ImageHeader.Format.JPEG
+                    ? JpegMetadataReader.readMetadata(new ByteArrayInputStream(bytes), List.of(new ExifReader()))
+                    : ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes), bytes.length);
+        } catch (Exception | StackOverflowError e) {
+            return NONE;
+        }
+        Map<String, Object> exif = new LinkedHashMap<>();
+        int orientation = 1;
+        ExifIFD0Directory ifd0 = md.getFirstDirectoryOfType(ExifIFD0Directory.class);
+        if (ifd0 != null) {
+            put(exif, "make", ifd0.getString(ExifIFD0Directory.TAG_MAKE));
+            put(exif, "model", ifd0.getString(ExifIFD0Directory.TAG_MODEL));
+            Integer o = ifd0.getInteger(ExifIFD0Directory.TAG_ORIENTATION);
+            orientation = o != null && o >= 1 && o <= 8 ? o : 1;
+        }
+        ExifSubIFDDirectory sub = md.getFirstDirectoryOfType(ExifSubIFDDirectory.class);
+        if (sub != null) {
+            String taken = sub.getString(ExifSubIFDDirectory.TAG_DATETIME_ORIGINAL);
+            if (taken != null && taken.matches("\\d{4}:\\d\\d:\\d\\d \\d\\d:\\d\\d:\\d\\d.*")) {
+                taken = taken.substring(0, 10).replace(':', '-') + "T" + taken.substring(11, 19);
+            }
+            put(exif, "dateTaken", taken);
+            Rational exposure = sub.getRational(ExifSubIFDDirectory.TAG_EXPOSURE_TIME);
+            put(exif, "exposureTime", exposure == null ? null : exposure.toSimpleString(true));
+            put(exif, "fNumber", number(sub.getRational(ExifSubIFDDirectory.TAG_FNUMBER)));
+            put(exif, "iso", sub.getInteger(ExifSubIFDDirectory.TAG_ISO_EQUIVALENT));
+            put(exif, "focalLength", number(sub.getRational(ExifSubIFDDirectory.TAG_FOCAL_LENGTH)));
+        }
+        GpsDirectory gps = md.getFirstDirectoryOfType(GpsDirectory.class);
+        GeoLocation where = gps == null ? null : gps.getGeoLocation();
+        if (where != null && !where.isZero()) {
+            Map<String, Object> g = new LinkedHashMap<>();
+            g.put("latitude", where.getLatitude());
+            g.put("longitude", where.getLongitude());
+            Rational alt = gps.getRational(GpsDirectory.TAG_ALTITUDE);
+            if (alt != null) {
+                Integer ref = gps.getInteger(GpsDirectory.TAG_ALTITUDE_REF);
+                g.put("altitude", (ref != null && ref == 1 ? -1 : 1) * alt.doubleValue());
+            }
+            exif.put("gps", g);
+        }
+        return new SourceMetadata(orientation, exif);
+    }
+
+    /** The meta output: format, stored size, orientation, byte count and the essential EXIF, as JSON. */
+    byte[] toJson(ImageHeader header, long bytes) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("format", header.format().name().toLowerCase());
+        doc.put("width", header.width());
+        doc.put("height", header.height());
+        boolean turned = orientation >= 5;
+        doc.put("orientation", orientation);
+        doc.put("displayWidth", turned ? header.height() : header.width());
+        doc.put("displayHeight", turned ? header.width() : header.height());
+        doc.put("bytes", bytes);
+        doc.put("exif", exif);
+        try {
+            return (JSON.writeValueAsString(doc) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Double number(Rational r) {
+        return r == null || r.getDenominator() == 0 ? null : r.doubleValue();
+    }
+
+    private static void put(Map<String, Object> map, String key, Object value) {
+        if (value != null && !(value instanceof String s && s.isBlank())) {
+            map.put(key, value instanceof String s ? s.strip() : value);
+        }
+    }
+}
