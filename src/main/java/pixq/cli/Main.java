@@ -1,0 +1,57 @@
+package pixq.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The pixq command line: a thin shell over the core, on the local state folder or on AWS. */
+@Command(
+        name = "pixq",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Runs image-processing jobs: on this machine with no setup, or on AWS (SQS + Lambda + S3 + DynamoDB).",
+        subcommands = {
+            RunCommand.class, StatusCommand.class, FailuresCommand.class, RetryCommand.class, CommandLine.HelpCommand.class
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  pixq run ./photos --out ./out --recipe thumbnail   process a folder on all cores",
+            "  pixq run a.jpg b.png --out ./out --recipe web       three sizes from one decode",
+            "  pixq status                                         jobs per state, per batch",
+            "  pixq failures                                       failed jobs and why",
+            "  pixq retry                                          requeue the failed jobs",
+            "",
+            "Run `pixq help COMMAND` for a command's options and examples."
+        })
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        // A user sees one readable line; --debug (or PIXQ_DEBUG=1) shows the stack trace.
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            command.getErr().println("pixq: " + readable(e));
+            if (System.getenv("PIXQ_DEBUG") != null) {
+                e.printStackTrace(command.getErr());
+            }
+            return 1;
+        });
+        return cli;
+    }
+
+    private static String readable(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"pixq " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package pixq.cli;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * One self-rewriting line on the terminal: done/total, failures, images/s and ETA. When the output is not
+ * a terminal (a log file, CI) it prints a plain line every 10 % instead of rewriting.
+ */
+final class ProgressBar {
+    private static final int WIDTH = 30;
+
+    private final PrintStream out;
+    private final Clock clock;
+    private final boolean terminal;
+    private final long startMillis;
+    private final int total;
+    private int lastDecile = -1;
+
+    ProgressBar(PrintStream out, Clock clock, int total, boolean terminal) {
+        this.out = out;
+        this.clock = clock;
+        this.total = total;
+        this.terminal = terminal;
+        this.startMillis = clock.millis();
+    }
+
+    synchronized void show(int done, int failed) {
+        int decile = total == 0 ? 10 : done * 10 / total;
+        if (!terminal && decile == lastDecile) {
+            return;
+        }
+        lastDecile = decile;
+        out.print((terminal ? "\r" : "") + line(done, failed) + (terminal ? "" : "\n"));
+        out.flush();
+    }
+
+    synchronized void finish(int done, int failed) {
+        if (terminal) {
+            out.print("\r" + line(done, failed) + "\n");
+        }
+        out.flush();
+    }
+
+    String line(int done, int failed) {
+        double seconds = Math.max(1, clock.millis() - startMillis) / 1000.0;
+        double rate = done / seconds;
+        int filled = total == 0 ? WIDTH : (int) ((long) done * WIDTH / total);
+        String eta = rate > 0 && done < total ? " ETA " + format(Duration.ofSeconds((long) ((total - done) / rate))) : "";
+        return String.format("[%s%s] %d/%d%s  %.1f images/s%s",
+                "#".repeat(filled), ".".repeat(WIDTH - filled), done, total,
+                failed == 0 ? "" : "  " + failed + " failed", rate, eta);
+    }
+
+    static String format(Duration d) {
+        return String.format("%d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart());
+    }
+}

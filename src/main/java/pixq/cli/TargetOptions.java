@@ -1,0 +1,35 @@
+package pixq.cli;
+
+import picocli.CommandLine.Mixin;
+import pixq.job.JobQueue;
+import pixq.job.JobStore;
+import pixq.local.LocalState;
+
+/** Chooses the ports a command works on: the embedded state folder by default. */
+final class TargetOptions {
+    @Mixin
+    StateOption state;
+
+    Target open() {
+        if (!LocalState.exists(state.dir)) {
+            throw new IllegalArgumentException("no pixq state in " + state.dir + ": run `pixq run` first, or pass --state DIR");
+        }
+        LocalState local = LocalState.open(state.dir);
+        return new Target() {
+            @Override
+            public JobStore store() {
+                return local.jobs();
+            }
+
+            @Override
+            public JobQueue queue() {
+                return local.queue();
+            }
+
+            @Override
+            public void close() {
+                local.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,169 @@
+package pixq.local;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import pixq.job.BlobException;
+import pixq.job.BlobStore;
+
+/**
+ * Blobs as files. Names are {@code file:} URIs ({@code file:/a/b}, {@code file:///a/b}) or plain paths;
+ * {@link #list} answers {@code file:///} URIs. Reads may come from anywhere; writes only under the output
+ * root, so no output name (a {@code ../}, an absolute path, a symlinked folder) can escape it.
+ */
+public final class LocalFolderBlobStore implements BlobStore {
+    private final Path outputRoot;
+
+    /** @param outputRoot the only folder written to (created when missing) */
+    public LocalFolderBlobStore(Path outputRoot) {
+        this.outputRoot = outputRoot.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public byte[] read(String uri, long maxBytes) {
+        Path path = pathOf(uri);
+        try (InputStream in = Files.newInputStream(path)) {
+            // The size comes first so a huge file is refused without reading it.
+            long size = Files.size(path);
+            if (size > maxBytes) {
+                throw new BlobException.TooLarge(uri, size, maxBytes);
+            }
+            byte[] bytes = in.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
+            if (bytes.length > maxBytes) { // grew while we read it
+                throw new BlobException.TooLarge(uri, bytes.length, maxBytes);
+            }
+            return bytes;
+        } catch (NoSuchFileException e) {
+            throw new BlobException.NotFound(uri);
+        } catch (IOException e) {
+            throw failure("cannot read " + uri, e);
+        }
+    }
+
+    /**
+     * Writes a hidden temp file beside the target and renames it over the target: a reader, or a rerun
+     * after kill -9, sees the old file or the whole new one, never half of it. (No fsync: a rename is
+     * atomic against a killed process; only a power cut could lose the last writes, which a rerun redoes.)
+     */
+    @Override
+    public void write(String uri, byte[] bytes, String contentType) {
+        Path target = insideOutputRoot(uri);
+        Path temp = null;
+        try {
+            Files.createDirectories(target.getParent());
+            checkNoLinkEscapes(uri, target.getParent());
+            // Not Files.createTempFile: its files are owner-only, and outputs should get the usual umask.
+            temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw failure("cannot write " + uri, e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    /** Every file under the prefix (a folder, or one file), recursive, in name order, hidden files skipped. */
+    @Override
+    public List<String> list(String prefixUri) {
+        Path prefix = pathOf(prefixUri);
+        if (Files.isRegularFile(prefix)) {
+            return List.of(prefix.toUri().toString());
+        }
+        if (!Files.isDirectory(prefix)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(prefix)) {
+            // Sorting the '/'-joined relative names gives S3's order: "sub-d" before "sub/c".
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> !isHidden(prefix.relativize(p)))
+                    .map(p -> new Entry(prefix.relativize(p).toString().replace(File.separatorChar, '/'), p))
+                    .sorted((a, b) -> a.name.compareTo(b.name))
+                    .map(e -> e.path.toUri().toString())
+                    .toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw failure("cannot list " + prefixUri, e);
+        }
+    }
+
+    private record Entry(String name, Path path) {}
+
+    private static boolean isHidden(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A {@code file:} URI or a plain path; a {@code file:} name that is not a valid URI is taken literally. */
+    static Path pathOf(String uri) {
+        if (uri == null || uri.isBlank()) {
+            throw new BlobException("no blob name given", false, null);
+        }
+        if (!uri.startsWith("file:")) {
+            if (uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]+://.*")) {
+                throw new BlobException("not a local file: " + uri, false, null);
+            }
+            return Path.of(uri).toAbsolutePath().normalize();
+        }
+        try {
+            return Path.of(URI.create(uri)).toAbsolutePath().normalize();
+        } catch (IllegalArgumentException e) {
+            // e.g. "file:/out/my photo.jpg", built by joining strings: not encoded, yet plainly a path
+            String rest = uri.substring("file:".length());
+            if (rest.startsWith("//")) {
+                rest = rest.substring(2);
+            }
+            return Path.of(rest).toAbsolutePath().normalize();
+        }
+    }
+
+    private Path insideOutputRoot(String uri) {
+        Path target = pathOf(uri);
+        if (!target.startsWith(outputRoot) || target.equals(outputRoot)) {
+            throw new BlobException("refused to write " + uri + ": outside the output folder " + outputRoot, false, null);
+        }
+        return target;
+    }
+
+    /** A symlinked folder inside the root could still point outside it: compare real paths. */
+    private void checkNoLinkEscapes(String uri, Path folder) throws IOException {
+        Files.createDirectories(outputRoot);
+        if (!folder.toRealPath().startsWith(outputRoot.toRealPath())) {
+            throw new BlobException("refused to write " + uri + ": its folder links outside the output folder " + outputRoot, false, null);
+        }
+    }
+
+    private static BlobException failure(String what, Exception e) {
+        // A permission error will not heal by itself; other I/O trouble (a full disk, a busy share) may.
+        return new BlobException(what + ": " + e.getMessage(), !(e instanceof AccessDeniedException), e);
+    }
+
+    private static void deleteQuietly(Path temp) {
+        if (temp == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // a stray hidden temp file is harmless: list() skips it
+        }
+    }
+}

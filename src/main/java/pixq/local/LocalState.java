@@ -1,0 +1,108 @@
+package pixq.local;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import pixq.job.StoreException;
+
+/**
+ * The embedded state of one machine: a folder (default {@code ./.pixq/}) holding {@code pixq.db}, which
+ * keeps the job records and the queue, and {@code run.lock}, held by a running worker. The one place that
+ * knows this layout.
+ */
+public final class LocalState implements AutoCloseable {
+    public static final Path DEFAULT_FOLDER = Path.of(".pixq");
+    public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofMinutes(2);
+    public static final int DEFAULT_MAX_RECEIVES = 3;
+    public static final Duration DEFAULT_RECEIVE_WAIT = Duration.ofMillis(500);
+    private static final String DATABASE = "pixq.db";
+    private static final String RUN_LOCK = "run.lock";
+
+    private final Path folder;
+    private final SqliteDatabase db;
+    private final SqliteJobStore jobs;
+    private final SqliteJobQueue queue;
+    private FileChannel lockChannel;
+
+    private LocalState(Path folder, SqliteDatabase db, SqliteJobQueue queue) {
+        this.folder = folder;
+        this.db = db;
+        this.jobs = new SqliteJobStore(db);
+        this.queue = queue;
+    }
+
+    /** Opens (creating when missing) the state in {@code folder} with the default queue settings. */
+    public static LocalState open(Path folder) {
+        return open(folder, DEFAULT_VISIBILITY_TIMEOUT, DEFAULT_MAX_RECEIVES, DEFAULT_RECEIVE_WAIT, Clock.systemUTC());
+    }
+
+    public static LocalState open(Path folder, Duration visibilityTimeout, int maxReceives, Duration receiveWait, Clock clock) {
+        SqliteDatabase db = SqliteDatabase.open(folder.resolve(DATABASE));
+        return new LocalState(folder, db, new SqliteJobQueue(db, visibilityTimeout, maxReceives, receiveWait, clock));
+    }
+
+    /** Whether {@code folder} holds any state, so a reader such as {@code pixq status} need not create it. */
+    public static boolean exists(Path folder) {
+        return Files.isRegularFile(folder.resolve(DATABASE));
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    public SqliteJobStore jobs() {
+        return jobs;
+    }
+
+    public SqliteJobQueue queue() {
+        return queue;
+    }
+
+    /**
+     * Takes the run lock, held until {@link #close()} (or the process dies, when the OS drops it); false
+     * when another live process holds it. Holding it proves no other worker runs on this state, so leases
+     * left by a killed run may be released.
+     */
+    public synchronized boolean tryLockRun() {
+        if (lockChannel != null) {
+            return true;
+        }
+        try {
+            FileChannel channel = FileChannel.open(folder.resolve(RUN_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null; // another LocalState of this process holds it
+            }
+            if (lock == null) {
+                channel.close();
+                return false;
+            }
+            lockChannel = channel;
+            return true;
+        } catch (IOException e) {
+            throw new StoreException("cannot lock " + folder.resolve(RUN_LOCK) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (lockChannel != null) {
+                lockChannel.close();
+                lockChannel = null;
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot release " + folder.resolve(RUN_LOCK) + ": " + e.getMessage(), e);
+        } finally {
+            db.close();
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package pixq.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import org.sqlite.SQLiteConfig;
+import pixq.job.StoreException;
+
+/**
+ * The one SQLite file holding the job records and the queue. SQLite rather than H2: another process
+ * ({@code pixq status} in a second terminal) can read while {@code pixq run} writes, because in WAL mode
+ * readers never wait for the writer; several processes can share the queue, SQLite's file lock ordering
+ * their writes; and a committed transaction survives kill -9 (synchronous=NORMAL loses nothing to a
+ * killed process, only the last commits to a power cut).
+ * H2's embedded mode opens the file for one process at a time (sharing it takes AUTO_SERVER, a TCP server
+ * inside whichever process came first).
+ *
+ * <p>One connection per instance, used by one thread at a time; open several instances for parallel
+ * writers, as separate processes would.
+ */
+public final class SqliteDatabase implements AutoCloseable {
+    private static final int BUSY_TIMEOUT_MS = 30_000;
+
+    private static final String[] SCHEMA = {
+        """
+        CREATE TABLE IF NOT EXISTS jobs (
+            id TEXT PRIMARY KEY,
+            batch_id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            last_error TEXT,
+            created_at INTEGER,
+            started_at INTEGER,
+            finished_at INTEGER,
+            outputs TEXT NOT NULL,
+            spec TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS jobs_by_batch ON jobs (batch_id, state, created_at)",
+        "CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, created_at)",
+        """
+        CREATE TABLE IF NOT EXISTS messages (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            body TEXT NOT NULL,
+            sent_at INTEGER NOT NULL,
+            visible_at INTEGER NOT NULL,
+            receive_count INTEGER NOT NULL,
+            receipt TEXT UNIQUE)""",
+        "CREATE INDEX IF NOT EXISTS messages_by_visibility ON messages (visible_at)",
+        """
+        CREATE TABLE IF NOT EXISTS dead_letters (
+            id TEXT PRIMARY KEY,
+            body TEXT NOT NULL,
+            sent_at INTEGER NOT NULL,
+            receive_count INTEGER NOT NULL,
+            dead_at INTEGER NOT NULL)""",
+    };
+
+    /** Work on the connection, inside a transaction or a single statement. */
+    @FunctionalInterface
+    interface Work<T> {
+        T on(Connection connection) throws SQLException;
+    }
+
+    private final Path file;
+    private final Connection connection;
+
+    private SqliteDatabase(Path file, Connection connection) {
+        this.file = file;
+        this.connection = connection;
+    }
+
+    /** Opens the database file, creating it, its folder and its tables when missing. */
+    public static SqliteDatabase open(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            SQLiteConfig config = new SQLiteConfig();
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            config.setBusyTimeout(BUSY_TIMEOUT_MS);
+            // BEGIN IMMEDIATE takes the write lock up front, so two processes leasing messages queue up
+            // behind the busy timeout instead of failing on a read-to-write lock upgrade.
+            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
+            SqliteDatabase db = new SqliteDatabase(file, connection);
+            db.inTransaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    for (String sql : SCHEMA) {
+                        s.execute(sql);
+                    }
+                }
+                return null;
+            });
+            return db;
+        } catch (IOException | SQLException e) {
+            throw new StoreException("cannot open the state database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Runs the work in one write transaction: all of it or none of it happens. */
+    synchronized <T> T inTransaction(Work<T> work) {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.on(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("state database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs a single statement (or reads), each statement its own transaction. */
+    synchronized <T> T run(Work<T> work) {
+        try {
+            return work.on(connection);
+        } catch (SQLException e) {
+            throw new StoreException("state database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new StoreException("cannot close the state database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Instants as epoch nanoseconds: exact, and they sort. */
+    static Long nanos(Instant instant) {
+        return instant == null ? null : Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+    }
+
+    static Instant instant(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    }
+}

@@ -1,0 +1,217 @@
+package pixq.local;
+
+import static pixq.local.SqliteDatabase.instant;
+import static pixq.local.SqliteDatabase.nanos;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import pixq.job.Delivery;
+import pixq.job.JobQueue;
+import pixq.job.JobSpec;
+
+/**
+ * The queue in the state database, with SQS's semantics. Receiving leases messages in one write
+ * transaction (hidden until now + visibility timeout, receive count + 1, a fresh receipt), so no two
+ * threads or processes get the same visible message. Delete and retryLater need the current receipt: a
+ * worker whose lease ran out and whose message someone else received changes nothing. A message received
+ * {@code maxReceives} times that becomes visible again moves to the dead letters instead (SQS's redrive
+ * policy); {@link #redriveDeadLetters()} sends them back.
+ */
+public final class SqliteJobQueue implements JobQueue {
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private final SqliteDatabase db;
+    private final Duration visibilityTimeout;
+    private final int maxReceives;
+    private final Duration receiveWait;
+    private final Clock clock;
+
+    /**
+     * @param visibilityTimeout how long a received message stays hidden from other receivers
+     * @param maxReceives       receives after which a message is dead-lettered, as SQS's maxReceiveCount
+     * @param receiveWait       how long receive waits when no message is visible (real time, not the clock)
+     * @param clock             the time that leases and delays run on
+     */
+    public SqliteJobQueue(SqliteDatabase db, Duration visibilityTimeout, int maxReceives, Duration receiveWait, Clock clock) {
+        if (visibilityTimeout.isNegative() || maxReceives < 1 || receiveWait.isNegative()) {
+            throw new IllegalArgumentException("visibility timeout and receive wait must not be negative, max receives at least 1");
+        }
+        this.db = db;
+        this.visibilityTimeout = visibilityTimeout;
+        this.maxReceives = maxReceives;
+        this.receiveWait = receiveWait;
+        this.clock = clock;
+    }
+
+    /** A message that was received too often without being deleted. */
+    public record DeadLetter(String messageId, String body, int receiveCount, Instant deadAt) {}
+
+    @Override
+    public void send(List<JobSpec> jobs) {
+        long now = now();
+        db.inTransaction(c -> {
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO messages (id, body, sent_at, visible_at, receive_count) VALUES (?, ?, ?, ?, 0)")) {
+                for (JobSpec job : jobs) {
+                    insert.setString(1, UUID.randomUUID().toString());
+                    insert.setString(2, job.toJson());
+                    insert.setLong(3, now);
+                    insert.setLong(4, now);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Delivery> receive(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, was " + max);
+        }
+        long deadline = System.nanoTime() + receiveWait.toNanos();
+        while (true) {
+            List<Delivery> leased = db.inTransaction(c -> lease(c, max));
+            long left = deadline - System.nanoTime();
+            if (!leased.isEmpty() || left <= 0) {
+                return leased;
+            }
+            try {
+                Thread.sleep(Math.max(1, Math.min(POLL.toMillis(), left / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+        }
+    }
+
+    private List<Delivery> lease(java.sql.Connection c, int max) throws SQLException {
+        long now = now();
+        deadLetterExhausted(c, now);
+        List<Delivery> leased = new ArrayList<>();
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT seq, id, body, receive_count FROM messages WHERE visible_at <= ? ORDER BY visible_at, seq LIMIT ?");
+             PreparedStatement lease = c.prepareStatement(
+                "UPDATE messages SET visible_at = ?, receive_count = ?, receipt = ? WHERE seq = ?")) {
+            select.setLong(1, now);
+            select.setInt(2, max);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    Delivery delivery = new Delivery(rs.getString("id"), rs.getString("body"),
+                            UUID.randomUUID().toString(), rs.getInt("receive_count") + 1);
+                    lease.setLong(1, now + visibilityTimeout.toNanos());
+                    lease.setInt(2, delivery.receiveCount());
+                    lease.setString(3, delivery.receipt());
+                    lease.setLong(4, rs.getLong("seq"));
+                    lease.addBatch();
+                    leased.add(delivery);
+                }
+            }
+            lease.executeBatch();
+        }
+        return leased;
+    }
+
+    /** Messages visible again after their last allowed receive go to the dead letters, as SQS redrives them. */
+    private void deadLetterExhausted(java.sql.Connection c, long now) throws SQLException {
+        String exhausted = "FROM messages WHERE visible_at <= ? AND receive_count >= ?";
+        try (PreparedStatement move = c.prepareStatement(
+                "INSERT INTO dead_letters (id, body, sent_at, receive_count, dead_at) SELECT id, body, sent_at, receive_count, ? " + exhausted);
+             PreparedStatement delete = c.prepareStatement("DELETE " + exhausted)) {
+            move.setLong(1, now);
+            move.setLong(2, now);
+            move.setInt(3, maxReceives);
+            if (move.executeUpdate() > 0) {
+                delete.setLong(1, now);
+                delete.setInt(2, maxReceives);
+                delete.executeUpdate();
+            }
+        }
+    }
+
+    /** Deletes the message if the receipt is still the current one; a stale receipt changes nothing. */
+    @Override
+    public void delete(Delivery delivery) {
+        db.run(c -> {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM messages WHERE receipt = ?")) {
+                delete.setString(1, delivery.receipt());
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    /** Makes the message visible after the delay if the receipt is still the current one. */
+    @Override
+    public void retryLater(Delivery delivery, Duration delay) {
+        long visibleAt = now() + delay.toNanos();
+        db.run(c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE messages SET visible_at = ? WHERE receipt = ?")) {
+                update.setLong(1, visibleAt);
+                update.setString(2, delivery.receipt());
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    /** Dead letters, oldest first. (A message is dead-lettered when a receive finds it exhausted.) */
+    public List<DeadLetter> deadLetters(int limit) {
+        return db.run(c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT id, body, receive_count, dead_at FROM dead_letters ORDER BY dead_at, rowid LIMIT ?")) {
+                select.setInt(1, limit);
+                List<DeadLetter> letters = new ArrayList<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        letters.add(new DeadLetter(rs.getString("id"), rs.getString("body"), rs.getInt("receive_count"),
+                                instant(rs.getLong("dead_at"))));
+                    }
+                }
+                return letters;
+            }
+        });
+    }
+
+    /** Sends every dead letter back to the queue, visible now with a fresh receive count; returns how many. */
+    public int redriveDeadLetters() {
+        long now = now();
+        return db.inTransaction(c -> {
+            try (PreparedStatement back = c.prepareStatement(
+                    "INSERT INTO messages (id, body, sent_at, visible_at, receive_count) SELECT id, body, sent_at, ?, 0 FROM dead_letters");
+                 PreparedStatement clear = c.prepareStatement("DELETE FROM dead_letters")) {
+                back.setLong(1, now);
+                int moved = back.executeUpdate();
+                clear.executeUpdate();
+                return moved;
+            }
+        });
+    }
+
+    /**
+     * Makes every leased message visible now and voids its receipt: for a run restarted after kill -9,
+     * which would otherwise wait out the dead run's leases. Only when no other worker is alive
+     * ({@link LocalState#tryLockRun()}).
+     */
+    public int releaseLeases() {
+        long now = now();
+        return db.run(c -> {
+            try (PreparedStatement release = c.prepareStatement(
+                    "UPDATE messages SET visible_at = ?, receipt = NULL WHERE visible_at > ? AND receipt IS NOT NULL")) {
+                release.setLong(1, now);
+                release.setLong(2, now);
+                return release.executeUpdate();
+            }
+        });
+    }
+
+    private long now() {
+        return nanos(clock.instant());
+    }
+}

@@ -1,0 +1,210 @@
+package pixq.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static pixq.job.JobBuilders.T0;
+import static pixq.job.JobBuilders.aJob;
+import static pixq.job.JobBuilders.aSpec;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link JobStore} must do. The store may be shared with other tests (a DynamoDB table), so
+ * each test works in batches of its own.
+ */
+public abstract class JobStoreContract {
+    private JobStore store;
+
+    /** A store to test; called once per test. */
+    protected abstract JobStore newStore();
+
+    private JobStore store() {
+        if (store == null) {
+            store = newStore();
+        }
+        return store;
+    }
+
+    private static String newBatch() {
+        return "batch-" + UUID.randomUUID();
+    }
+
+    private static Job queuedIn(String batch, String name) {
+        return aJob().spec(aSpec().batch(batch).input("file:/in/" + name)).build();
+    }
+
+    private static Clock at(Duration sinceT0) {
+        return Clock.fixed(T0.plus(sinceT0), ZoneOffset.UTC);
+    }
+
+    @Test
+    void insertedJobIsFoundAsStored() {
+        // given
+        Job job = aJob().spec(aSpec().batch(newBatch()).args("a", "b c")).build();
+
+        // when
+        List<Job> inserted = store().insertNew(List.of(job));
+
+        // then
+        assertEquals(List.of(job), inserted);
+        assertEquals(Optional.of(job), store().find(job.id()));
+    }
+
+    @Test
+    void findingAnUnknownIdGivesNothing() {
+        assertEquals(Optional.empty(), store().find("no-such-job-" + UUID.randomUUID()));
+    }
+
+    @Test
+    void insertNewReturnsOnlyTheJobsNotStoredYet() {
+        // given
+        String batch = newBatch();
+        Job a = queuedIn(batch, "a.jpg");
+        Job b = queuedIn(batch, "b.jpg");
+        Job c = queuedIn(batch, "c.jpg");
+        store().insertNew(List.of(a, b));
+
+        // when: b submitted again, in another shape
+        Job bAgain = aJob().spec(b.spec()).lastError("submitted twice").build();
+        List<Job> inserted = store().insertNew(List.of(bAgain, c));
+
+        // then: the duplicate is ignored and the stored record is untouched
+        assertEquals(List.of(c), inserted);
+        assertEquals(Optional.of(b), store().find(b.id()));
+        assertEquals(3, store().list(batch, null, 10).size());
+    }
+
+    @Test
+    void updateReplacesTheRecordWhenItIsStillThePrevious() {
+        // given
+        Job queued = queuedIn(newBatch(), "a.jpg");
+        store().insertNew(List.of(queued));
+
+        // when
+        Job running = queued.start(at(Duration.ofSeconds(5)));
+        boolean started = store().update(queued, running);
+        Job succeeded = running.succeed(List.of("file:/out/a.thumb.jpg"), at(Duration.ofSeconds(7)));
+        boolean finished = store().update(running, succeeded);
+
+        // then
+        assertTrue(started);
+        assertTrue(finished);
+        assertEquals(Optional.of(succeeded), store().find(queued.id()));
+    }
+
+    @Test
+    void updateFailsWhenAnotherWorkerStartedTheJobFirst() {
+        // given: two workers read the same queued record
+        Job queued = queuedIn(newBatch(), "a.jpg");
+        store().insertNew(List.of(queued));
+        Job byFirst = queued.start(at(Duration.ofSeconds(1)));
+        Job bySecond = queued.start(at(Duration.ofSeconds(2)));
+
+        // when
+        boolean firstWins = store().update(queued, byFirst);
+        boolean secondWins = store().update(queued, bySecond);
+
+        // then
+        assertTrue(firstWins);
+        assertFalse(secondWins);
+        assertEquals(Optional.of(byFirst), store().find(queued.id()));
+    }
+
+    @Test
+    void updateFailsWhenTheJobWasTakenOverInTheSameState() {
+        // given: a worker's lease ran out and another worker started the job again (RUNNING -> RUNNING)
+        Job queued = queuedIn(newBatch(), "a.jpg");
+        store().insertNew(List.of(queued));
+        Job firstRun = queued.start(at(Duration.ofSeconds(1)));
+        store().update(queued, firstRun);
+        Job secondRun = firstRun.start(at(Duration.ofSeconds(40)));
+        assertTrue(store().update(firstRun, secondRun));
+
+        // when: the first, slow worker finishes
+        boolean lateWrite = store().update(firstRun, firstRun.succeed(List.of(), at(Duration.ofSeconds(50))));
+
+        // then: attempts differ, so its write is refused
+        assertFalse(lateWrite);
+        assertEquals(Optional.of(secondRun), store().find(queued.id()));
+    }
+
+    @Test
+    void failedJobKeepsItsReasonAndTimings() {
+        // given
+        Job queued = queuedIn(newBatch(), "broken.jpg");
+        store().insertNew(List.of(queued));
+        Job running = queued.start(at(Duration.ofSeconds(1)));
+        store().update(queued, running);
+
+        // when
+        Job failed = running.fail("not an image: starts with 'GIF8' but is truncated", at(Duration.ofMillis(1500)));
+        store().update(running, failed);
+
+        // then
+        Job stored = store().find(queued.id()).orElseThrow();
+        assertEquals(failed, stored);
+        assertEquals(1, stored.attempts());
+    }
+
+    @Test
+    void argsOnlyJobWithoutInputRoundTrips() {
+        // given
+        Job job = aJob().spec(aSpec().batch(newBatch()).input(null).args("x", "y")).build();
+
+        // when
+        store().insertNew(List.of(job));
+
+        // then
+        assertEquals(Optional.of(job), store().find(job.id()));
+    }
+
+    @Test
+    void listGivesOneBatchOldestFirstFilteredByStateAndLimited() {
+        // given: inserted out of creation order, plus a job of another batch
+        String batch = newBatch();
+        Job second = aJob().spec(aSpec().batch(batch).input("file:/in/2.jpg")).createdAt(T0.plusSeconds(2)).build();
+        Job third = aJob().spec(aSpec().batch(batch).input("file:/in/3.jpg")).createdAt(T0.plusSeconds(3)).build();
+        Job first = aJob().spec(aSpec().batch(batch).input("file:/in/1.jpg")).createdAt(T0.plusSeconds(1)).build();
+        Job elsewhere = queuedIn(newBatch(), "1.jpg");
+        store().insertNew(List.of(second, third, first, elsewhere));
+        Job secondRunning = second.start(at(Duration.ofSeconds(10)));
+        store().update(second, secondRunning);
+
+        // when
+        List<Job> all = store().list(batch, null, 10);
+        List<Job> queued = store().list(batch, JobState.QUEUED, 10);
+        List<Job> running = store().list(batch, JobState.RUNNING, 10);
+        List<Job> firstTwo = store().list(batch, null, 2);
+
+        // then
+        assertEquals(List.of(first, secondRunning, third), all);
+        assertEquals(List.of(first, third), queued);
+        assertEquals(List.of(secondRunning), running);
+        assertEquals(List.of(first, secondRunning), firstTwo);
+    }
+
+    @Test
+    void listWithoutBatchSpansBatchesOldestFirst() {
+        // given: two jobs of two fresh batches (the store may hold other tests' jobs too)
+        Job older = aJob().spec(aSpec().batch(newBatch()).input("file:/in/old.jpg")).createdAt(T0.minusSeconds(3600)).build();
+        Job newer = aJob().spec(aSpec().batch(newBatch()).input("file:/in/new.jpg")).createdAt(T0.minusSeconds(60)).build();
+        store().insertNew(List.of(newer, older));
+
+        // when
+        List<Job> all = store().list(null, JobState.QUEUED, 10_000);
+
+        // then
+        List<Job> ours = all.stream().filter(j -> j.equals(older) || j.equals(newer)).toList();
+        assertEquals(List.of(older, newer), ours);
+        for (int i = 1; i < all.size(); i++) {
+            assertFalse(all.get(i).createdAt().isBefore(all.get(i - 1).createdAt()), "oldest first");
+        }
+    }
+}

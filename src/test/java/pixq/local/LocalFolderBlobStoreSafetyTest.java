@@ -1,0 +1,155 @@
+package pixq.local;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pixq.job.BlobException;
+
+/** What the contract cannot say: URI forms, the output fence, hidden files, and kill -9 during a write. */
+class LocalFolderBlobStoreSafetyTest {
+    private static final int KILL_TEST_SIZE = 4 << 20;
+
+    @TempDir
+    Path dir;
+
+    private Path out() {
+        return dir.resolve("out");
+    }
+
+    private LocalFolderBlobStore store() {
+        return new LocalFolderBlobStore(out());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void plainPathsAndEveryFileUriFormNameTheSameFile() {
+        // given
+        Path file = out().resolve("my photo.jpg");
+
+        // when
+        store().write(file.toString(), bytes("x"), "image/jpeg");
+
+        // then
+        assertArrayEquals(bytes("x"), store().read("file:" + file, 10));
+        assertArrayEquals(bytes("x"), store().read("file://" + file, 10));
+        assertArrayEquals(bytes("x"), store().read(file.toUri().toString(), 10));
+        assertEquals(List.of(file.toUri().toString()), store().list(out().toString()));
+    }
+
+    @Test
+    void outputNamesCannotEscapeTheOutputFolder() {
+        // given
+        String outside = dir.resolve("elsewhere.jpg").toString();
+
+        // when / then
+        for (String name : List.of(out() + "/../elsewhere.jpg", "file:" + out() + "/a/../../elsewhere.jpg", outside,
+                "file:" + outside, out().toString(), "s3://bucket/key.jpg")) {
+            BlobException e = assertThrows(BlobException.class, () -> store().write(name, bytes("x"), "image/jpeg"), name);
+            assertFalse(e.retryable());
+        }
+        assertFalse(Files.exists(dir.resolve("elsewhere.jpg")));
+    }
+
+    @Test
+    void symlinkedFolderInsideTheOutputCannotLeadOutOfIt() throws Exception {
+        // given
+        Files.createDirectories(out());
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.createSymbolicLink(out().resolve("link"), elsewhere);
+
+        // when / then
+        assertThrows(BlobException.class, () -> store().write(out().resolve("link/a.jpg").toString(), bytes("x"), "image/jpeg"));
+        assertFalse(Files.exists(elsewhere.resolve("a.jpg")));
+    }
+
+    @Test
+    void listSkipsHiddenFilesAndFoldersSuchAsUnfinishedWrites() throws Exception {
+        // given
+        store().write(out().resolve("a.jpg").toString(), bytes("a"), "image/jpeg");
+        Files.writeString(out().resolve(".a.jpg.123.tmp"), "half");
+        Files.createDirectories(out().resolve(".pixq"));
+        Files.writeString(out().resolve(".pixq/pixq.db"), "db");
+
+        // when
+        List<String> listed = store().list(out().toUri().toString());
+
+        // then
+        assertEquals(List.of(out().resolve("a.jpg").toUri().toString()), listed);
+    }
+
+    @Test
+    void listOfOneFileGivesThatFile() {
+        // given
+        Path file = out().resolve("a.jpg");
+        store().write(file.toString(), bytes("a"), "image/jpeg");
+
+        // when / then
+        assertEquals(List.of(file.toUri().toString()), store().list(file.toString()));
+    }
+
+    @Test
+    void readsAreAllowedOutsideTheOutputFolder() throws Exception {
+        // given
+        Path input = Files.writeString(dir.resolve("in.jpg"), "in");
+
+        // when / then
+        assertArrayEquals(bytes("in"), store().read(input.toString(), 10));
+    }
+
+    @Test
+    void processKilledWhileWritingLeavesTheOldFileOrTheNewOneWhole() throws Exception {
+        Path target = out().resolve("big.bin");
+        for (int round = 0; round < 3; round++) {
+            // given: another JVM rewriting the file over and over with a different byte each time
+            Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), RewriteForever.class.getName(), out().toString())
+                    .inheritIO().start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!Files.exists(target) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(30 + round * 40L);
+
+            // when
+            writer.destroyForcibly(); // SIGKILL on Unix
+            writer.waitFor();
+
+            // then
+            byte[] bytes = store().read(target.toString(), KILL_TEST_SIZE);
+            assertEquals(KILL_TEST_SIZE, bytes.length);
+            byte first = bytes[0];
+            assertTrue(Arrays.equals(bytes, filled(first)), "file mixes two writes");
+        }
+    }
+
+    private static byte[] filled(byte value) {
+        byte[] bytes = new byte[KILL_TEST_SIZE];
+        Arrays.fill(bytes, value);
+        return bytes;
+    }
+
+    /** The process the kill test kills. */
+    static final class RewriteForever {
+        public static void main(String[] args) {
+            LocalFolderBlobStore store = new LocalFolderBlobStore(Path.of(args[0]));
+            String target = Path.of(args[0], "big.bin").toString();
+            for (int i = 1; ; i++) {
+                store.write(target, filled((byte) i), "application/octet-stream");
+            }
+        }
+    }
+}
