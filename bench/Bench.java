@@ -45,9 +45,13 @@ import pixq.recipe.Recipes;
  */
 public class Bench {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Map<String, String> WORKLOADS = new LinkedHashMap<>(Map.of(
-            "fit1024", "orient | fit 1024x1024 | jpeg 85",
-            "web", "web"));
+    /** Workload name to recipe, in the order they run. */
+    static final Map<String, String> WORKLOADS = new LinkedHashMap<>();
+
+    static {
+        WORKLOADS.put("fit1024", "orient | fit 1024x1024 | jpeg 85");
+        WORKLOADS.put("web", "web");
+    }
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = options(argv);
@@ -266,6 +270,7 @@ public class Bench {
         opencv_core.setNumThreads(1);
         System.out.printf("%-40s %9s %6s %9s %8s %8s %8s%n", "image (CPU ms)", "size", "scale", "full dec", "red dec",
                 "resize", "encode");
+        double[] sum = new double[4];
         for (Path f : files.subList(0, Math.min(n, files.size()))) {
             byte[] bytes = Files.readAllBytes(f);
             Mat buf = new Mat(new BytePointer(bytes));
@@ -277,10 +282,12 @@ public class Bench {
                     reps.add(stage(stage, buf, dims));
                 }
                 t[stage] = median(reps);
+                sum[stage] += t[stage];
             }
             System.out.printf("%-40s %9s %6s %7.0fms %6.0fms %6.0fms %6.0fms%n", f.getFileName(),
                     dims[0] + "x" + dims[1], "1/" + dims[2], t[0], t[1], t[2], t[3]);
         }
+        System.out.printf("%-40s %9s %6s %7.0fms %6.0fms %6.0fms %6.0fms%n", "total", "", "", sum[0], sum[1], sum[2], sum[3]);
     }
 
     /** Times one stage; dims gets the source size and the reduction factor chosen for a 1024 box. */
@@ -429,7 +436,8 @@ public class Bench {
                     continue;
                 }
                 List<Double> ips = runs.values().stream().map(Report::imagesPerS).toList();
-                List<Double> ms = runs.values().stream().map(r -> r.path("ms_per_image_median").asDouble(Double.NaN)).toList();
+                List<Double> ms = runs.values().stream().map(r -> r.has("job_ms_median") ? r.get("job_ms_median").asDouble()
+                        : r.path("ms_per_image_median").asDouble(Double.NaN)).toList();
                 List<Double> rss = runs.values().stream().map(Report::rssMb).toList();
                 List<Double> ipc = runs.values().stream().map(Report::imagesPerCpuS).toList();
                 System.out.printf("| %s | %.2f (%.2f–%.2f) | %s | %s | %s | %d | %.2f |%n", row[0], median(ips), Collections.min(ips),
@@ -437,8 +445,8 @@ public class Bench {
                         Collections.max(foreign.get(row[1])));
             }
             System.out.println();
-            System.out.println("| ratio (same rounds) | ratio of medians | per-round min–max | target |");
-            System.out.println("|---|---|---|---|");
+            System.out.println("| ratio (same rounds) | images/s: ratio of medians | per-round min–max | per CPU-s: ratio of medians | target (on images/s) |");
+            System.out.println("|---|---|---|---|---|");
             for (String[] r : RATIOS) {
                 Map<Integer, JsonNode> num = byConfig.getOrDefault(r[1], Map.of());
                 Map<Integer, JsonNode> den = byConfig.getOrDefault(r[2], Map.of());
@@ -449,17 +457,19 @@ public class Bench {
                     }
                 }
                 if (perRound.isEmpty()) {
-                    System.out.printf("| %s | not measured | | |%n", r[0]);
+                    System.out.printf("| %s | not measured | | | |%n", r[0]);
                     continue;
                 }
                 double m = median(num.values().stream().map(Report::imagesPerS).toList())
                         / median(den.values().stream().map(Report::imagesPerS).toList());
                 String verdict = r[3].isEmpty() ? "" : (m >= Double.parseDouble(r[3]) ? "met" : "MISSED") + " (>= " + r[3] + ")";
-                System.out.printf("| %s | %.2f | %.2f–%.2f | %s |%n", r[0], m, Collections.min(perRound),
-                        Collections.max(perRound), verdict);
+                double c = median(num.values().stream().map(Report::imagesPerCpuS).toList())
+                        / median(den.values().stream().map(Report::imagesPerCpuS).toList());
+                System.out.printf("| %s | %.2f | %.2f–%.2f | %s | %s |%n", r[0], m, Collections.min(perRound),
+                        Collections.max(perRound), fmt(c, "%.2f"), verdict);
             }
             System.out.println();
-            for (String config : List.of("big-512m", "big-512m-fullres")) {
+            for (String config : List.of("big-512m", "big-512m-fullres", "big-512m-temurin25")) {
                 Map<Integer, JsonNode> big = byConfig.getOrDefault(config, Map.of());
                 if (big.isEmpty()) {
                     System.out.println(config + ": not measured: " + errors.getOrDefault(config, "not run"));

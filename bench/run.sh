@@ -3,7 +3,7 @@
 # so a ratio compares figures taken minutes apart, not hours. Prints a markdown table (medians over the
 # rounds, min–max, ratios) and keeps the raw JSON lines in bench/results/.
 #
-#   bench/run.sh [--rounds 3] [--corpus DIR] [--e2e-reps 2] [--quiet-wait 15] [--only engine]
+#   bench/run.sh [--rounds 3] [--corpus DIR] [--e2e-reps 2] [--quiet-wait 15] [--only engine|tools|e2e]
 #
 # Needs a JDK 17 and Maven (builds target/pixq.jar if missing or stale). Comparisons need bench/setup.sh
 # (Pillow, vipsthumbnail, redis + python-rq) and ../shared/baseline/scripts; a missing tool is reported
@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift 2 ;;
     --corpus) corpus="$2"; shift 2 ;;
     --e2e-reps) e2e_reps="$2"; shift 2 ;;
-    --only) only="$2"; shift 2 ;;   # engine: just the pixq engine configurations (quick look)
+    --only) only="$2"; shift 2 ;;   # one group: engine (+ the 50 MP check), tools (Pillow, vips), e2e (pixq run, rq)
     --quiet-wait) quiet_wait="$2"; shift 2 ;;   # seconds to wait for others' load to drop before each config
     *) echo "unknown option $1; see the comment atop $0" >&2; exit 2 ;;
   esac
@@ -68,11 +68,12 @@ record() {
     case "$line" in *'"workload":"web"'*) c="$config:web" ;; esac
     printf '{"config":"%s","round":%d,"foreign_cores":%s,"raw":%s}\n' "$c" "$round" "${fc:-0}" "$line" >>"$results"
   done
-  echo "  $config: $(grep -o '"images_per_s_median":[0-9.]*\|"jobs_per_s":[0-9.]*\|"wall_s":[0-9.]*' <<<"$out" | head -2 | tr '\n' ' ')foreign load ${fc} cores" >&2
+  echo "  $config: $(grep -o '"\(images_per_s_median\|jobs_per_s\|wall_s\)": *[0-9.]*' <<<"$out" | head -2 | tr '\n' ' ')foreign load ${fc} cores" >&2
 }
 foreign() {
   if [ -x "$PY" ] && [ -f "$scripts/tools/fg_cpu.py" ]; then $PY "$scripts/tools/fg_cpu.py" $$; else echo "0 0"; fi
 }
+want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 skip() { printf '{"config":"%s","round":0,"error":"%s"}\n' "$1" "$2" >>"$results"; echo "  $1: skipped: $2" >&2; }
 
 have_pillow=1 have_vips=1 have_rq=1 have_t25=1
@@ -81,17 +82,15 @@ command -v vipsthumbnail >/dev/null && [ -f "$scripts/tools/bench_cli.py" ] || h
 [ $have_pillow = 1 ] && $PY -c 'import rq' 2>/dev/null && command -v redis-server >/dev/null \
   && [ -f "$scripts/rq_baseline/run_rq.py" ] || have_rq=0
 [ -x "$T25" ] || have_t25=0
-if [ -z "$only" ]; then
-  [ $have_pillow = 1 ] || skip pillow-seed-1 "Pillow (python3-pil) or ../shared/baseline/scripts missing: run bench/setup.sh"
-  [ $have_vips = 1 ] || skip vips-batch-1 "vipsthumbnail (libvips-tools) missing: run bench/setup.sh"
-  [ $have_rq = 1 ] || skip rq-simple-2 "python3-rq or redis-server missing: run bench/setup.sh"
-fi
-[ $have_t25 = 1 ] || skip engine25-1 "Temurin 25 not found at $T25"
+want tools && [ $have_pillow = 0 ] && skip pillow-seed-1 "Pillow (python3-pil) or ../shared/baseline/scripts missing: run bench/setup.sh"
+want tools && [ $have_vips = 0 ] && skip vips-batch-1 "vipsthumbnail (libvips-tools) missing: run bench/setup.sh"
+want e2e && [ $have_rq = 0 ] && skip rq-simple-2 "python3-rq or redis-server missing: run bench/setup.sh"
+want engine && [ $have_t25 = 0 ] && skip engine25-1 "Temurin 25 not found at $T25"
 
 # pixq run reads a folder holding every corpus image e2e_reps times under distinct names (so distinct jobs),
 # the same work as rq's --reps.
 mkdir -p "$tmp/e2e-in"
-for r in $(seq 1 "$e2e_reps"); do
+want e2e && for r in $(seq 1 "$e2e_reps"); do
   for f in "$corpus"/*.jpg "$corpus"/*.png; do [ -f "$f" ] && cp "$f" "$tmp/e2e-in/r${r}_$(basename "$f")"; done
 done
 e2e_images=$(ls "$tmp/e2e-in" | wc -l)
@@ -110,12 +109,13 @@ pixq_run() {
 echo "bench: $rounds rounds over $corpus ($(ls "$corpus"/*.jpg "$corpus"/*.png 2>/dev/null | wc -l) images); raw: $results" >&2
 for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds $(date +%T)" >&2
-  record engine-1 "$round" bench taskset -c 0 java -- --threads 1 --runs 1 --corpus "$corpus"
-  [ $have_t25 = 1 ] && record engine25-1 "$round" bench taskset -c 0 "$T25" --enable-native-access=ALL-UNNAMED \
-    -- --threads 1 --runs 1 --workloads fit1024 --corpus "$corpus"
-  record engine-2 "$round" bench java -- --threads 2 --runs 1 --corpus "$corpus"
-  [ -n "$only" ] && continue
-  for cpus in 0 0,1; do
+  if want engine; then
+    record engine-1 "$round" bench taskset -c 0 java -- --threads 1 --runs 1 --corpus "$corpus"
+    [ $have_t25 = 1 ] && record engine25-1 "$round" bench taskset -c 0 "$T25" --enable-native-access=ALL-UNNAMED \
+      -- --threads 1 --runs 1 --workloads fit1024 --corpus "$corpus"
+    record engine-2 "$round" bench java -- --threads 2 --runs 1 --corpus "$corpus"
+  fi
+  want tools && for cpus in 0 0,1; do
     n=$(( ${#cpus} / 2 + 1 ))   # "0" -> 1 process, "0,1" -> 2
     if [ $have_pillow = 1 ]; then
       for v in seed draft1x; do
@@ -126,6 +126,7 @@ for round in $(seq 1 "$rounds"); do
     [ $have_vips = 1 ] && record "vips-batch-$n" "$round" $PY "$scripts/tools/bench_cli.py" --tool vips-batch \
       --procs $n --cpus $cpus --runs 1 --warmup 1 --corpus "$corpus"
   done
+  want e2e || continue
   record pixq-run-2 "$round" pixq_run
   if [ $have_rq = 1 ]; then
     for cls in simple fork; do
@@ -137,13 +138,16 @@ done
 
 # The memory target: a 50 MP JPEG thumbnailed with the heap capped at 512 MB (3 fresh JVMs); then the worst
 # case, a step before the resize (blur) that rules out shrink-on-load, so the full 50 MP are decoded.
-echo "50 MP check $(date +%T)" >&2
-big=/tmp/pixq-bench-50mp.jpg
-[ -f "$big" ] || bench java -- --make-big "$big" 2>>"$log"
-for round in 1 2 3; do
-  record big-512m "$round" bench java -Xmx512m -- --one "$big"
-done
-record big-512m-fullres 1 bench java -Xmx512m -- --one "$big" --recipe 'orient | blur 0.5 | fit 1024x1024 | jpeg 85'
+if want engine; then
+  echo "50 MP check $(date +%T)" >&2
+  big=/tmp/pixq-bench-50mp.jpg
+  [ -f "$big" ] || bench java -- --make-big "$big" 2>>"$log"
+  for round in 1 2 3; do
+    record big-512m "$round" bench java -Xmx512m -- --one "$big"
+  done
+  record big-512m-fullres 1 bench java -Xmx512m -- --one "$big" --recipe 'orient | blur 0.5 | fit 1024x1024 | jpeg 85'
+  [ $have_t25 = 1 ] && record big-512m-temurin25 1 bench "$T25" --enable-native-access=ALL-UNNAMED -Xmx512m -- --one "$big"
+fi
 
 echo >&2
 {
