@@ -83,8 +83,8 @@ command -v vipsthumbnail >/dev/null && [ -f "$scripts/tools/bench_cli.py" ] || h
   && [ -f "$scripts/rq_baseline/run_rq.py" ] || have_rq=0
 [ -x "$T25" ] || have_t25=0
 want tools && [ $have_pillow = 0 ] && skip pillow-seed-1 "Pillow (python3-pil) or ../shared/baseline/scripts missing: run bench/setup.sh"
-want tools && [ $have_vips = 0 ] && skip vips-batch-1 "vipsthumbnail (libvips-tools) missing: run bench/setup.sh"
-want e2e && [ $have_rq = 0 ] && skip rq-simple-2 "python3-rq or redis-server missing: run bench/setup.sh"
+want tools && [ $have_vips = 0 ] && skip vips-batch-1 "vipsthumbnail (libvips-tools) or ../shared/baseline/scripts missing: run bench/setup.sh"
+want e2e && [ $have_rq = 0 ] && skip rq-simple-2 "python3-rq, redis-server or ../shared/baseline/scripts missing: run bench/setup.sh"
 want engine && [ $have_t25 = 0 ] && skip engine25-1 "Temurin 25 not found at $T25"
 
 # pixq run reads a folder holding every corpus image e2e_reps times under distinct names (so distinct jobs),
