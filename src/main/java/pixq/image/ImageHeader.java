@@ -11,15 +11,7 @@ import java.nio.charset.StandardCharsets;
  */
 record ImageHeader(Format format, int width, int height, int components, int dataStart) {
 
-    enum Format {
-        JPEG("image/jpeg"), PNG("image/png"), GIF("image/gif"), BMP("image/bmp"), TIFF("image/tiff"), WEBP("image/webp");
-
-        final String contentType;
-
-        Format(String contentType) {
-            this.contentType = contentType;
-        }
-    }
+    enum Format { JPEG, PNG, GIF, BMP, TIFF, WEBP }
 
     static ImageHeader read(byte[] b) {
         if (b == null || b.length == 0) {
@@ -52,7 +44,7 @@ record ImageHeader(Format format, int width, int height, int components, int dat
 
     /** "(starts with 0x3C 0x68 0x74 0x6D "<htm")" or a known non-image name. */
     private static String describe(byte[] b) {
-        if (b.length >= 12 && ascii(b, 4, 4).equals("ftyp")) {
+        if (b.length >= 12 && new String(b, 4, 4, StandardCharsets.ISO_8859_1).equals("ftyp")) {
             return "(HEIF/AVIF, which pixq does not read; convert it to JPEG first)";
         }
         StringBuilder hex = new StringBuilder("(starts with");
@@ -182,7 +174,10 @@ record ImageHeader(Format format, int width, int height, int components, int dat
     }
 
     private static String ascii(byte[] b, int at, int n) {
-        return b.length < at + n ? "" : new String(b, at, n, StandardCharsets.ISO_8859_1);
+        if (b.length < at + n) {
+            throw new ArrayIndexOutOfBoundsException(at + n); // reported as a truncated header
+        }
+        return new String(b, at, n, StandardCharsets.ISO_8859_1);
     }
 
     private static int u16be(byte[] b, int i) {

@@ -20,7 +20,6 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 
 import java.util.Locale;
-import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -90,10 +89,15 @@ final class Transforms {
             if (s.x() <= 0 && s.y() <= 0) { // cover: crop the overflow
                 return window(scaled, -s.x(), -s.y(), s.outW(), s.outH());
             }
-            Mat out = new Mat();
-            opencv_core.copyMakeBorder(scaled, out, s.y(), s.outH() - s.scaledH() - s.y(), s.x(),
-                    s.outW() - s.scaledW() - s.x(), BORDER_CONSTANT, background);
-            return out;
+            // a see-through or coloured padding needs the channels to hold it
+            boolean needsAlpha = background.get(3) < 255 && scaled.channels() != 4;
+            boolean needsColour = scaled.channels() == 1 && (background.get(0) != background.get(1) || background.get(1) != background.get(2));
+            try (Mat wide = needsAlpha ? toChannels(scaled, 4) : needsColour ? toChannels(scaled, 3) : scaled.clone()) {
+                Mat out = new Mat();
+                opencv_core.copyMakeBorder(wide, out, s.y(), s.outH() - s.scaledH() - s.y(), s.x(),
+                        s.outW() - s.scaledW() - s.x(), BORDER_CONSTANT, background);
+                return out;
+            }
         }
     }
 
@@ -258,9 +262,5 @@ final class Transforms {
         int b = Integer.parseInt(t.substring(5, 7), 16);
         int a = t.length() == 9 ? Integer.parseInt(t.substring(7, 9), 16) : 255;
         return new Scalar(b, gr, r, a);
-    }
-
-    static IntPointer params(int... values) {
-        return new IntPointer(values);
     }
 }

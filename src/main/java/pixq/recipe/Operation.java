@@ -1,6 +1,7 @@
 package pixq.recipe;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -51,6 +52,11 @@ public sealed interface Operation {
             fit = fit == null ? Fit.INSIDE : fit;
             upscale = Boolean.TRUE.equals(upscale);
             gravity = gravity == null ? Gravity.CENTER : gravity;
+            if (background != null
+                    && !background.toLowerCase(Locale.ROOT).matches("white|black|transparent|#[0-9a-f]{6}([0-9a-f]{2})?")) {
+                throw new IllegalArgumentException("'" + background
+                        + "' is not a colour: use white, black, transparent, #rrggbb or #rrggbbaa");
+            }
         }
 
         public static Resize inside(Integer width, Integer height) {
@@ -104,6 +110,7 @@ public sealed interface Operation {
             gravity = x == null && gravity == null ? Gravity.CENTER : gravity;
         }
 
+        @JsonIgnore
         public boolean isBox() {
             return x != null;
         }

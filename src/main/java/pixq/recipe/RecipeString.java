@@ -38,7 +38,8 @@ import pixq.recipe.Operation.Watermark;
  * An output writes the image as it stands at that point ({@code <stem>SUFFIX.ext}); the items after it go on
  * from that same image, so {@code "orient | fit 1600 > jpeg 82 -1600 ; fit 800 > jpeg 82 -800"} writes a 1600
  * and an 800 version from one decode. Steps before the first output are the recipe's shared steps. The string
- * must end with an output. By convention "&gt;" goes before an output and ";" after one.
+ * must end with an output. By convention "&gt;" goes before an output and ";" after one. A meta output always
+ * describes the source file, wherever it stands.
  */
 public final class RecipeString {
     private static final List<String> STEPS = List.of("orient", "fit", "resize", "crop", "rotate", "flip", "flop",
@@ -260,7 +261,8 @@ public final class RecipeString {
                         + " is neither a quality, a -suffix nor 'progressive'");
             }
         }
-        return new Output(suffix, format, quality, steps, progressive ? Boolean.TRUE : null);
+        List<Operation> own = format.equals("meta") ? List.of() : steps; // meta describes the source, whatever came before
+        return new Output(suffix, format, quality, own, progressive ? Boolean.TRUE : null);
     }
 
     private static <T> T noArgs(String step, List<String> args, T value) {

@@ -125,6 +125,14 @@ class OpenCvImageEngineTest {
     }
 
     @Test
+    void containWithATransparentBackgroundAddsAlpha() {
+        Mat out = renderOne(anImage(400, 200).filled(RED).jpeg(), "fit 100x100 contain transparent | png");
+        assertEquals(4, out.channels());
+        assertEquals(0, rgbAt(out, 50, 5)[3]);
+        assertEquals(255, rgbAt(out, 50, 50)[3]);
+    }
+
+    @Test
     void fillStretchesToTheBox() {
         Mat out = renderOne(anImage(400, 200).quadrants().png(), "fit 50x100 fill | png");
         assertEquals(50, out.cols());

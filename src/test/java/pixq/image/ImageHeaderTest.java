@@ -1,0 +1,75 @@
+package pixq.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static pixq.image.Images.anImage;
+
+import java.util.Arrays;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.junit.jupiter.api.Test;
+import pixq.image.ImageHeader.Format;
+
+class ImageHeaderTest {
+    private static void assertHeader(byte[] bytes, Format format, int w, int h) {
+        ImageHeader header = ImageHeader.read(bytes);
+        assertEquals(format, header.format());
+        assertEquals(w, header.width());
+        assertEquals(h, header.height());
+    }
+
+    @Test
+    void readsTheSizeOfEveryFormatFromItsHeader() {
+        Images img = anImage(37, 23).quadrants();
+        assertHeader(img.jpeg(), Format.JPEG, 37, 23);
+        assertHeader(img.progressiveJpeg(), Format.JPEG, 37, 23);
+        assertHeader(img.png(), Format.PNG, 37, 23);
+        assertHeader(img.gif(), Format.GIF, 37, 23);
+        assertHeader(img.bmp(), Format.BMP, 37, 23);
+        assertHeader(img.tiff(), Format.TIFF, 37, 23);
+        assertHeader(img.webp(), Format.WEBP, 37, 23); // lossless: VP8L
+        assertHeader(encode(img, ".webp", 80), Format.WEBP, 37, 23); // lossy: VP8
+        assertHeader(encode(anImage(37, 23).halfTransparent(), ".webp", 80), Format.WEBP, 37, 23); // alpha: VP8X
+    }
+
+    @Test
+    void jpegComponentsTellGrayFromColour() {
+        assertEquals(1, ImageHeader.read(anImage(8, 8).gray().jpeg()).components());
+        assertEquals(3, ImageHeader.read(anImage(8, 8).jpeg()).components());
+    }
+
+    @Test
+    void theFormatComesFromTheBytesNotTheName() {
+        byte[] png = anImage(5, 5).png();
+        assertEquals(Format.PNG, ImageHeader.read(png).format());
+        ImageException e = assertThrows(ImageException.class, () -> ImageHeader.read("GIF-ish? no".getBytes()));
+        assertTrue(e.getMessage().contains("not an image"), e.getMessage());
+    }
+
+    @Test
+    void aHeaderCutShortIsTruncatedNotACrash() {
+        byte[] png = anImage(5, 5).png();
+        ImageException e = assertThrows(ImageException.class, () -> ImageHeader.read(Arrays.copyOf(png, 14)));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        byte[] jpeg = anImage(5, 5).jpeg();
+        assertTrue(assertThrows(ImageException.class, () -> ImageHeader.read(Arrays.copyOf(jpeg, 30)))
+                .getMessage().contains("truncated"));
+    }
+
+    @Test
+    void heifIsNamedAsUnsupported() {
+        byte[] heic = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0};
+        assertTrue(assertThrows(ImageException.class, () -> ImageHeader.read(heic)).getMessage().contains("HEIF"));
+    }
+
+    private static byte[] encode(Images img, String ext, int quality) {
+        try (BytePointer buf = new BytePointer(); IntPointer p = new IntPointer(opencv_imgcodecs.IMWRITE_WEBP_QUALITY, quality)) {
+            opencv_imgcodecs.imencode(ext, img.mat(), buf, p);
+            byte[] b = new byte[(int) buf.limit()];
+            buf.get(b);
+            return b;
+        }
+    }
+}
