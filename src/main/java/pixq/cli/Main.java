@@ -10,16 +10,25 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Runs image-processing jobs: on this machine with no setup, or on AWS (SQS + Lambda + S3 + DynamoDB).",
         subcommands = {
-            RunCommand.class, StatusCommand.class, FailuresCommand.class, RetryCommand.class, CommandLine.HelpCommand.class
+            RunCommand.class, StatusCommand.class, WatchCommand.class, FailuresCommand.class, RetryCommand.class,
+            CancelCommand.class, SubmitCommand.class, RedriveCommand.class, WorkerCommand.class, InvokeCommand.class,
+            CommandLine.HelpCommand.class
         },
         footer = {
             "",
-            "Examples:",
-            "  pixq run ./photos --out ./out --recipe thumbnail   process a folder on all cores",
-            "  pixq run a.jpg b.png --out ./out --recipe web       three sizes from one decode",
-            "  pixq status                                         jobs per state, per batch",
-            "  pixq failures                                       failed jobs and why",
-            "  pixq retry                                          requeue the failed jobs",
+            "On this machine (state in ./.pixq):",
+            "  pixq run ./photos --out ./out --recipe thumbnail     process a folder on all cores",
+            "  pixq run a.jpg b.png --out ./out --recipe web         three sizes from one decode",
+            "  pixq status                                           jobs per state, per batch (like rq info)",
+            "  pixq failures                                         failed jobs and why",
+            "  pixq retry                                            requeue the failed jobs and process them",
+            "",
+            "On AWS (names from the stack's Outputs; or --table, --queue-url, ...; --endpoint-url for an emulator):",
+            "  pixq submit --stack pixq --recipe web --prefix s3://BUCKET/photos/",
+            "  pixq watch BATCH --stack pixq                         progress bar and ETA until done",
+            "  pixq failures BATCH --stack pixq",
+            "  pixq redrive --stack pixq                             dead-letter queue back to the job queue",
+            "  pixq invoke SubmitFunction --event events/submit-list.json   a function in-process, like sam local invoke",
             "",
             "Run `pixq help COMMAND` for a command's options and examples."
         })

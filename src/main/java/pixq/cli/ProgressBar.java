@@ -16,12 +16,15 @@ final class ProgressBar {
     private final boolean terminal;
     private final long startMillis;
     private final int total;
+    private final int alreadyDone;
     private int lastDecile = -1;
 
-    ProgressBar(PrintStream out, Clock clock, int total, boolean terminal) {
+    /** @param alreadyDone work finished before this run: counted as done, not in the rate */
+    ProgressBar(PrintStream out, Clock clock, int total, int alreadyDone, boolean terminal) {
         this.out = out;
         this.clock = clock;
         this.total = total;
+        this.alreadyDone = alreadyDone;
         this.terminal = terminal;
         this.startMillis = clock.millis();
     }
@@ -45,12 +48,16 @@ final class ProgressBar {
 
     String line(int done, int failed) {
         double seconds = Math.max(1, clock.millis() - startMillis) / 1000.0;
-        double rate = done / seconds;
-        int filled = total == 0 ? WIDTH : (int) ((long) done * WIDTH / total);
+        double rate = (done - alreadyDone) / seconds;
         String eta = rate > 0 && done < total ? " ETA " + format(Duration.ofSeconds((long) ((total - done) / rate))) : "";
-        return String.format("[%s%s] %d/%d%s  %.1f images/s%s",
-                "#".repeat(filled), ".".repeat(WIDTH - filled), done, total,
-                failed == 0 ? "" : "  " + failed + " failed", rate, eta);
+        return String.format("%s  %.1f images/s%s", bar(done, failed, total), rate, eta);
+    }
+
+    /** "[#####.....] 5/10  1 failed" */
+    static String bar(int done, int failed, int total) {
+        int filled = total == 0 ? WIDTH : (int) ((long) Math.min(done, total) * WIDTH / total);
+        return String.format("[%s%s] %d/%d%s", "#".repeat(filled), ".".repeat(WIDTH - filled), done, total,
+                failed == 0 ? "" : "  " + failed + " failed");
     }
 
     static String format(Duration d) {

@@ -1,27 +1,35 @@
 package pixq.cli;
 
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import pixq.job.Job;
+import pixq.job.JobQueue;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
+import pixq.job.JobStore;
 
 @Command(
         name = "retry",
-        description = {"Requeues failed (and canceled) jobs, like rq's requeue: their attempts start again from zero."},
+        description = {
+            "Requeues failed (and, with --canceled, canceled) jobs, like rq's requeue: their attempts start again.",
+            "Locally it then processes them, with a progress bar; on AWS the worker function picks them up."
+        },
         footer = {
             "",
             "Examples:",
             "  pixq retry                    every failed job",
             "  pixq retry run-1a2b3c4d5e     the failed jobs of one batch",
-            "  pixq retry --job 3f2a9c...    one job",
-            "",
-            "Locally, the same `pixq run` command (or `pixq worker`) then processes them."
+            "  pixq retry --job 3f2a9c...    one job"
         })
 final class RetryCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "BATCH", description = "Only this batch.")
@@ -36,22 +44,51 @@ final class RetryCommand implements Callable<Integer> {
     @Mixin
     TargetOptions target;
 
+    @Mixin
+    WorkOptions work;
+
     @Override
     public Integer call() throws Exception {
+        if (target.isLocal()) {
+            try (LocalWork local = LocalWork.open(target.stateDir(), work, Clock.systemUTC())) {
+                List<JobSpec> requeued = requeue(local.state().jobs(), local.state().queue());
+                return requeued.isEmpty() ? 0 : local.until(
+                        requeued.stream().map(JobSpec::id).collect(Collectors.toCollection(LinkedHashSet::new)),
+                        commonFolder(requeued));
+            }
+        }
         try (Target open = target.open()) {
-            List<Job> candidates = new ArrayList<>(open.store().list(batch, JobState.FAILED, Integer.MAX_VALUE));
-            if (canceled) {
-                candidates.addAll(open.store().list(batch, JobState.CANCELED, Integer.MAX_VALUE));
-            }
-            List<JobSpec> requeued = new ArrayList<>();
-            for (Job job : candidates) {
-                if ((jobIds.isEmpty() || jobIds.contains(job.id())) && open.store().update(job, job.requeue())) {
-                    requeued.add(job.spec());
-                }
-            }
-            open.queue().send(requeued);
-            System.out.println("requeued " + requeued.size() + " jobs");
+            requeue(open.store(), open.queue());
             return 0;
         }
+    }
+
+    private List<JobSpec> requeue(JobStore store, JobQueue queue) {
+        List<Job> candidates = new ArrayList<>(store.list(batch, JobState.FAILED, Integer.MAX_VALUE));
+        if (canceled) {
+            candidates.addAll(store.list(batch, JobState.CANCELED, Integer.MAX_VALUE));
+        }
+        List<JobSpec> requeued = new ArrayList<>();
+        for (Job job : candidates) {
+            if ((jobIds.isEmpty() || jobIds.contains(job.id())) && store.update(job, job.requeue())) {
+                requeued.add(job.spec());
+            }
+        }
+        queue.send(requeued);
+        System.err.println("requeued " + requeued.size() + " jobs");
+        return requeued;
+    }
+
+    /** The deepest folder holding every requeued job's outputs: the only place this run writes. */
+    static Path commonFolder(List<JobSpec> specs) {
+        Path common = null;
+        for (JobSpec spec : specs) {
+            Path folder = Path.of(URI.create(spec.output()));
+            while (common != null && !folder.startsWith(common)) {
+                common = common.getParent();
+            }
+            common = common == null ? folder : common;
+        }
+        return common;
     }
 }

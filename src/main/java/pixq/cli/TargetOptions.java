@@ -1,16 +1,31 @@
 package pixq.cli;
 
+import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import pixq.job.JobQueue;
 import pixq.job.JobStore;
 import pixq.local.LocalState;
 
-/** Chooses the ports a command works on: the embedded state folder by default. */
+/** Chooses the ports a command works on: the embedded state folder by default, AWS when named. */
 final class TargetOptions {
     @Mixin
     StateOption state;
 
+    @Mixin
+    AwsOptions aws;
+
+    boolean isLocal() {
+        return !aws.given();
+    }
+
+    Path stateDir() {
+        return state.dir;
+    }
+
     Target open() {
+        if (!isLocal()) {
+            return aws.open();
+        }
         if (!LocalState.exists(state.dir)) {
             throw new IllegalArgumentException("no pixq state in " + state.dir + ": run `pixq run` first, or pass --state DIR");
         }

@@ -172,7 +172,7 @@ public abstract class JobStoreContract {
         Job second = aJob().spec(aSpec().batch(batch).input("file:/in/2.jpg")).createdAt(T0.plusSeconds(2)).build();
         Job third = aJob().spec(aSpec().batch(batch).input("file:/in/3.jpg")).createdAt(T0.plusSeconds(3)).build();
         Job first = aJob().spec(aSpec().batch(batch).input("file:/in/1.jpg")).createdAt(T0.plusSeconds(1)).build();
-        Job elsewhere = queuedIn(newBatch(), "1.jpg");
+        Job elsewhere = queuedIn(newBatch(), "elsewhere.jpg"); // another input: job ids do not depend on the batch
         store().insertNew(List.of(second, third, first, elsewhere));
         Job secondRunning = second.start(at(Duration.ofSeconds(10)));
         store().update(second, secondRunning);

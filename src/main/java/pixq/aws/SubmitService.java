@@ -1,0 +1,212 @@
+package pixq.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import pixq.job.JobSpec;
+import pixq.job.SubmitResult;
+import pixq.job.Submitter;
+import pixq.recipe.Recipe;
+import pixq.recipe.Recipes;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The submit function's work, also run in-process by {@code pixq submit}: turns a {@link SubmitRequest}
+ * into job specs (outputs under s3://OUTPUT_BUCKET/&lt;the input key's folder&gt;/) and hands them to the
+ * {@link Submitter}. Inputs outside the input buckets are rejected, never read.
+ *
+ * <p>One call handles at most {@code maxJobs} jobs (and stops early when time runs short): a longer
+ * "inputs" list is refused, a prefix is listed page by page and the response carries the request that
+ * continues it ({@code next}).
+ */
+public final class SubmitService {
+    public static final int DEFAULT_MAX_JOBS = 10_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter BATCH_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final S3Client s3;
+    private final Submitter submitter;
+    private final Set<String> inputBuckets;
+    private final String outputBucket;
+    private final String defaultRecipe;
+    private final int maxJobs;
+    private final Clock clock;
+
+    public SubmitService(S3Client s3, Submitter submitter, Set<String> inputBuckets, String outputBucket,
+            String defaultRecipe, int maxJobs, Clock clock) {
+        this.s3 = s3;
+        this.submitter = submitter;
+        this.inputBuckets = Set.copyOf(inputBuckets);
+        this.outputBucket = outputBucket;
+        this.defaultRecipe = defaultRecipe == null || defaultRecipe.isBlank() ? null : defaultRecipe;
+        this.maxJobs = maxJobs;
+        this.clock = clock;
+    }
+
+    /** From the functions' environment: INPUT_BUCKETS (comma-separated), OUTPUT_BUCKET, DEFAULT_RECIPE, MAX_JOBS_PER_CALL. */
+    public static SubmitService fromEnv(Function<String, String> env, S3Client s3, Submitter submitter, Clock clock) {
+        return new SubmitService(s3, submitter, buckets(env.apply("INPUT_BUCKETS")), Env.required(env, "OUTPUT_BUCKET"),
+                env.apply("DEFAULT_RECIPE"), Env.integer(env, "MAX_JOBS_PER_CALL", DEFAULT_MAX_JOBS), clock);
+    }
+
+    private static Set<String> buckets(String list) {
+        return list == null ? Set.of() : Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    }
+
+    /** What one call did; {@code next} is the request that continues a prefix submission, or null when done. */
+    public record Response(String batchId, int jobs, int duplicates, List<String> rejected, JsonNode next) {}
+
+    /** @param mayContinue false once time runs short: a prefix listing stops there and returns {@code next} */
+    public Response submit(JsonNode json, BooleanSupplier mayContinue) {
+        SubmitRequest request = SubmitRequest.parse(json);
+        String batchId = request.batchId() != null ? request.batchId() : newBatchId(request);
+        if (request.s3Objects() != null) {
+            return fromEvent(batchId, request.s3Objects());
+        }
+        Recipe recipe = recipe(request.recipe());
+        if (request.argsJobs() != null) {
+            return only(batchId, request.argsJobs().size(), () -> submitter.submit(batchId, request.argsJobs().stream()
+                    .map(args -> JobSpec.of(batchId, null, "s3://" + outputBucket + "/" + batchId + "/", recipe, args)).toList()));
+        }
+        if (request.inputs() != null) {
+            return only(batchId, request.inputs().size(), () -> submitInputs(batchId, request.inputs(), recipe, request.args()));
+        }
+        return fromPrefix(batchId, request, recipe, mayContinue);
+    }
+
+    private Response only(String batchId, int count, java.util.function.Supplier<SubmitResult> submit) {
+        if (count > maxJobs) {
+            throw new BadRequestException(count + " jobs in one call, over the limit of " + maxJobs
+                    + ": split the list (pixq submit does), or submit a prefix");
+        }
+        SubmitResult r = submit.get();
+        return new Response(batchId, r.jobs(), r.duplicates(), r.rejected(), null);
+    }
+
+    private SubmitResult submitInputs(String batchId, List<String> inputs, Recipe recipe, List<String> args) {
+        List<String> rejected = new ArrayList<>();
+        List<JobSpec> specs = new ArrayList<>();
+        for (String input : inputs) {
+            String why = refusal(input);
+            if (why != null) {
+                rejected.add(input + " (" + why + ")");
+            } else {
+                specs.add(spec(batchId, input, recipe, args));
+            }
+        }
+        SubmitResult r = specs.isEmpty() ? new SubmitResult(batchId, 0, 0, List.of()) : submitter.submit(batchId, specs);
+        return new SubmitResult(batchId, r.jobs(), r.duplicates(), rejected);
+    }
+
+    private Response fromEvent(String batchId, List<String> created) {
+        List<String> rejected = new ArrayList<>();
+        List<JobSpec> specs = new ArrayList<>();
+        for (String uri : created) {
+            String why = refusal(uri);
+            String recipeName = defaultRecipe != null ? defaultRecipe : firstFolder(uri);
+            if (why == null && recipeName == null) {
+                why = "no recipe: set DEFAULT_RECIPE, or drop it under a folder named after a built-in recipe " + Recipes.builtIns().keySet();
+            }
+            if (why != null) {
+                rejected.add(uri + " (" + why + ")");
+            } else if (!uri.endsWith("/")) { // a "folder" placeholder object is not an image
+                specs.add(spec(batchId, uri, Recipes.resolve(recipeName), List.of()));
+            }
+        }
+        SubmitResult r = specs.isEmpty() ? new SubmitResult(batchId, 0, 0, List.of()) : submitter.submit(batchId, specs);
+        return new Response(batchId, r.jobs(), r.duplicates(), rejected, null);
+    }
+
+    private static String firstFolder(String uri) {
+        String key = S3Uri.parse(uri).key();
+        int slash = key.indexOf('/');
+        String folder = slash < 0 ? null : key.substring(0, slash).toLowerCase(Locale.ROOT);
+        return folder != null && Recipes.builtIns().containsKey(folder) ? folder : null;
+    }
+
+    private Response fromPrefix(String batchId, SubmitRequest request, Recipe recipe, BooleanSupplier mayContinue) {
+        String why = refusal(request.prefix());
+        if (why != null) {
+            return new Response(batchId, 0, 0, List.of(request.prefix() + " (" + why + ")"), null);
+        }
+        S3Uri at = S3Uri.parse(request.prefix());
+        int jobs = 0;
+        int duplicates = 0;
+        String after = request.startAfter();
+        // Pages of up to 1000 keys, never past the cap: submit each, stop between pages when the time is short.
+        while (true) {
+            String startAfter = after;
+            int room = maxJobs - jobs - duplicates;
+            ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(at.bucket()).prefix(at.key())
+                    .startAfter(startAfter).maxKeys(Math.min(1000, room)));
+            List<JobSpec> specs = page.contents().stream().map(S3Object::key).filter(k -> !k.endsWith("/"))
+                    .map(k -> spec(batchId, new S3Uri(at.bucket(), k).toString(), recipe, request.args())).toList();
+            if (!specs.isEmpty()) {
+                SubmitResult r = submitter.submit(batchId, specs);
+                jobs += r.jobs();
+                duplicates += r.duplicates();
+            }
+            if (!Boolean.TRUE.equals(page.isTruncated()) || page.contents().isEmpty()) {
+                return new Response(batchId, jobs, duplicates, List.of(), null);
+            }
+            after = page.contents().get(page.contents().size() - 1).key();
+            if (jobs + duplicates >= maxJobs || !mayContinue.getAsBoolean()) {
+                return new Response(batchId, jobs, duplicates, List.of(), request.continuation(batchId, after));
+            }
+        }
+    }
+
+    private JobSpec spec(String batchId, String input, Recipe recipe, List<String> args) {
+        String key = S3Uri.parse(input).key();
+        String folder = key.contains("/") ? key.substring(0, key.lastIndexOf('/') + 1) : "";
+        return JobSpec.of(batchId, input, "s3://" + outputBucket + "/" + folder, recipe, args);
+    }
+
+    /** Why an input may not be read, or null when it may. */
+    private String refusal(String uri) {
+        S3Uri at;
+        try {
+            at = S3Uri.parse(uri);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        return inputBuckets.contains(at.bucket()) ? null : "bucket " + at.bucket() + " is not an input bucket " + inputBuckets;
+    }
+
+    /** A built-in name or a recipe string; a JSON object for a full recipe. Never a file on the function's disk. */
+    private static Recipe recipe(JsonNode recipe) {
+        try {
+            if (recipe.isObject()) {
+                return JSON.treeToValue(recipe, Recipe.class).validated();
+            }
+            String text = recipe.asText().strip();
+            if (text.toLowerCase(Locale.ROOT).endsWith(".json")) {
+                throw new BadRequestException("recipe files are read by the CLI, not by the function: send the recipe object itself");
+            }
+            return Recipes.resolve(text);
+        } catch (BadRequestException e) {
+            throw e;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            throw new BadRequestException("bad recipe: " + e.getMessage());
+        }
+    }
+
+    private String newBatchId(SubmitRequest request) {
+        String stamp = BATCH_TIME.format(clock.instant());
+        // Dropped files gather in one batch per day, so `pixq status s3-20240501` shows the day's progress.
+        return request.s3Objects() != null ? "s3-" + stamp.substring(0, 8) : "b-" + stamp + "-" + UUID.randomUUID().toString().substring(0, 4);
+    }
+}

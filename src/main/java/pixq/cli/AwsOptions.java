@@ -1,0 +1,125 @@
+package pixq.cli;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Option;
+import pixq.aws.AwsConnection;
+import pixq.aws.DynamoJobStore;
+import pixq.aws.SqsJobQueue;
+import pixq.job.JobQueue;
+import pixq.job.JobStore;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+
+/**
+ * Where pixq's AWS resources are: read from a deployed stack's Outputs (--stack, or PIXQ_STACK), each
+ * overridable by its own flag; --endpoint-url points at an emulator (moto, LocalStack).
+ */
+final class AwsOptions {
+    @Option(names = "--stack", defaultValue = "${env:PIXQ_STACK}", paramLabel = "NAME",
+            description = "The deployed stack whose Outputs name the resources (default: $PIXQ_STACK).")
+    String stack;
+
+    @Option(names = "--region", defaultValue = "${env:AWS_REGION}", description = "AWS region (default: $AWS_REGION, else us-east-1).")
+    String region;
+
+    @Option(names = "--endpoint-url", paramLabel = "URL", description = "An emulator's endpoint, such as http://127.0.0.1:5000.")
+    URI endpoint;
+
+    @Option(names = "--table", paramLabel = "NAME", description = "Job table (stack output TableName).")
+    String table;
+
+    @Option(names = "--queue-url", paramLabel = "URL", description = "Job queue (stack output QueueUrl).")
+    String queueUrl;
+
+    @Option(names = "--dlq-url", paramLabel = "URL", description = "Dead-letter queue (stack output DeadLetterQueueUrl).")
+    String dlqUrl;
+
+    @Option(names = "--input-bucket", paramLabel = "NAME", description = "Input bucket (stack output InputBucket).")
+    String inputBucket;
+
+    @Option(names = "--output-bucket", paramLabel = "NAME", description = "Output bucket (stack output OutputBucket).")
+    String outputBucket;
+
+    private Map<String, String> outputs;
+
+    /** True when the user pointed at AWS at all (a stack or a table or a queue). */
+    boolean given() {
+        return stack != null || table != null || queueUrl != null;
+    }
+
+    AwsConnection connection() {
+        return new AwsConnection(region, endpoint);
+    }
+
+    String table() {
+        return name(table, "TableName", "--table");
+    }
+
+    String queueUrl() {
+        return name(queueUrl, "QueueUrl", "--queue-url");
+    }
+
+    String dlqUrl() {
+        return name(dlqUrl, "DeadLetterQueueUrl", "--dlq-url");
+    }
+
+    String inputBucket() {
+        return name(inputBucket, "InputBucket", "--input-bucket");
+    }
+
+    String outputBucket() {
+        return name(outputBucket, "OutputBucket", "--output-bucket");
+    }
+
+    private String name(String flag, String output, String option) {
+        if (flag != null) {
+            return flag;
+        }
+        if (stack == null) {
+            throw new IllegalArgumentException("give " + option + ", or --stack NAME (or set PIXQ_STACK) to read it from the stack's Outputs");
+        }
+        String value = stackOutputs().get(output);
+        if (value == null) {
+            throw new IllegalArgumentException("stack " + stack + " has no output " + output + ": give " + option);
+        }
+        return value;
+    }
+
+    private Map<String, String> stackOutputs() {
+        if (outputs == null) {
+            try (CloudFormationClient cfn = connection().cloudFormation()) {
+                outputs = cfn.describeStacks(b -> b.stackName(stack)).stacks().get(0).outputs().stream()
+                        .collect(Collectors.toMap(Output::outputKey, Output::outputValue));
+            }
+        }
+        return outputs;
+    }
+
+    /** The job table and queue, as a {@link Target} for the commands that work on either. */
+    Target open() {
+        AwsConnection aws = connection();
+        JobStore store = new DynamoJobStore(aws.dynamo(), table());
+        String url = queueUrl;
+        return new Target() {
+            private JobQueue queue;
+
+            @Override
+            public JobStore store() {
+                return store;
+            }
+
+            @Override
+            public JobQueue queue() {
+                if (queue == null) {
+                    queue = new SqsJobQueue(aws.sqs(), url != null ? url : queueUrl(), java.time.Duration.ofSeconds(1));
+                }
+                return queue;
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+}

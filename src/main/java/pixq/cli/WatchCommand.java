@@ -1,0 +1,45 @@
+package pixq.cli;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "watch",
+        description = "Shows a batch's progress on AWS (counts per state, progress bar, ETA) until every job has finished.",
+        footer = {"", "Examples:", "  pixq watch b-20240501-100000-1a2b --stack pixq", "  pixq watch s3-20240501 --stack pixq --once",
+            "", "Then: pixq failures BATCH --stack pixq, and pixq redrive --stack pixq"})
+final class WatchCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "BATCH", description = "The batch id `pixq submit` or the submit function printed.")
+    String batch;
+
+    @Option(names = "--interval", defaultValue = "5", description = "Seconds between looks (default: ${DEFAULT-VALUE}).")
+    int interval;
+
+    @Option(names = "--once", description = "Look once and exit (as `pixq status BATCH`).")
+    boolean once;
+
+    @Mixin
+    TargetOptions target;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        try (Target open = target.open()) {
+            while (true) {
+                BatchProgress progress = BatchProgress.of(batch, open.store().list(batch, null, Integer.MAX_VALUE));
+                if (progress.total() == 0) {
+                    System.out.println("no jobs in batch " + batch);
+                    return 1;
+                }
+                System.out.println(progress.line());
+                if (once || progress.done()) {
+                    return progress.counts().getOrDefault(pixq.job.JobState.FAILED, 0) == 0 ? 0 : 2;
+                }
+                Thread.sleep(Duration.ofSeconds(interval).toMillis());
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package pixq.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Option;
+import pixq.image.EngineConfig;
+import pixq.local.LocalState;
+import pixq.worker.WorkerConfig;
+
+/** How this machine processes images: shared by the commands that run jobs here. */
+final class WorkOptions {
+    @Option(names = {"-w", "--workers"}, paramLabel = "N",
+            description = "Images processed at once (default: one per core, fewer if memory is short).")
+    Integer workers;
+
+    @Option(names = "--command", paramLabel = "NAME=PATH",
+            description = "An executable the recipe's `command` step may run, by name (repeatable). "
+                    + "Job messages name commands; only this machine's configuration says what they run.")
+    Map<String, Path> commands = Map.of();
+
+    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "100000000",
+            description = "Refuse images larger than this many pixels, before decoding (default: ${DEFAULT-VALUE}).")
+    long maxPixels;
+
+    EngineConfig engine() {
+        return EngineConfig.defaults().withMaxPixels(maxPixels).withCommands(commands);
+    }
+
+    WorkerConfig worker() {
+        WorkerConfig config = WorkerConfig.defaults().withLease(LocalState.DEFAULT_VISIBILITY_TIMEOUT)
+                .withMaxReceives(LocalState.DEFAULT_MAX_RECEIVES).withMaxBytes(engine().maxBytes());
+        return workers == null ? config : config.withParallelism(workers);
+    }
+}

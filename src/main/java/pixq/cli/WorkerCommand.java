@@ -1,0 +1,75 @@
+package pixq.cli;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import pixq.aws.AwsConnection;
+import pixq.aws.DynamoJobStore;
+import pixq.aws.Engines;
+import pixq.aws.S3BlobStore;
+import pixq.aws.SqsJobQueue;
+import pixq.worker.BatchRunner;
+import pixq.worker.QueueWorker;
+import pixq.worker.WorkerConfig;
+
+@Command(
+        name = "worker",
+        description = {"A long-running worker on the SQS job queue, for ECS/Fargate or EC2 and jobs longer than Lambda",
+            "allows: receives, runs and settles jobs until stopped (SIGTERM lets running jobs finish)."},
+        footer = {"", "Examples:", "  pixq worker --stack pixq", "  pixq worker --queue-url https://sqs.../pixq-JobQueue --table pixq-JobTable --pollers 4",
+            "  pixq worker --stack pixq --burst        work off the backlog, then exit",
+            "", "Environment: MAX_PIXELS, MAX_BYTES as for the worker function."})
+final class WorkerCommand implements Callable<Integer> {
+    @Option(names = "--pollers", description = "Jobs at once (default: one per core, fewer when memory is short).")
+    Integer pollers;
+
+    @Option(names = "--max-receives", defaultValue = "3", description = "The queue's maxReceiveCount (default: ${DEFAULT-VALUE}).")
+    int maxReceives;
+
+    @Option(names = "--lease", defaultValue = "PT30M", description = "How long a job may run: the queue's visibility timeout (default: 30 min).")
+    Duration lease;
+
+    @Option(names = "--burst", description = "Exit once the queue is empty (as `rq worker --burst`), instead of waiting for more.")
+    boolean burst;
+
+    @Mixin
+    AwsOptions aws;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        AwsConnection connection = aws.connection();
+        S3BlobStore blobs = new S3BlobStore(connection.s3());
+        WorkerConfig config = WorkerConfig.defaults().withMaxReceives(maxReceives).withLease(lease);
+        if (pollers != null) {
+            config = config.withParallelism(pollers);
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch stopped = new CountDownLatch(1);
+        // On SIGTERM (ECS stops tasks so), stop receiving and let the running jobs finish before the JVM exits.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.set(true);
+            try {
+                stopped.await(lease.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        try (BatchRunner runner = new BatchRunner(new DynamoJobStore(connection.dynamo(), aws.table()), blobs,
+                Engines.fromEnv(System::getenv, blobs), config, Clock.systemUTC())) {
+            // Long polls: 20 s while waiting for work; 1 s in burst mode, to notice the end of the queue soon.
+            SqsJobQueue queue = new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ofSeconds(burst ? 1 : 20));
+            System.err.printf("pixq worker: %d pollers on %s%n", config.parallelism(), queue.queueUrl());
+            new QueueWorker(queue, runner, config.parallelism(), r -> System.out.printf("%s %s %s%n",
+                    r.outcome(), r.jobId(), r.detail() == null ? "" : r.detail())).run(stop::get, () -> burst);
+        } finally {
+            stopped.countDown();
+        }
+        return 0;
+    }
+}

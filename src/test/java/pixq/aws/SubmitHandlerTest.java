@@ -1,0 +1,179 @@
+package pixq.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import pixq.job.Job;
+import pixq.job.JobSpec;
+import pixq.job.JobState;
+
+@ExtendWith(Moto.class)
+class SubmitHandlerTest {
+    private static TestStack stack;
+
+    @BeforeAll
+    static void deploy() {
+        stack = new TestStack(Moto.connection(), "submit");
+        for (String key : List.of("photos/a.jpg", "photos/b.jpg", "photos/sub/c.jpg", "photos/", "other/d.jpg")) {
+            stack.put(key, new byte[] {1});
+        }
+    }
+
+    private static Map<String, Object> invoke(Map<String, Object> event) {
+        return invoke(stack.env(), event);
+    }
+
+    private static Map<String, Object> invoke(Map<String, String> env, Map<String, Object> event) {
+        return stack.submitHandler(env).handleRequest(event, new LocalContext("SubmitFunction", Duration.ofMinutes(1), 512));
+    }
+
+    private static Set<String> queuedInputs(String batchId) {
+        return stack.store().list(batchId, JobState.QUEUED, 100).stream().map(j -> j.spec().input()).collect(Collectors.toSet());
+    }
+
+    private static List<JobSpec> drainMessages() {
+        SqsJobQueue queue = new SqsJobQueue(stack.sqs, stack.queueUrl, Duration.ZERO);
+        List<JobSpec> specs = new java.util.ArrayList<>();
+        for (var d = queue.receive(10); !d.isEmpty(); d = queue.receive(10)) {
+            d.forEach(m -> {
+                specs.add(JobSpec.fromJson(m.body()));
+                queue.delete(m);
+            });
+        }
+        return specs;
+    }
+
+    @Test
+    void listOfInputsBecomesQueuedRecordsAndMessages() {
+        // given
+        String a = "s3://" + stack.inputBucket + "/photos/a.jpg";
+        String c = "s3://" + stack.inputBucket + "/photos/sub/c.jpg";
+
+        // when
+        Map<String, Object> response = invoke(Map.of("inputs", List.of(a, c), "recipe", "thumbnail", "args", List.of("x")));
+
+        // then
+        String batch = (String) response.get("batchId");
+        assertEquals(2, response.get("jobs"));
+        assertEquals(0, response.get("duplicates"));
+        assertEquals(List.of(), response.get("rejected"));
+        assertEquals(Set.of(a, c), queuedInputs(batch));
+        List<JobSpec> sent = drainMessages();
+        assertEquals(Set.of(a, c), sent.stream().map(JobSpec::input).collect(Collectors.toSet()));
+        JobSpec forC = sent.stream().filter(s -> s.input().equals(c)).findFirst().orElseThrow();
+        assertEquals("s3://" + stack.outputBucket + "/photos/sub/", forC.output(), "outputs mirror the input's folder");
+        assertEquals("thumbnail", forC.recipe().name());
+        assertEquals(List.of("x"), forC.args());
+    }
+
+    @Test
+    void submittingTheSameWorkTwiceCountsDuplicates() {
+        // given
+        Map<String, Object> event = Map.of("inputs", List.of("s3://" + stack.inputBucket + "/other/d.jpg"), "recipe", "meta");
+        invoke(event);
+
+        // when
+        Map<String, Object> again = invoke(event);
+
+        // then
+        assertEquals(0, again.get("jobs"));
+        assertEquals(1, again.get("duplicates"));
+        drainMessages();
+    }
+
+    @Test
+    void inputsOutsideTheInputBucketsAreRejectedNotRead() {
+        // when
+        Map<String, Object> response = invoke(Map.of("recipe", "web",
+                "inputs", List.of("s3://" + stack.outputBucket + "/x.jpg", "file:/etc/passwd", "s3://" + stack.inputBucket + "/photos/b.jpg")));
+
+        // then
+        assertEquals(1, response.get("jobs"));
+        @SuppressWarnings("unchecked")
+        List<String> rejected = (List<String>) response.get("rejected");
+        assertEquals(2, rejected.size());
+        assertTrue(rejected.get(0).startsWith("s3://" + stack.outputBucket + "/x.jpg (bucket "), rejected.get(0));
+        assertTrue(rejected.get(1).startsWith("file:/etc/passwd (not an s3:// URI"), rejected.get(1));
+        drainMessages();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void prefixListsEveryObjectAndContinuesPastTheCapInTheSameBatch() {
+        // given: at most 2 jobs per call
+        Map<String, String> env = new HashMap<>(stack.env());
+        env.put("MAX_JOBS_PER_CALL", "2");
+        Map<String, Object> request = Map.of("prefix", "s3://" + stack.inputBucket + "/photos/", "recipe", "thumbnail");
+
+        // when: following each response's "next" as the CLI does
+        Map<String, Object> first = invoke(env, request);
+        int calls = 1;
+        int jobs = (Integer) first.get("jobs");
+        for (Map<String, Object> r = first; r.get("next") != null; calls++) {
+            Map<String, Object> next = (Map<String, Object>) r.get("next");
+            assertEquals(first.get("batchId"), next.get("batchId"));
+            r = invoke(env, next);
+            jobs += (Integer) r.get("jobs");
+        }
+
+        // then: every object once, the folder marker "photos/" no job
+        String b = "s3://" + stack.inputBucket + "/photos/";
+        assertTrue(calls > 1, "continued in " + calls + " calls");
+        assertEquals(3, jobs);
+        assertEquals(Set.of(b + "a.jpg", b + "b.jpg", b + "sub/c.jpg"), queuedInputs((String) first.get("batchId")));
+        drainMessages();
+    }
+
+    @Test
+    void argsOnlyJobsAreOnePerElement() {
+        // when: as the old `add_jobs.py a b c`
+        Map<String, Object> response = invoke(Map.of("batchId", "args-batch", "recipe", "meta", "args", List.of("a", List.of("b", "c"))));
+
+        // then
+        assertEquals(2, response.get("jobs"));
+        List<Job> jobs = stack.store().list("args-batch", null, 10);
+        assertEquals(Set.of(List.of("a"), List.of("b", "c")), jobs.stream().map(j -> j.spec().args()).collect(Collectors.toSet()));
+        assertTrue(jobs.stream().allMatch(j -> j.spec().input() == null));
+        drainMessages();
+    }
+
+    @Test
+    void s3EventTakesTheRecipeFromTheKeysFirstFolder() {
+        // given: an S3 notification as S3 sends it (key URL-encoded)
+        Map<String, Object> record = Map.of("eventSource", "aws:s3", "eventName", "ObjectCreated:Put",
+                "s3", Map.of("bucket", Map.of("name", stack.inputBucket), "object", Map.of("key", "thumbnail/my+photo.jpg")));
+        Map<String, Object> unknown = Map.of("eventSource", "aws:s3", "eventName", "ObjectCreated:Put",
+                "s3", Map.of("bucket", Map.of("name", stack.inputBucket), "object", Map.of("key", "misc/x.jpg")));
+
+        // when
+        Map<String, Object> response = invoke(Map.of("Records", List.of(record, unknown)));
+
+        // then
+        assertEquals(1, response.get("jobs"));
+        assertEquals(1, ((List<?>) response.get("rejected")).size());
+        List<JobSpec> sent = drainMessages();
+        assertEquals("s3://" + stack.inputBucket + "/thumbnail/my photo.jpg", sent.get(0).input());
+        assertEquals("thumbnail", sent.get(0).recipe().name());
+    }
+
+    @Test
+    void malformedRequestsFailWithTheReason() {
+        BadRequestException noRecipe = assertThrows(BadRequestException.class, () -> invoke(Map.of("inputs", List.of())));
+        assertTrue(noRecipe.getMessage().contains("'recipe' is missing"), noRecipe.getMessage());
+        BadRequestException typo = assertThrows(BadRequestException.class, () -> invoke(Map.of("inptus", List.of(), "recipe", "web")));
+        assertTrue(typo.getMessage().contains("unknown field 'inptus'"), typo.getMessage());
+        BadRequestException badRecipe = assertThrows(BadRequestException.class,
+                () -> invoke(Map.of("inputs", List.of("s3://x/y.jpg"), "recipe", "no-such-recipe ++")));
+        assertTrue(badRecipe.getMessage().startsWith("bad recipe:"), badRecipe.getMessage());
+    }
+}

@@ -1,0 +1,172 @@
+package pixq.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import picocli.CommandLine;
+import pixq.aws.AwsConnection;
+import pixq.aws.DynamoJobStore;
+import pixq.aws.Moto;
+import pixq.aws.SqsJobQueue;
+import pixq.job.Job;
+import pixq.job.JobBuilders;
+import pixq.job.JobSpec;
+import pixq.job.JobState;
+import pixq.job.Submitter;
+import pixq.recipe.Recipes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** The AWS commands against moto: invoke (template + sample events), cancel, redrive. */
+@ExtendWith(Moto.class)
+class AwsCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static AwsConnection aws;
+    private static String table;
+    private static String queueUrl;
+    private static String dlqUrl;
+    private static String[] names;
+    private static String input;
+    private static String output;
+
+    @BeforeAll
+    static void deploy() {
+        aws = Moto.connection();
+        table = Moto.unique("cli-jobs");
+        DynamoJobStore.createTable(aws.dynamo(), table);
+        SqsClient sqs = aws.sqs();
+        queueUrl = sqs.createQueue(b -> b.queueName(Moto.unique("cli-jobs"))).queueUrl();
+        dlqUrl = sqs.createQueue(b -> b.queueName(Moto.unique("cli-dlq"))).queueUrl();
+        input = Moto.unique("cli-in");
+        output = Moto.unique("cli-out");
+        aws.s3().createBucket(b -> b.bucket(input));
+        aws.s3().createBucket(b -> b.bucket(output));
+        names = new String[] {"--endpoint-url", Moto.connection().endpoint().toString(), "--region", "us-east-1",
+            "--table", table, "--queue-url", queueUrl, "--dlq-url", dlqUrl, "--input-bucket", input, "--output-bucket", output};
+    }
+
+    private static String run(Object command, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(names)).toArray(String[]::new);
+            int code = new CommandLine(command).execute(all);
+            assertTrue(code == 0 || code == 2, "exit code " + code + ": " + out);
+        } finally {
+            System.setOut(old);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static DynamoJobStore store() {
+        return new DynamoJobStore(aws.dynamo(), table);
+    }
+
+    @Test
+    void invokeRunsTheSubmitFunctionOfTheTemplateOnASampleEvent() throws Exception {
+        // given: the sample args-only event (no input bucket needed)
+        // when
+        String printed = run(new InvokeCommand(), "SubmitFunction", "--event", "events/submit-args.json");
+
+        // then
+        JsonNode response = JSON.readTree(printed.substring(printed.indexOf("{\n")));
+        assertEquals("add-jobs", response.get("batchId").asText());
+        assertEquals(3, response.get("jobs").asInt() + response.get("duplicates").asInt());
+        assertEquals(3, store().list("add-jobs", JobState.QUEUED, 10).size());
+    }
+
+    @Test
+    void invokeRunsTheWorkerFunctionOnTheSampleSqsBatch() throws Exception {
+        // when: a good message whose input does not exist here, and a malformed one
+        String printed = run(new InvokeCommand(), "WorkerFunction", "--event", "events/sqs-batch.json");
+
+        // then: both fail for good (not found, unreadable): no batch item failure to retry
+        JsonNode response = JSON.readTree(printed.substring(printed.lastIndexOf("{\n")));
+        assertEquals(0, response.get("batchItemFailures").size(), printed);
+        JobSpec good = JobSpec.fromJson(JSON.readTree(Files.readString(Path.of("events/sqs-batch.json"))).get("Records").get(0).get("body").asText());
+        Job job = store().find(good.id()).orElseThrow();
+        assertEquals(JobState.FAILED, job.state());
+        assertTrue(job.lastError().contains("no such input"), job.lastError());
+    }
+
+    @Test
+    void cancelCancelsTheUnfinishedJobsOfABatch() {
+        // given
+        Job queued = JobBuilders.aJob().spec(JobBuilders.aSpec().batch("to-cancel").input("s3://x/1.jpg")).build();
+        Job done = JobBuilders.aJob().spec(JobBuilders.aSpec().batch("to-cancel").input("s3://x/2.jpg")).state(JobState.SUCCEEDED).build();
+        store().insertNew(List.of(queued, done));
+
+        // when
+        String printed = run(new CancelCommand(), "to-cancel");
+
+        // then
+        assertTrue(printed.contains("canceled 1 of 1"), printed);
+        assertEquals(JobState.CANCELED, store().find(queued.id()).orElseThrow().state());
+        assertEquals(JobState.SUCCEEDED, store().find(done.id()).orElseThrow().state());
+    }
+
+    @Test
+    void redriveMovesDeadLettersBackAndRequeuesTheirRecords() {
+        // given: a job that failed for good and whose message is in the dead-letter queue
+        Job queued = JobBuilders.aJob().spec(JobBuilders.aSpec().batch("to-redrive").input("s3://x/3.jpg")).build();
+        Job failed = queued.start(Clock.systemUTC()).fail("dead-lettered", Clock.systemUTC());
+        store().insertNew(List.of(failed));
+        new SqsJobQueue(aws.sqs(), dlqUrl, Duration.ZERO).send(List.of(failed.spec()));
+
+        // when
+        String printed = run(new RedriveCommand());
+
+        // then
+        assertTrue(printed.contains("redrove 1 job messages"), printed);
+        assertEquals(JobState.QUEUED, store().find(failed.id()).orElseThrow().state());
+        var onQueue = new SqsJobQueue(aws.sqs(), queueUrl, Duration.ZERO).receive(10);
+        assertTrue(onQueue.stream().anyMatch(d -> JobSpec.fromJson(d.body()).id().equals(failed.id())));
+        assertEquals(List.of(), new SqsJobQueue(aws.sqs(), dlqUrl, Duration.ZERO).receive(10));
+    }
+
+    @Test
+    void workerInBurstModeWorksOffItsQueueThenExits() throws Exception {
+        // given two jobs on a queue of their own, one image missing
+        String jobsUrl = aws.sqs().createQueue(b -> b.queueName(Moto.unique("cli-burst"))).queueUrl();
+        BufferedImage picture = new BufferedImage(400, 300, BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(picture, "jpg", jpeg);
+        aws.s3().putObject(b -> b.bucket(input).key("burst/a.jpg"), RequestBody.fromBytes(jpeg.toByteArray()));
+        List<JobSpec> specs = List.of(
+                JobSpec.of("burst", "s3://" + input + "/burst/a.jpg", "s3://" + output + "/burst/", Recipes.resolve("thumbnail"), List.of()),
+                JobSpec.of("burst", "s3://" + input + "/burst/missing.jpg", "s3://" + output + "/burst/", Recipes.resolve("thumbnail"), List.of()));
+        new Submitter(store(), new SqsJobQueue(aws.sqs(), jobsUrl, Duration.ZERO), Clock.systemUTC()).submit("burst", specs);
+
+        // when
+        int exit = new CommandLine(new WorkerCommand()).execute("--burst", "--endpoint-url", aws.endpoint().toString(),
+                "--region", "us-east-1", "--table", table, "--queue-url", jobsUrl);
+
+        // then it returned by itself, with the good job done and the bad one failed for good
+        assertEquals(0, exit);
+        assertEquals(JobState.SUCCEEDED, store().find(specs.get(0).id()).orElseThrow().state());
+        assertEquals(256, ImageIO.read(new ByteArrayInputStream(aws.s3().getObjectAsBytes(
+                b -> b.bucket(output).key("burst/a-thumb.jpg")).asByteArray())).getWidth());
+        Job missing = store().find(specs.get(1).id()).orElseThrow();
+        assertEquals(JobState.FAILED, missing.state());
+        assertTrue(missing.lastError().contains("no such input"), missing.lastError());
+        assertEquals(List.of(), new SqsJobQueue(aws.sqs(), jobsUrl, Duration.ZERO).receive(10));
+    }
+}

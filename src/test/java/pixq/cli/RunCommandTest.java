@@ -1,0 +1,278 @@
+package pixq.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pixq.job.Job;
+import pixq.job.JobSpec;
+import pixq.job.JobState;
+import pixq.local.LocalState;
+import pixq.recipe.Recipes;
+
+/** {@code pixq run} end to end, in-process and (for kill -9) in a child JVM. */
+class RunCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void the_readme_command_renders_the_sample_images_upright_in_their_colours() throws Exception {
+        // when: ./pixq run samples --out out --recipe web
+        int exit = pixq("run", "samples", "--out", dir.resolve("out").toString(), "--recipe", "web",
+                "--state", dir.resolve("state").toString());
+        // then every sample gives three sizes, never enlarged
+        assertEquals(0, exit);
+        assertSize(1600, 1000, "landscape-1600.jpg");
+        assertSize(800, 500, "landscape-800.jpg");
+        assertSize(320, 200, "landscape-320.jpg");
+        assertSize(900, 1200, "portrait-exif6-1600.jpg"); // stored 1200×900 with EXIF orientation 6
+        assertSize(600, 800, "portrait-exif6-800.jpg");
+        assertSize(800, 500, "cmyk-1600.jpg");
+        assertSize(600, 400, "badge-alpha-1600.jpg");
+        assertSize(320, 224, "gray-320.jpg");
+        // the CMYK sample's sky is blue, as in the RGB landscape it was made from
+        BufferedImage cmyk = ImageIO.read(dir.resolve("out/cmyk-320.jpg").toFile());
+        Color sky = new Color(cmyk.getRGB(cmyk.getWidth() / 10, 2));
+        assertTrue(sky.getBlue() > 150 && sky.getRed() < 100, "sky " + sky);
+        // the upright portrait has its sky (blue) at the top, not on a side
+        BufferedImage portrait = ImageIO.read(dir.resolve("out/portrait-exif6-320.jpg").toFile());
+        Color top = new Color(portrait.getRGB(portrait.getWidth() / 10, 2));
+        assertTrue(top.getBlue() > 150 && top.getRed() < 100, "top of the portrait " + top);
+    }
+
+    private void assertSize(int width, int height, String output) throws IOException {
+        BufferedImage image = ImageIO.read(dir.resolve("out").resolve(output).toFile());
+        assertEquals(width + "x" + height, image.getWidth() + "x" + image.getHeight(), output);
+    }
+
+    @Test
+    void a_folder_with_good_and_bad_images_completes_each_job_with_a_clear_status() throws Exception {
+        // given
+        Path in = Files.createDirectories(dir.resolve("in/sub"));
+        anImage(in.resolve("photo.jpg"), "jpg", 900, 600);
+        anImage(in.resolve("scan.png"), "png", 300, 500);
+        byte[] jpeg = Files.readAllBytes(in.resolve("photo.jpg"));
+        Files.write(in.resolve("truncated.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length / 3));
+        Files.write(in.resolve("empty.jpg"), new byte[0]);
+        Files.writeString(in.resolve("notes.jpg"), "these are not pixels");
+        Files.write(in.resolve("bomb.png"), pngHeaderClaiming(100_000, 100_000));
+        Files.writeString(in.resolve("readme.txt"), "skipped: not an image extension");
+        // when
+        int exit = pixq("run", dir.resolve("in").toString(), "--out", dir.resolve("out").toString(),
+                "--recipe", "thumbnail", "--state", dir.resolve("state").toString());
+        // then
+        assertEquals(2, exit, "exit code 2 says some jobs failed");
+        assertEquals(256, ImageIO.read(dir.resolve("out/sub/photo-thumb.jpg").toFile()).getWidth());
+        assertEquals(256, ImageIO.read(dir.resolve("out/sub/scan-thumb.jpg").toFile()).getHeight());
+        Map<String, Job> jobs = jobsByFile();
+        assertEquals(6, jobs.size(), "one job per image file, readme.txt skipped");
+        assertEquals(JobState.SUCCEEDED, jobs.get("photo.jpg").state());
+        for (String bad : List.of("truncated.jpg", "empty.jpg", "notes.jpg", "bomb.png")) {
+            Job job = jobs.get(bad);
+            assertEquals(JobState.FAILED, job.state(), bad);
+            assertEquals(1, job.attempts(), bad + " is not retried: retrying would not help");
+            assertTrue(job.lastError() != null && job.lastError().length() > 10, bad + ": " + job.lastError());
+        }
+        assertTrue(jobs.get("bomb.png").lastError().contains("limit"), jobs.get("bomb.png").lastError());
+    }
+
+    @Test
+    void failures_lists_the_reason_and_retry_processes_the_job_again_once_the_file_is_fixed() throws Exception {
+        // given a run where one file was not an image yet
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.writeString(in.resolve("late.jpg"), "still uploading");
+        String state = dir.resolve("state").toString();
+        assertEquals(2, pixq("run", in.toString(), "--out", dir.resolve("out").toString(), "--state", state));
+        String failures = pixqOut("failures", "--state", state);
+        assertTrue(failures.contains("late.jpg") && failures.contains("not an image"), failures);
+        // when the file is fixed and the job retried
+        anImage(in.resolve("late.jpg"), "jpg", 300, 300);
+        int exit = pixq("retry", "--state", state);
+        // then
+        assertEquals(0, exit);
+        assertEquals(JobState.SUCCEEDED, jobsByFile().get("late.jpg").state());
+        assertTrue(Files.exists(dir.resolve("out/late-thumb.jpg")));
+        String status = pixqOut("status", "--state", state);
+        assertTrue(status.contains("succeeded 1  failed 0"), status);
+        String job = pixqOut("status", "--job", jobsByFile().get("late.jpg").id(), "--state", state);
+        assertTrue(job.contains("state     SUCCEEDED") && job.contains("attempts  1") && job.contains("late-thumb.jpg"), job);
+    }
+
+    @Test
+    void redrive_sends_the_embedded_queues_dead_letters_back_and_processes_them() throws Exception {
+        // given a job whose message was dead-lettered after three receives, its record FAILED
+        Path in = Files.createDirectories(dir.resolve("in"));
+        anImage(in.resolve("a.jpg"), "jpg", 300, 200);
+        JobSpec spec = JobSpec.of("b1", in.resolve("a.jpg").toUri().toString(), dir.resolve("out").toUri() + "/",
+                Recipes.resolve("thumbnail"), List.of());
+        try (LocalState state = LocalState.open(dir.resolve("state"))) {
+            Clock clock = Clock.systemUTC();
+            Job queued = Job.queued(spec, clock);
+            state.jobs().insertNew(List.of(queued));
+            state.jobs().update(queued, queued.start(clock).fail("gave up after 3 attempts (dead-lettered): disk busy", clock));
+            state.queue().send(List.of(spec));
+            for (int i = 0; i < LocalState.DEFAULT_MAX_RECEIVES; i++) {
+                state.queue().retryLater(state.queue().receive(1).get(0), Duration.ZERO);
+            }
+            assertTrue(state.queue().receive(1).isEmpty(), "exhausted: dead-lettered on this receive");
+            assertEquals(1, state.queue().deadLetters(10).size());
+        }
+        // when
+        int exit = pixq("redrive", "--state", dir.resolve("state").toString());
+        // then
+        assertEquals(0, exit);
+        assertEquals(JobState.SUCCEEDED, jobsByFile().get("a.jpg").state());
+        assertTrue(Files.exists(dir.resolve("out/a-thumb.jpg")));
+    }
+
+    @Test
+    void running_again_redoes_nothing_even_with_the_outputs_inside_the_input_folder() throws Exception {
+        // given outputs written inside the folder being processed, and a hidden file
+        Path in = Files.createDirectories(dir.resolve("in"));
+        anImage(in.resolve("a.jpg"), "jpg", 400, 300);
+        anImage(in.resolve(".hidden.jpg"), "jpg", 40, 30);
+        String[] command = {"run", in.toString(), "--out", in.resolve("out").toString(), "--state", dir.resolve("state").toString()};
+        assertEquals(0, pixq(command));
+        FileTime written = Files.getLastModifiedTime(in.resolve("out/a-thumb.jpg"));
+        // when
+        assertEquals(0, pixq(command));
+        // then the outputs were not taken as inputs, and nothing was redone
+        assertEquals(written, Files.getLastModifiedTime(in.resolve("out/a-thumb.jpg")));
+        Map<String, Job> jobs = jobsByFile();
+        assertEquals(List.of("a.jpg"), List.copyOf(jobs.keySet()));
+        assertEquals(1, jobs.get("a.jpg").attempts());
+    }
+
+    @Test
+    void after_kill_9_the_same_command_resumes_without_losing_or_redoing_jobs() throws Exception {
+        // given a run killed with SIGKILL once some outputs exist
+        Path in = Files.createDirectories(dir.resolve("in"));
+        int images = 60;
+        for (int i = 0; i < images; i++) {
+            anImage(in.resolve(String.format("img%02d.jpg", i)), "jpg", 1200, 900);
+        }
+        Path out = dir.resolve("out");
+        String[] command = {"run", in.toString(), "--out", out.toString(), "--recipe", "web",
+                "--workers", "1", "--state", dir.resolve("state").toString()};
+        Process child = childPixq(command);
+        waitForOutputs(out, 6, child);
+        child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        Map<Path, FileTime> beforeResume = outputTimes(out);
+        int doneBefore = (int) jobsByFile().values().stream().filter(j -> j.state() == JobState.SUCCEEDED).count();
+        assertTrue(doneBefore > 0 && doneBefore < images, "killed mid-run: " + doneBefore + " done");
+        // when
+        int exit = pixq(command);
+        // then every job succeeded, the finished ones were not redone, at most the one in flight ran twice
+        assertEquals(0, exit);
+        Map<String, Job> jobs = jobsByFile();
+        assertEquals(images, jobs.size());
+        assertTrue(jobs.values().stream().allMatch(j -> j.state() == JobState.SUCCEEDED));
+        int attempts = jobs.values().stream().mapToInt(Job::attempts).sum();
+        assertTrue(attempts <= images + 1, "attempts " + attempts + " for " + images + " jobs");
+        beforeResume.forEach((file, time) -> {
+            if (finishedBefore(file, jobs)) {
+                assertEquals(time, outputTimes(out).get(file), file + " was redone");
+            }
+        });
+        assertEquals(images * 3, outputTimes(out).size());
+    }
+
+    private static boolean finishedBefore(Path output, Map<String, Job> jobs) {
+        String stem = output.getFileName().toString().replaceAll("-\\d+\\.jpg$", "");
+        return jobs.get(stem + ".jpg").attempts() == 1;
+    }
+
+    private int pixq(String... args) {
+        return Main.commandLine().execute(args);
+    }
+
+    /** What a command printed on standard output. */
+    private String pixqOut(String... args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        try {
+            System.setOut(new PrintStream(bytes, true));
+            Main.commandLine().execute(args);
+        } finally {
+            System.setOut(out);
+        }
+        return bytes.toString();
+    }
+
+    private Process childPixq(String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile()).start();
+    }
+
+    private static void waitForOutputs(Path out, int count, Process child) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && child.isAlive()) {
+            if (Files.isDirectory(out) && outputTimes(out).size() >= count) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the child run made no progress; alive=" + child.isAlive());
+    }
+
+    private static Map<Path, FileTime> outputTimes(Path out) {
+        Map<Path, FileTime> times = new HashMap<>();
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".jpg")).toList()) {
+                times.put(file, Files.getLastModifiedTime(file));
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return times;
+    }
+
+    private Map<String, Job> jobsByFile() {
+        try (LocalState state = LocalState.open(dir.resolve("state"))) {
+            Map<String, Job> byFile = new HashMap<>();
+            for (Job job : state.jobs().list(null, null, Integer.MAX_VALUE)) {
+                byFile.put(job.spec().input().substring(job.spec().input().lastIndexOf('/') + 1), job);
+            }
+            return byFile;
+        }
+    }
+
+    private static void anImage(Path file, String format, int width, int height) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        var g = image.createGraphics();
+        g.setPaint(new java.awt.GradientPaint(0, 0, Color.RED, width, height, Color.BLUE));
+        g.fillRect(0, 0, width, height);
+        g.dispose();
+        ImageIO.write(image, format, file.toFile());
+    }
+
+    /** The first bytes of a PNG whose header claims the given size: a decompression bomb's calling card. */
+    private static byte[] pngHeaderClaiming(int width, int height) {
+        ByteBuffer png = ByteBuffer.allocate(33);
+        png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'});
+        png.putInt(width).putInt(height).put(new byte[] {8, 2, 0, 0, 0}).putInt(0);
+        return png.array();
+    }
+}
