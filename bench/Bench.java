@@ -68,10 +68,13 @@ public class Bench {
         }
     }
 
+    static final List<String> OPTIONS = List.of("--corpus", "--threads", "--runs", "--workloads", "--json",
+            "--make-big", "--one", "--recipe", "--profile", "--report");
+
     static Map<String, String> options(String[] argv) {
         Map<String, String> a = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
-            if (!argv[i].startsWith("--")) {
+            if (!OPTIONS.contains(argv[i])) {
                 throw new IllegalArgumentException("unexpected argument " + argv[i] + "; see the comment atop Bench.java");
             }
             boolean hasValue = i + 1 < argv.length && !argv[i + 1].startsWith("--");
