@@ -11,15 +11,7 @@ import java.nio.charset.StandardCharsets;
  */
 record ImageHeader(Format format, int width, int height, int components, int dataStart) {
 
-    enum Format {
-        JPEG("image/jpeg"), PNG("image/png"), GIF("image/gif"), BMP("image/bmp"), TIFF("image/tiff"), WEBP("image/webp");
-
-        final String contentType;
-
-        Format(String contentType) {
-            this.contentType = contentType;
-        }
-    }
+    enum Format { JPEG, PNG, GIF, BMP, TIFF, WEBP }
 
     static ImageHeader read(byte[] b) {
         if (b == null || b.length == 0) {

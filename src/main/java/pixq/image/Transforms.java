@@ -20,7 +20,6 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 
 import java.util.Locale;
-import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -263,9 +262,5 @@ final class Transforms {
         int b = Integer.parseInt(t.substring(5, 7), 16);
         int a = t.length() == 9 ? Integer.parseInt(t.substring(7, 9), 16) : 255;
         return new Scalar(b, gr, r, a);
-    }
-
-    static IntPointer params(int... values) {
-        return new IntPointer(values);
     }
 }

@@ -14,17 +14,17 @@ class MemoryTest {
     void repeatedRendersDoNotLeakNativeMemory() {
         OpenCvImageEngine engine = new OpenCvImageEngine();
         byte[] jpeg = anImage(1200, 800).quadrants().jpeg(); // decoded ≈ 2.9 MB, so a leak shows fast
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < 40; i++) {
             engine.render(jpeg, Recipes.WEB, List.of());
         }
         System.gc();
         long before = Pointer.physicalBytes();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 120; i++) {
             engine.render(jpeg, Recipes.WEB, List.of());
         }
         System.gc();
         long grown = Pointer.physicalBytes() - before;
-        // a leak of the decoded image alone would be 200 × 2.9 MB ≈ 580 MB
-        assertTrue(grown < 80L << 20, "resident memory grew by " + (grown >> 20) + " MB over 200 renders");
+        // a leak of the decoded image alone would be 120 × 2.9 MB ≈ 350 MB
+        assertTrue(grown < 80L << 20, "resident memory grew by " + (grown >> 20) + " MB over 120 renders");
     }
 }

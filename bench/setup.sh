@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what bench/run.sh compares pixq against (Debian 12, as root). Idempotent; CI never calls it.
+set -euo pipefail
+pkgs=(python3-pil libvips-tools redis-server python3-rq time)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "bench/setup.sh: all of ${pkgs[*]} already installed"
+  exit 0
+fi
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+$SUDO apt-get update
+# redis-server's package would start a system-wide redis; run_rq.py starts its own on a free port instead.
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
