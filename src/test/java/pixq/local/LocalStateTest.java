@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pixq.job.Delivery;
 import pixq.job.Job;
 import pixq.job.JobBuilders;
+import pixq.job.MutableClock;
 
 class LocalStateTest {
     @TempDir

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pixq.job.Delivery;
 import pixq.job.JobBuilders;
 import pixq.job.JobSpec;
+import pixq.job.MutableClock;
 
 /** What the contract leaves to the adapter: many receivers at once, stale receipts, the dead letters. */
 class SqliteJobQueueLeaseTest {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pixq.job.JobBuilders;
 import pixq.job.JobQueue;
 import pixq.job.JobQueueContract;
+import pixq.job.MutableClock;
 
 /** The contract on a clock the test moves, so waiting for a visibility timeout takes no time. */
 class SqliteJobQueueTest extends JobQueueContract {
