@@ -1,18 +1,23 @@
 package pixq.cli;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import pixq.image.ImageEngine;
 import pixq.image.OpenCvImageEngine;
 import pixq.job.Job;
+import pixq.job.JobSpec;
 import pixq.job.JobState;
 import pixq.local.LocalFolderBlobStore;
 import pixq.local.LocalState;
@@ -64,8 +69,13 @@ final class LocalWork implements AutoCloseable {
         return local;
     }
 
-    /** Processes until every job of {@code jobIds} is finished; writes only under {@code outputRoot}. */
-    int until(Collection<String> jobIds, Path outputRoot) throws InterruptedException {
+    /**
+     * Processes until every job of {@code specs} is finished, writing only under the deepest folder that
+     * holds all their outputs.
+     */
+    int until(List<JobSpec> specs) throws InterruptedException {
+        Set<String> jobIds = specs.stream().map(JobSpec::id).collect(Collectors.toCollection(LinkedHashSet::new));
+        Path outputRoot = commonFolder(specs);
         var config = options.worker();
         int alreadyDone = (int) jobIds.stream().filter(this::finished).count();
         System.err.printf("%d jobs, %d already finished; %d workers%n", jobIds.size(), alreadyDone, config.parallelism());
@@ -100,6 +110,18 @@ final class LocalWork implements AutoCloseable {
         }
         Runtime.getRuntime().removeShutdownHook(hook);
         return summary(jobIds, ran.get(), clock.millis() - start, outputRoot);
+    }
+
+    static Path commonFolder(List<JobSpec> specs) {
+        Path common = null;
+        for (JobSpec spec : specs) {
+            Path folder = Path.of(URI.create(spec.output()));
+            while (common != null && !folder.startsWith(common)) {
+                common = common.getParent();
+            }
+            common = common == null ? folder : common;
+        }
+        return common;
     }
 
     @Override

@@ -3,9 +3,7 @@ package pixq.cli;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,9 +80,7 @@ final class RedriveCommand implements Callable<Integer> {
                 specs.add(spec);
             }
             System.out.printf("redrove %d job messages to the job queue%n", local.state().queue().redriveDeadLetters());
-            return specs.isEmpty() ? 0 : local.until(
-                    specs.stream().map(JobSpec::id).collect(Collectors.toCollection(LinkedHashSet::new)),
-                    RetryCommand.commonFolder(specs));
+            return specs.isEmpty() ? 0 : local.until(specs);
         }
     }
 

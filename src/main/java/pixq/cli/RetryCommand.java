@@ -1,13 +1,9 @@
 package pixq.cli;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,9 +48,7 @@ final class RetryCommand implements Callable<Integer> {
         if (target.isLocal()) {
             try (LocalWork local = LocalWork.open(target.stateDir(), work, Clock.systemUTC())) {
                 List<JobSpec> requeued = requeue(local.state().jobs(), local.state().queue());
-                return requeued.isEmpty() ? 0 : local.until(
-                        requeued.stream().map(JobSpec::id).collect(Collectors.toCollection(LinkedHashSet::new)),
-                        commonFolder(requeued));
+                return requeued.isEmpty() ? 0 : local.until(requeued);
             }
         }
         try (Target open = target.open()) {
@@ -77,18 +71,5 @@ final class RetryCommand implements Callable<Integer> {
         queue.send(requeued);
         System.err.println("requeued " + requeued.size() + " jobs");
         return requeued;
-    }
-
-    /** The deepest folder holding every requeued job's outputs: the only place this run writes. */
-    static Path commonFolder(List<JobSpec> specs) {
-        Path common = null;
-        for (JobSpec spec : specs) {
-            Path folder = Path.of(URI.create(spec.output()));
-            while (common != null && !folder.startsWith(common)) {
-                common = common.getParent();
-            }
-            common = common == null ? folder : common;
-        }
-        return common;
     }
 }

@@ -5,12 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -74,11 +72,10 @@ final class RunCommand implements Callable<Integer> {
         // The same command over the same images is the same batch, so a rerun resumes it.
         String batchId = "run-" + JobSpec.digest(specs.stream().map(JobSpec::id).toList()).substring(0, 10);
         specs = specs.stream().map(s -> s.inBatch(batchId)).toList();
-        Path outRoot = out.toAbsolutePath().normalize();
         try (LocalWork local = LocalWork.open(state.dir, work, clock)) {
             SubmitResult submitted = new Submitter(local.state().jobs(), local.state().queue(), clock).submit(batchId, specs);
             System.err.printf("batch %s: %d images, %d new jobs%n", batchId, specs.size(), submitted.jobs());
-            return local.until(specs.stream().map(JobSpec::id).collect(Collectors.toCollection(LinkedHashSet::new)), outRoot);
+            return local.until(specs);
         }
     }
 
