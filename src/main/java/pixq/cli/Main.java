@@ -40,6 +40,9 @@ public final class Main {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        // Exit code 2 means "some jobs failed"; a mistyped command line is 1, like any other refusal.
+        cli.getCommandSpec().exitCodeOnInvalidInput(1);
+        cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().exitCodeOnInvalidInput(1));
         // A user sees one readable line; --debug (or PIXQ_DEBUG=1) shows the stack trace.
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             command.getErr().println("pixq: " + readable(e));

@@ -144,6 +144,19 @@ class RunCommandTest {
     }
 
     @Test
+    void a_mistyped_command_line_exits_1_and_says_what_is_missing() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        try {
+            System.setErr(new PrintStream(err, true));
+            assertEquals(1, pixq("run", dir.toString()));
+        } finally {
+            System.setErr(old);
+        }
+        assertTrue(err.toString().contains("Missing required option: '--out=DIR'"), err.toString());
+    }
+
+    @Test
     void running_again_redoes_nothing_even_with_the_outputs_inside_the_input_folder() throws Exception {
         // given outputs written inside the folder being processed, and a hidden file
         Path in = Files.createDirectories(dir.resolve("in"));
