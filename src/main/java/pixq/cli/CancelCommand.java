@@ -12,6 +12,7 @@ import pixq.job.JobState;
 
 @Command(
         name = "cancel",
+        header = "Cancel the unfinished jobs of a batch.",
         description = {"Cancels a batch's jobs that have not finished. Their messages stay on the queue; workers skip",
             "canceled jobs. A job running now finishes its image but its result is not recorded."},
         footer = {"", "Examples:", "  pixq cancel b-20240501-100000-1a2b --stack pixq", "", "Undo: pixq retry BATCH --canceled"})

@@ -11,6 +11,7 @@ import pixq.job.JobState;
 
 @Command(
         name = "failures",
+        header = "The failed-job registry: each failed job and why.",
         description = "The failed-job registry: every FAILED job with its input, attempts and reason.",
         footer = {"", "Examples:", "  pixq failures", "  pixq failures run-1a2b3c4d5e --limit 5", "", "Then: pixq retry"})
 final class FailuresCommand implements Callable<Integer> {

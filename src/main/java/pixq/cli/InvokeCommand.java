@@ -22,6 +22,7 @@ import pixq.aws.WorkerHandler;
 
 @Command(
         name = "invoke",
+        header = "Run a function of template.yaml in-process, like sam local invoke.",
         description = {"Runs a function of template.yaml in this process, as `sam local invoke` would but without Docker:",
             "its handler and Environment come from the template (a !Ref resolves to a parameter's default, and the",
             "resource names to the flags or the stack's Outputs); the response is printed as JSON."},

@@ -23,12 +23,12 @@ import picocli.CommandLine.Command;
             "  pixq failures                                         failed jobs and why",
             "  pixq retry                                            requeue the failed jobs and process them",
             "",
-            "On AWS (names from the stack's Outputs; or --table, --queue-url, ...; --endpoint-url for an emulator):",
+            "On AWS (names from the stack's Outputs, or --table, --queue-url ...; --endpoint-url: an emulator):",
             "  pixq submit --stack pixq --recipe web --prefix s3://BUCKET/photos/",
             "  pixq watch BATCH --stack pixq                         progress bar and ETA until done",
             "  pixq failures BATCH --stack pixq",
             "  pixq redrive --stack pixq                             dead-letter queue back to the job queue",
-            "  pixq invoke SubmitFunction --event events/submit-list.json   a function in-process, like sam local invoke",
+            "  pixq invoke SubmitFunction --event events/submit-list.json   like sam local invoke, without Docker",
             "",
             "Run `pixq help COMMAND` for a command's options and examples."
         })
@@ -43,6 +43,7 @@ public final class Main {
         // Exit code 2 means "some jobs failed"; a mistyped command line is 1, like any other refusal.
         cli.getCommandSpec().exitCodeOnInvalidInput(1);
         cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().exitCodeOnInvalidInput(1));
+        cli.setUsageHelpAutoWidth(true).setUsageHelpWidth(100);
         // A user sees one readable line; --debug (or PIXQ_DEBUG=1) shows the stack trace.
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             command.getErr().println("pixq: " + readable(e));

@@ -19,6 +19,7 @@ import pixq.job.JobStore;
 
 @Command(
         name = "redrive",
+        header = "Send dead-lettered jobs back to the queue.",
         description = {"Moves dead-lettered job messages back to the job queue and requeues their FAILED records",
             "(attempts start again from zero). On AWS, unreadable messages stay in the dead-letter queue;",
             "here, the redriven jobs are processed at once."},

@@ -16,6 +16,7 @@ import pixq.job.JobStore;
 
 @Command(
         name = "retry",
+        header = "Requeue failed jobs (like rq requeue); here, process them at once.",
         description = {
             "Requeues failed (and, with --canceled, canceled) jobs, like rq's requeue: their attempts start again.",
             "Locally it then processes them, with a progress bar; on AWS the worker function picks them up."

@@ -22,6 +22,7 @@ import pixq.recipe.Recipes;
 
 @Command(
         name = "run",
+        header = "Process images on this machine, on all cores; resumes where it stopped.",
         description = {
             "Processes images on this machine, on all cores, with the real job semantics: every image is a job",
             "with an id and a status; a failed image fails alone, with its reason; interrupted runs resume."

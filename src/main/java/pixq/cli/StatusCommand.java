@@ -13,6 +13,7 @@ import pixq.job.Job;
 
 @Command(
         name = "status",
+        header = "Jobs per state and progress, per batch or for one job (like rq info).",
         description = "Jobs per state, per batch (like `rq info`), with a progress bar and ETA for each batch, here or on AWS.",
         footer = {"", "Examples:", "  pixq status", "  pixq status run-1a2b3c4d5e", "  pixq status s3-20261127 --stack pixq", "  pixq status --job 3f2a9c0d1e2b4a5c6d7e8f90     one job (like rq's job.get_status())", "", "To follow a batch until it is done: pixq watch BATCH"})
 final class StatusCommand implements Callable<Integer> {

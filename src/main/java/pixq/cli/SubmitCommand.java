@@ -23,6 +23,7 @@ import pixq.recipe.Recipes;
 
 @Command(
         name = "submit",
+        header = "Submit jobs to pixq on AWS: S3 inputs, a prefix, or args-only jobs.",
         description = {"Submits jobs to pixq on AWS, as the submit function does: S3 inputs, a prefix, or args-only jobs.",
             "Writes the QUEUED records and the job messages; the worker function does the rest."},
         footer = {

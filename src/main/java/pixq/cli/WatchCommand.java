@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(
         name = "watch",
-        description = "Shows a batch's progress on AWS (counts per state, progress bar, ETA) until every job has finished.",
+        header = "Follow a batch until every job has finished (progress bar, ETA).",
+        description = "Shows a batch's progress, here or on AWS (counts per state, progress bar, ETA), until every job has finished.",
         footer = {"", "Examples:", "  pixq watch b-20240501-100000-1a2b --stack pixq", "  pixq watch s3-20240501 --stack pixq --once",
             "", "Then: pixq failures BATCH --stack pixq, and pixq redrive --stack pixq"})
 final class WatchCommand implements Callable<Integer> {

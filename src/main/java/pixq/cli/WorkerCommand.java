@@ -20,6 +20,7 @@ import pixq.worker.WorkerConfig;
 
 @Command(
         name = "worker",
+        header = "A long-running worker on the SQS queue (ECS/Fargate, EC2), or --burst.",
         description = {"A long-running worker on the SQS job queue, for ECS/Fargate or EC2 and jobs longer than Lambda",
             "allows: receives, runs and settles jobs until stopped (SIGTERM lets running jobs finish)."},
         footer = {"", "Examples:", "  pixq worker --stack pixq", "  pixq worker --queue-url https://sqs.../pixq-JobQueue --table pixq-JobTable --pollers 4",
