@@ -11,10 +11,15 @@ import pixq.job.BlobStore;
 public final class Engines {
     private Engines() {}
 
+    /** MAX_BYTES: inputs larger are refused, by the blob read and by the engine alike. */
+    public static long maxBytes(Function<String, String> env) {
+        return Env.longValue(env, "MAX_BYTES", EngineConfig.DEFAULT_MAX_BYTES);
+    }
+
     /** MAX_PIXELS and MAX_BYTES limit inputs; watermark images are read from S3 only, never the function's disk. */
     public static ImageEngine fromEnv(Function<String, String> env, BlobStore blobs) {
         EngineConfig defaults = EngineConfig.defaults();
-        long maxBytes = Env.longValue(env, "MAX_BYTES", defaults.maxBytes());
+        long maxBytes = maxBytes(env);
         return new OpenCvImageEngine(defaults
                 .withMaxPixels(Env.longValue(env, "MAX_PIXELS", defaults.maxPixels()))
                 .withMaxBytes(maxBytes)

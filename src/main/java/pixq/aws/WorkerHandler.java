@@ -37,7 +37,7 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     public WorkerHandler(Function<String, String> env, AwsConnection aws, ImageEngine engine) {
         WorkerConfig config = WorkerConfig.defaults()
                 .withMaxReceives(Env.integer(env, "MAX_RECEIVES", 3))
-                .withMaxBytes(Env.longValue(env, "MAX_BYTES", WorkerConfig.defaults().maxBytes()))
+                .withMaxBytes(Engines.maxBytes(env))
                 .withLease(Duration.ofSeconds(Env.integer(env, "JOB_LEASE_SECONDS", 900)));
         this.runner = new BatchRunner(new DynamoJobStore(aws.dynamo(), Env.required(env, "TABLE_NAME")),
                 new S3BlobStore(aws.s3()), engine, config, Clock.systemUTC());

@@ -3,8 +3,6 @@ package pixq.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -98,9 +96,8 @@ final class SubmitCommand implements Callable<Integer> {
         if (prefix != null && !inputs.isEmpty() && !argsOnly) {
             throw new IllegalArgumentException("give INPUTs or --prefix, not both");
         }
-        JsonNode recipeNode = recipe.toLowerCase().endsWith(".json") || Files.isRegularFile(Path.of(recipe))
-                ? JSON.valueToTree(Recipes.load(Path.of(recipe)))
-                : JSON.getNodeFactory().textNode(recipe);
+        // Resolved here: a recipe file exists only on this machine, and a bad recipe is refused before any call.
+        JsonNode recipeNode = JSON.valueToTree(Recipes.resolve(recipe));
         if (prefix != null) {
             return List.of(request(recipeNode).put("prefix", prefix));
         }

@@ -46,7 +46,8 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         AwsConnection connection = aws.connection();
         S3BlobStore blobs = new S3BlobStore(connection.s3());
-        WorkerConfig config = WorkerConfig.defaults().withMaxReceives(maxReceives).withLease(lease);
+        WorkerConfig config = WorkerConfig.defaults().withMaxReceives(maxReceives).withLease(lease)
+                .withMaxBytes(Engines.maxBytes(System::getenv));
         if (pollers != null) {
             config = config.withParallelism(pollers);
         }

@@ -1,6 +1,7 @@
 package pixq.worker;
 
 import java.time.Duration;
+import pixq.image.EngineConfig;
 
 /**
  * How a worker runs jobs.
@@ -26,7 +27,7 @@ public record WorkerConfig(int parallelism, int maxReceives, long maxBytes, Dura
         String lambdaMb = System.getenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
         long memory = lambdaMb != null ? Long.parseLong(lambdaMb) << 20 : Runtime.getRuntime().maxMemory();
         int parallelism = (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), memory / MEMORY_PER_JOB));
-        return new WorkerConfig(parallelism, 3, 256L << 20, Duration.ofMinutes(15));
+        return new WorkerConfig(parallelism, 3, EngineConfig.DEFAULT_MAX_BYTES, Duration.ofMinutes(15));
     }
 
     public WorkerConfig withParallelism(int n) {

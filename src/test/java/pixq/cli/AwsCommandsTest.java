@@ -169,4 +169,18 @@ class AwsCommandsTest {
         assertTrue(missing.lastError().contains("no such input"), missing.lastError());
         assertEquals(List.of(), new SqsJobQueue(aws.sqs(), jobsUrl, Duration.ZERO).receive(10));
     }
+
+    @Test
+    void submitQueuesOneJobPerInputWithTheRecipeResolvedHere() {
+        // when
+        String printed = run(new SubmitCommand(), "--recipe", "orient | fit 300 | webp 80", "--batch", "cli-submit",
+                "s3://" + input + "/s/a.jpg", "s3://" + input + "/s/b.jpg");
+
+        // then
+        assertTrue(printed.contains("batch cli-submit: 2 jobs queued, 0 duplicates, 0 rejected"), printed);
+        List<Job> queued = store().list("cli-submit", JobState.QUEUED, 10);
+        assertEquals(2, queued.size());
+        assertEquals(Recipes.resolve("orient | fit 300 | webp 80"), queued.get(0).spec().recipe());
+        assertEquals("s3://" + output + "/s/", queued.get(0).spec().output());
+    }
 }
