@@ -48,11 +48,12 @@ final class InvokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JsonNode fn = new YAMLMapper().readTree(template.toFile()).path("Resources").path(function);
+        JsonNode parsed = new YAMLMapper().readTree(template.toFile());
+        JsonNode fn = parsed.path("Resources").path(function);
         if (fn.isMissingNode()) {
             throw new IllegalArgumentException(template + " has no resource " + function);
         }
-        Map<String, String> env = environment(new YAMLMapper().readTree(template.toFile()), fn.path("Properties"));
+        Map<String, String> env = environment(parsed, fn.path("Properties"));
         int timeout = fn.path("Properties").path("Timeout").asInt(300);
         LocalContext context = new LocalContext(function, Duration.ofSeconds(timeout), 1024);
         String handler = handler(fn);
