@@ -3,10 +3,12 @@ package pixq.worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import pixq.job.Delivery;
 import pixq.job.JobQueue;
+import pixq.job.StoreException;
 
 /**
  * A long-running worker: pollers that receive one message at a time, run it and settle it on the queue.
@@ -30,17 +32,30 @@ public final class QueueWorker {
 
     /**
      * Polls until {@code stop} says so. {@code idle} is asked whenever the queue has nothing visible: true
-     * there ends the polling too (the local run's work is all done).
+     * there ends the polling too (the local run's work is all done). A poller that dies (the queue or the
+     * status store cannot be written, a bug) stops the others, and its error is thrown here, so no run
+     * ends as if its work were done.
      */
     public void run(BooleanSupplier stop, BooleanSupplier idle) throws InterruptedException {
+        AtomicReference<Throwable> died = new AtomicReference<>();
+        BooleanSupplier stopAll = () -> died.get() != null || stop.getAsBoolean();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < pollers; i++) {
-            Thread thread = new Thread(() -> poll(stop, idle), "pixq-poller-" + i);
+            Thread thread = new Thread(() -> {
+                try {
+                    poll(stopAll, idle);
+                } catch (RuntimeException | Error e) {
+                    died.compareAndSet(null, e);
+                }
+            }, "pixq-poller-" + i);
             thread.start();
             threads.add(thread);
         }
         for (Thread thread : threads) {
             thread.join();
+        }
+        if (died.get() != null) {
+            throw new StoreException("a worker stopped: " + died.get().getMessage(), died.get());
         }
     }
 
@@ -70,9 +85,12 @@ public final class QueueWorker {
         listener.accept(result);
     }
 
-    /** Exponential backoff for retries (1 s, 2 s, 4 s ... up to a minute); no wait for work never started. */
+    /**
+     * Exponential backoff for retries (1 s, 2 s, 4 s ... up to a minute); no wait for work never started, nor
+     * for a message to be dead-lettered (the queue moves it on its next receive).
+     */
     static Duration backoff(int receiveCount, Outcome outcome) {
-        if (outcome == Outcome.NOT_STARTED) {
+        if (outcome == Outcome.NOT_STARTED || outcome == Outcome.DEAD_LETTERED) {
             return Duration.ZERO;
         }
         return Duration.ofSeconds(Math.min(60, 1L << Math.min(6, Math.max(0, receiveCount - 1))));

@@ -72,10 +72,10 @@ class JobTest {
     }
 
     @Test
-    void a_queued_job_cannot_finish_without_running() {
+    void a_queued_job_cannot_succeed_without_running_but_can_fail_when_dead_lettered() {
         Job queued = Job.queued(spec("s3://in/a.jpg", List.of()), CLOCK);
         assertThrows(IllegalTransitionException.class, () -> queued.succeed(List.of(), CLOCK));
-        assertThrows(IllegalTransitionException.class, () -> queued.fail("x", CLOCK));
+        assertEquals(JobState.FAILED, queued.fail("dead-lettered after 3 receives", CLOCK).state());
     }
 
     @ParameterizedTest
