@@ -111,9 +111,13 @@ public final class DynamoJobStore implements JobStore {
 
     @Override
     public boolean update(Job previous, Job next) {
-        return write(previous, next, "#state = :prevState AND attempts = :prevAttempts",
-                Map.of("#state", "state"),
-                Map.of(":prevState", s(previous.state().name()), ":prevAttempts", n(previous.attempts())));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":prevState", s(previous.state().name()), ":prevAttempts", n(previous.attempts())));
+        String lease = "attribute_not_exists(leaseUntilMs)";
+        if (previous.leaseUntil() != null) {
+            values.put(":prevLease", n(previous.leaseUntil().toEpochMilli()));
+            lease = "leaseUntilMs = :prevLease";
+        }
+        return write(previous, next, "#state = :prevState AND attempts = :prevAttempts AND " + lease, Map.of("#state", "state"), values);
     }
 
     @Override
@@ -296,6 +300,12 @@ public final class DynamoJobStore implements JobStore {
         if (job.startedAt() != null) {
             item.put("startedAt", s(job.startedAt().toString()));
         }
+        if (job.leaseUntil() != null) {
+            item.put("leaseUntilMs", n(job.leaseUntil().toEpochMilli()));
+        }
+        if (job.sentAt() != null) {
+            item.put("sentAt", s(job.sentAt().toString()));
+        }
         if (job.finishedAt() != null) {
             item.put("finishedAt", s(job.finishedAt().toString()));
             if (job.state().isFinished()) {
@@ -314,7 +324,9 @@ public final class DynamoJobStore implements JobStore {
                 instant(item, "createdAt"),
                 instant(item, "startedAt"),
                 instant(item, "finishedAt"),
-                item.containsKey("outputs") ? item.get("outputs").l().stream().map(AttributeValue::s).toList() : List.of());
+                item.containsKey("outputs") ? item.get("outputs").l().stream().map(AttributeValue::s).toList() : List.of(),
+                millis(item, "leaseUntilMs"),
+                instant(item, "sentAt"));
     }
 
     private static String text(Map<String, AttributeValue> item, String name) {

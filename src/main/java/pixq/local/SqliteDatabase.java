@@ -46,7 +46,9 @@ public final class SqliteDatabase implements AutoCloseable {
             started_at INTEGER,
             finished_at INTEGER,
             outputs TEXT NOT NULL,
-            spec TEXT NOT NULL)""",
+            spec TEXT NOT NULL,
+            lease_until INTEGER,
+            sent_at INTEGER)""",
         "CREATE INDEX IF NOT EXISTS jobs_by_batch ON jobs (batch_id, state, created_at)",
         "CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, created_at)",
         """
@@ -144,6 +146,10 @@ public final class SqliteDatabase implements AutoCloseable {
                     boolean countedBefore = s.executeQuery("SELECT 1 FROM sqlite_master WHERE name = 'batches'").next();
                     for (String sql : SCHEMA) {
                         s.execute(sql);
+                    }
+                    if (!s.executeQuery("SELECT 1 FROM pragma_table_info('jobs') WHERE name = 'lease_until'").next()) {
+                        s.execute("ALTER TABLE jobs ADD COLUMN lease_until INTEGER");
+                        s.execute("ALTER TABLE jobs ADD COLUMN sent_at INTEGER");
                     }
                     if (!s.executeQuery("SELECT 1 FROM pragma_table_info('messages') WHERE name = 'job_id'").next()) {
                         for (String sql : MESSAGES_BY_JOB) {

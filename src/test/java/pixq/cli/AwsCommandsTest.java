@@ -127,7 +127,7 @@ class AwsCommandsTest {
     void redriveMovesDeadLettersBackAndRequeuesTheirRecords() {
         // given: a job that failed for good and whose message is in the dead-letter queue
         Job queued = JobBuilders.aJob().spec(JobBuilders.aSpec().batch("to-redrive").input("s3://x/3.jpg")).build();
-        Job failed = queued.start(Clock.systemUTC()).fail("dead-lettered", Clock.systemUTC());
+        Job failed = queued.start(Clock.systemUTC(), JobBuilders.LEASE).fail("dead-lettered", Clock.systemUTC());
         store().insertNew(List.of(failed));
         new SqsJobQueue(aws.sqs(), dlqUrl, Duration.ZERO).send(List.of(failed.spec()));
 

@@ -23,6 +23,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pixq.job.Job;
+import pixq.job.JobBuilders;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
 import pixq.local.LocalState;
@@ -127,7 +128,7 @@ class RunCommandTest {
             Clock clock = Clock.systemUTC();
             Job queued = Job.queued(spec, clock);
             state.jobs().insertNew(List.of(queued));
-            state.jobs().update(queued, queued.start(clock).fail("gave up after 3 attempts (dead-lettered): disk busy", clock));
+            state.jobs().update(queued, queued.start(clock, JobBuilders.LEASE).fail("gave up after 3 attempts (dead-lettered): disk busy", clock));
             state.queue().send(List.of(spec));
             for (int i = 0; i < LocalState.DEFAULT_MAX_RECEIVES; i++) {
                 state.queue().retryLater(state.queue().receive(1).get(0), Duration.ZERO);
