@@ -244,11 +244,11 @@ public final class DynamoJobStore implements JobStore {
             add.append(", #from :minusOne");
         }
         StringBuilder set = new StringBuilder(" SET countsOf = :batch");
-        if (next.state() == JobState.RUNNING) {
+        if (next.state() == JobState.RUNNING && next.startedAt() != null) {
             values.put(":started", n(next.startedAt().toEpochMilli()));
             set.append(", firstStartedMs = if_not_exists(firstStartedMs, :started)");
         }
-        if (next.state().isFinished()) {
+        if (next.state().isFinished() && next.finishedAt() != null) {
             values.put(":finished", n(next.finishedAt().toEpochMilli()));
             values.put(":expires", n(next.finishedAt().plus(retention).getEpochSecond()));
             set.append(", lastFinishedMs = :finished, expiresAt = :expires"); // gone with the batch's records

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -207,6 +208,12 @@ public final class SqliteJobQueue implements JobQueue {
             s.setString(first + i, batches.get(i));
         }
         return first + batches.size();
+    }
+
+    /** Messages here wait until received, however long: one sent is never sent again (the job id is unique, too). */
+    @Override
+    public Duration retention() {
+        return ChronoUnit.FOREVER.getDuration();
     }
 
     /** Deletes the message if the receipt is still the current one; a stale receipt changes nothing. */

@@ -43,6 +43,10 @@ public final class BatchRunner implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon());
     }
 
+    WorkerConfig config() {
+        return config;
+    }
+
     /** Runs every message; stops starting new ones once {@code mayStartMore} says no (they come back NOT_STARTED). */
     public List<ItemResult> run(List<Delivery> batch, BooleanSupplier mayStartMore) {
         List<Future<ItemResult>> futures = new ArrayList<>();

@@ -3,6 +3,10 @@ package pixq.worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -37,13 +41,26 @@ public final class QueueWorker {
      * ends as if its work were done.
      */
     public void run(BooleanSupplier stop, BooleanSupplier idle) throws InterruptedException {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "pixq-lease-keeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            pollAll(stop, idle, timer);
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    private void pollAll(BooleanSupplier stop, BooleanSupplier idle, ScheduledExecutorService timer) throws InterruptedException {
         AtomicReference<Throwable> died = new AtomicReference<>();
         BooleanSupplier stopAll = () -> died.get() != null || stop.getAsBoolean();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < pollers; i++) {
             Thread thread = new Thread(() -> {
                 try {
-                    poll(stopAll, idle);
+                    poll(stopAll, idle, timer);
                 } catch (RuntimeException | Error e) {
                     died.compareAndSet(null, e);
                 }
@@ -59,7 +76,7 @@ public final class QueueWorker {
         }
     }
 
-    private void poll(BooleanSupplier stop, BooleanSupplier idle) {
+    private void poll(BooleanSupplier stop, BooleanSupplier idle, ScheduledExecutorService timer) {
         while (!stop.getAsBoolean()) {
             List<Delivery> received = queue.receive(1);
             if (received.isEmpty()) {
@@ -69,11 +86,38 @@ public final class QueueWorker {
                 sleep(IDLE_PAUSE);
                 continue;
             }
-            List<ItemResult> results = runner.run(received, () -> !stop.getAsBoolean());
+            ScheduledFuture<?> keeping = keepHidden(received, timer);
+            List<ItemResult> results;
+            try {
+                results = runner.run(received, () -> !stop.getAsBoolean());
+            } finally {
+                keeping.cancel(false);
+            }
             for (int i = 0; i < results.size(); i++) {
                 settle(received.get(i), results.get(i));
             }
         }
+    }
+
+    /**
+     * While the messages' jobs run, keeps them hidden from other workers: every third of the lease (the
+     * queue's visibility timeout), for another lease, up to the worker's time limit.
+     */
+    private ScheduledFuture<?> keepHidden(List<Delivery> received, ScheduledExecutorService timer) {
+        Duration lease = runner.config().lease();
+        long every = Math.max(1, lease.toMillis() / 3);
+        long deadline = System.nanoTime() + runner.config().timeLimit().toNanos();
+        return timer.scheduleWithFixedDelay(() -> {
+            if (System.nanoTime() < deadline) {
+                for (Delivery delivery : received) {
+                    try {
+                        queue.extendLease(delivery, lease);
+                    } catch (RuntimeException e) {
+                        // tried again on the next tick, well before the visibility runs out
+                    }
+                }
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     private void settle(Delivery delivery, ItemResult result) {
