@@ -1,38 +1,34 @@
 package pixq.cli;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import pixq.job.Job;
+import pixq.job.BatchCounts;
 import pixq.job.JobState;
 
-/** A batch's counts per state, a progress bar, and an ETA from the rate its jobs have been finishing at. */
-record BatchProgress(String batchId, Map<JobState, Integer> counts, int total, int finished, Duration eta) {
-    static BatchProgress of(String batchId, List<Job> jobs) {
-        Map<JobState, Integer> counts = new EnumMap<>(JobState.class);
-        jobs.forEach(j -> counts.merge(j.state(), 1, Integer::sum));
-        int finished = (int) jobs.stream().filter(j -> j.state().isFinished()).count();
-        Instant first = jobs.stream().map(Job::startedAt).filter(Objects::nonNull).min(Instant::compareTo).orElse(null);
-        Instant last = jobs.stream().map(Job::finishedAt).filter(Objects::nonNull).max(Instant::compareTo).orElse(null);
+/**
+ * A batch's counts per state as a line: a progress bar, the counts, and an ETA from the rate its jobs have
+ * been finishing at (between the first start and the last finish). Built from the store's counts, so a
+ * line costs the same for ten jobs or a million.
+ */
+record BatchProgress(BatchCounts counts, Duration eta) {
+    static BatchProgress of(BatchCounts counts) {
+        long finished = counts.finished();
         Duration eta = null;
-        if (first != null && last != null && last.isAfter(first) && finished > 0 && finished < jobs.size()) {
-            double perJob = Duration.between(first, last).toMillis() / (double) finished;
-            eta = Duration.ofMillis((long) (perJob * (jobs.size() - finished)));
+        if (counts.firstStarted() != null && counts.lastFinished() != null && counts.lastFinished().isAfter(counts.firstStarted())
+                && finished > 0 && finished < counts.total()) {
+            double perJob = Duration.between(counts.firstStarted(), counts.lastFinished()).toMillis() / (double) finished;
+            eta = Duration.ofMillis((long) (perJob * (counts.total() - finished)));
         }
-        return new BatchProgress(batchId, counts, jobs.size(), finished, eta);
+        return new BatchProgress(counts, eta);
     }
 
     boolean done() {
-        return finished == total;
+        return counts.finished() == counts.total();
     }
 
     String line() {
-        StringBuilder s = new StringBuilder(batchId + " " + ProgressBar.bar(finished, 0, total));
+        StringBuilder s = new StringBuilder(counts.batchId() + " " + ProgressBar.bar((int) counts.finished(), 0, (int) counts.total()));
         for (JobState state : JobState.values()) {
-            s.append(String.format("  %s %d", state.name().toLowerCase(), counts.getOrDefault(state, 0)));
+            s.append(String.format("  %s %d", state.name().toLowerCase(), counts.of(state)));
         }
         if (eta != null) {
             s.append(String.format("  ETA %d:%02d", eta.toMinutes(), eta.toSecondsPart()));

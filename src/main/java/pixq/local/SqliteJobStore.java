@@ -115,18 +115,33 @@ public final class SqliteJobStore implements JobStore {
         return db.run(c -> {
             try (PreparedStatement select = c.prepareStatement("SELECT * FROM batches WHERE batch_id = ?")) {
                 select.setString(1, batchId);
-                Map<JobState, Long> byState = new EnumMap<>(JobState.class);
-                try (ResultSet rs = select.executeQuery()) {
-                    if (!rs.next()) {
-                        return new BatchCounts(batchId, byState, null, null);
-                    }
-                    for (JobState state : JobState.values()) {
-                        byState.put(state, rs.getLong(SqliteDatabase.column(state)));
-                    }
-                    return new BatchCounts(batchId, byState, instantOf(rs, "first_started"), instantOf(rs, "last_finished"));
-                }
+                List<BatchCounts> found = countsOf(select);
+                return found.isEmpty() ? new BatchCounts(batchId, Map.of(), null, null) : found.get(0);
             }
         });
+    }
+
+    @Override
+    public List<BatchCounts> batches() {
+        return db.run(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT * FROM batches ORDER BY created_at, rowid")) {
+                return countsOf(select);
+            }
+        });
+    }
+
+    private static List<BatchCounts> countsOf(PreparedStatement select) throws SQLException {
+        List<BatchCounts> all = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                Map<JobState, Long> byState = new EnumMap<>(JobState.class);
+                for (JobState state : JobState.values()) {
+                    byState.put(state, rs.getLong(SqliteDatabase.column(state)));
+                }
+                all.add(new BatchCounts(rs.getString("batch_id"), byState, instantOf(rs, "first_started"), instantOf(rs, "last_finished")));
+            }
+        }
+        return all;
     }
 
     /** Binds state, attempts, last error, the three instants, outputs, spec, lease end and sent time from {@code first} on. */

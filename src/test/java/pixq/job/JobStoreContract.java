@@ -269,4 +269,22 @@ public abstract class JobStoreContract {
         assertEquals(0, counts.total());
         assertEquals(null, counts.firstStarted());
     }
+
+    @Test
+    void batchesGivesEveryBatchsCountsOldestFirst() {
+        // given
+        String older = newBatch();
+        String newer = newBatch();
+        store().insertNew(List.of(aJob().spec(aSpec().batch(newer).input("file:/in/n.jpg")).createdAt(T0.plusSeconds(10)).build()));
+        store().insertNew(List.of(aJob().spec(aSpec().batch(older).input("file:/in/o1.jpg")).build(),
+                aJob().spec(aSpec().batch(older).input("file:/in/o2.jpg")).build()));
+
+        // when
+        List<BatchCounts> ours = store().batches().stream().filter(b -> b.batchId().equals(older) || b.batchId().equals(newer)).toList();
+
+        // then
+        assertEquals(List.of(older, newer), ours.stream().map(BatchCounts::batchId).toList());
+        assertEquals(2, ours.get(0).of(JobState.QUEUED));
+        assertEquals(1, ours.get(1).total());
+    }
 }
