@@ -16,7 +16,6 @@ import java.util.stream.Collectors;
 import pixq.image.ImageEngine;
 import pixq.image.OpenCvImageEngine;
 import pixq.job.BatchCounts;
-import pixq.job.DeadLetters;
 import pixq.job.Job;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
@@ -55,14 +54,10 @@ final class LocalWork implements AutoCloseable {
         // A short receive wait: the run ends as soon as its last job does, not a long poll later.
         LocalState local = LocalState.open(stateDir, LocalState.DEFAULT_VISIBILITY_TIMEOUT, LocalState.DEFAULT_MAX_RECEIVES,
                 Duration.ofMillis(50), clock);
-        if (!local.tryLockRun()) {
+        if (!local.recoverIfIdle(clock)) {
             local.close();
             throw new IllegalStateException("another pixq run is using " + stateDir
                     + ": wait for it to finish, or give this one its own --state DIR");
-        }
-        local.queue().releaseLeases();
-        for (Job job : local.jobs().list(null, JobState.RUNNING, Integer.MAX_VALUE)) {
-            local.jobs().update(job, job.retryLater("interrupted (the worker stopped while running it)"));
         }
         return new LocalWork(local, options, clock, engine);
     }
@@ -81,8 +76,7 @@ final class LocalWork implements AutoCloseable {
         Set<String> batches = specs.stream().map(JobSpec::batchId).collect(Collectors.toCollection(LinkedHashSet::new));
         Path outputRoot = commonFolder(specs);
         var config = options.worker();
-        SqliteJobQueue queue = local.queue().only(batches)
-                .onDeadLetter(letter -> DeadLetters.fail(local.jobs(), letter.body(), letter.receiveCount(), clock));
+        SqliteJobQueue queue = local.failingDeadLetters(local.queue().only(batches), clock);
         Counts before = counts(batches);
         System.err.printf("%d jobs, %d already finished; %d workers%n", before.total, before.finished, config.parallelism());
         ProgressBar bar = new ProgressBar(System.err, clock, (int) before.total, (int) before.finished, System.console() != null);

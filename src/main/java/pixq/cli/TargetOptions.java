@@ -1,6 +1,7 @@
 package pixq.cli;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import picocli.CommandLine.Mixin;
 import pixq.job.JobQueue;
 import pixq.job.JobStore;
@@ -30,6 +31,7 @@ final class TargetOptions {
             throw new IllegalArgumentException("no pixq state in " + state.dir + ": run `pixq run` first, or pass --state DIR");
         }
         LocalState local = LocalState.open(state.dir);
+        local.recoverIfIdle(Clock.systemUTC()); // no run alive: show a killed run's jobs as they are
         return new Target() {
             @Override
             public JobStore store() {

@@ -159,10 +159,7 @@ public final class SqliteJobQueue implements JobQueue {
         try (PreparedStatement select = c.prepareStatement("SELECT seq, id, body, receive_count, sent_at FROM messages"
                         + batchFilter("WHERE") + (batches.isEmpty() ? " WHERE" : " AND") + " visible_at <= ? ORDER BY visible_at, seq LIMIT ?");
              PreparedStatement lease = c.prepareStatement(
-                "UPDATE messages SET visible_at = ?, receive_count = ?, receipt = ? WHERE seq = ?");
-             PreparedStatement bury = c.prepareStatement(
-                "INSERT INTO dead_letters (id, body, sent_at, receive_count, dead_at) VALUES (?, ?, ?, ?, ?)");
-             PreparedStatement delete = c.prepareStatement("DELETE FROM messages WHERE seq = ?")) {
+                "UPDATE messages SET visible_at = ?, receive_count = ?, receipt = ? WHERE seq = ?")) {
             int next = bindBatches(select, 1);
             select.setLong(next, now);
             select.setInt(next + 1, max + MAX_DEAD_PER_RECEIVE);
@@ -170,16 +167,7 @@ public final class SqliteJobQueue implements JobQueue {
                 while (rs.next() && leased.size() < max) {
                     int received = rs.getInt("receive_count");
                     if (received >= maxReceives) {
-                        DeadLetter letter = new DeadLetter(rs.getString("id"), rs.getString("body"), received, instant(now));
-                        bury.setString(1, letter.messageId());
-                        bury.setString(2, letter.body());
-                        bury.setLong(3, rs.getLong("sent_at"));
-                        bury.setInt(4, received);
-                        bury.setLong(5, now);
-                        bury.addBatch();
-                        delete.setLong(1, rs.getLong("seq"));
-                        delete.addBatch();
-                        dead.add(letter);
+                        dead.add(bury(c, rs, now));
                         continue;
                     }
                     Delivery delivery = new Delivery(rs.getString("id"), rs.getString("body"), UUID.randomUUID().toString(), received + 1);
@@ -192,10 +180,50 @@ public final class SqliteJobQueue implements JobQueue {
                 }
             }
             lease.executeBatch();
-            bury.executeBatch();
-            delete.executeBatch();
         }
         return leased;
+    }
+
+    /**
+     * Dead-letters every visible message that has had its last receive, whatever its batch: for a command
+     * that opens the state, so that jobs whose workers died on each receive are FAILED before anything
+     * else (and {@code pixq redrive} finds them), not whenever some run of their batch next receives.
+     */
+    public void deadLetterExhausted() {
+        long now = now();
+        List<DeadLetter> dead = new ArrayList<>();
+        db.inTransaction(c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT seq, id, body, receive_count, sent_at FROM messages WHERE visible_at <= ? AND receive_count >= ?")) {
+                select.setLong(1, now);
+                select.setInt(2, maxReceives);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        dead.add(bury(c, rs, now));
+                    }
+                }
+            }
+            return null;
+        });
+        dead.forEach(onDeadLetter);
+    }
+
+    /** Moves the message at the result set's row to the dead letters. */
+    private static DeadLetter bury(Connection c, ResultSet rs, long now) throws SQLException {
+        DeadLetter letter = new DeadLetter(rs.getString("id"), rs.getString("body"), rs.getInt("receive_count"), instant(now));
+        try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO dead_letters (id, body, sent_at, receive_count, dead_at) VALUES (?, ?, ?, ?, ?)");
+             PreparedStatement delete = c.prepareStatement("DELETE FROM messages WHERE seq = ?")) {
+            insert.setString(1, letter.messageId());
+            insert.setString(2, letter.body());
+            insert.setLong(3, rs.getLong("sent_at"));
+            insert.setInt(4, letter.receiveCount());
+            insert.setLong(5, now);
+            insert.executeUpdate();
+            delete.setLong(1, rs.getLong("seq"));
+            delete.executeUpdate();
+        }
+        return letter;
     }
 
     private String batchFilter(String keyword) {
