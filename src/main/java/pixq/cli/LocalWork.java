@@ -151,7 +151,8 @@ final class LocalWork implements AutoCloseable {
         System.out.printf("%d succeeded, %d failed; %d images processed in %.1f s (%.1f images/s); outputs in %s%n",
                 succeeded, failedJobs.size(), ran, millis / 1000.0, ran * 1000.0 / Math.max(1, millis), outputRoot);
         failedJobs.stream().limit(20).forEach(job ->
-                System.out.printf("  FAILED %s  %s: %s%n", job.id(), job.spec().input(), job.lastError()));
+                System.out.printf("  FAILED %s  %s: %s%n", job.id(),
+                        job.spec().input() != null ? job.spec().input() : "args " + job.spec().args(), job.lastError()));
         if (failedJobs.size() > 20) {
             System.out.printf("  ... and %d more: pixq failures%n", failedJobs.size() - 20);
         }

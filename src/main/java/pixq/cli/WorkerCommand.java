@@ -14,6 +14,7 @@ import pixq.aws.DynamoJobStore;
 import pixq.aws.Engines;
 import pixq.aws.S3BlobStore;
 import pixq.aws.SqsJobQueue;
+import pixq.image.EngineConfig;
 import pixq.worker.BatchRunner;
 import pixq.worker.QueueWorker;
 import pixq.worker.WorkerConfig;
@@ -25,7 +26,7 @@ import pixq.worker.WorkerConfig;
             "allows: receives, runs and settles jobs until stopped (SIGTERM lets running jobs finish)."},
         footer = {"", "Examples:", "  pixq worker --stack pixq", "  pixq worker --queue-url https://sqs.../pixq-JobQueue --table pixq-JobTable --pollers 4",
             "  pixq worker --stack pixq --burst        work off the backlog, then exit",
-            "", "Environment: MAX_PIXELS, MAX_BYTES as for the worker function."})
+            "", "Environment: MAX_PIXELS, MAX_BYTES, COMMANDS (name=/path,...), COMMAND_TIMEOUT_SECONDS as for the worker function."})
 final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--pollers", description = "Jobs at once (default: one per core, fewer when memory is short).")
     Integer pollers;
@@ -63,7 +64,7 @@ final class WorkerCommand implements Callable<Integer> {
             }
         }));
         try (BatchRunner runner = new BatchRunner(new DynamoJobStore(connection.dynamo(), aws.table()), blobs,
-                Engines.fromEnv(System::getenv, blobs), config, Clock.systemUTC())) {
+                Engines.fromEnv(System::getenv, blobs, () -> EngineConfig.NO_DEADLINE), config, Clock.systemUTC())) {
             // Long polls: 20 s while waiting for work; 1 s in burst mode, to notice the end of the queue soon.
             SqsJobQueue queue = new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ofSeconds(burst ? 1 : 20));
             System.err.printf("pixq worker: %d pollers on %s%n", config.parallelism(), queue.queueUrl());
