@@ -56,6 +56,10 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "ID", description = "Batch id (default: a new one).")
     String batch;
 
+    @Option(names = "--long", description = "Send the jobs to the long queue (Fargate, deployed with EnableFargate=true),"
+            + " for jobs longer than Lambda allows. Recipes running one of the stack's LongCommands go there anyway.")
+    boolean longJobs;
+
     @Mixin
     AwsOptions aws;
 
@@ -63,10 +67,15 @@ final class SubmitCommand implements Callable<Integer> {
     public Integer call() {
         AwsConnection connection = aws.connection();
         Clock clock = Clock.systemUTC();
-        Submitter submitter = new Submitter(new DynamoJobStore(connection.dynamo(), aws.table()),
-                new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ZERO), clock);
+        DynamoJobStore store = new DynamoJobStore(connection.dynamo(), aws.table());
+        Submitter submitter = new Submitter(store, new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ZERO), clock);
         SubmitService service = new SubmitService(connection.s3(), submitter, Set.of(aws.inputBucket()), aws.outputBucket(),
                 null, SubmitService.DEFAULT_MAX_JOBS, clock);
+        String longQueue = aws.longQueueUrlIfAny();
+        if (longQueue != null) {
+            service = service.withLongQueue(new Submitter(store, new SqsJobQueue(connection.sqs(), longQueue, Duration.ZERO), clock),
+                    SubmitService.longCommands(variable -> aws.longCommands()));
+        }
         int jobs = 0;
         int duplicates = 0;
         int rejected = 0;
@@ -127,6 +136,9 @@ final class SubmitCommand implements Callable<Integer> {
         r.set("recipe", recipeNode);
         if (!argsOnly) {
             r.set("args", JSON.valueToTree(args));
+        }
+        if (longJobs) {
+            r.put("long", true);
         }
         return r;
     }
