@@ -7,6 +7,9 @@ import static pixq.cli.RunCommandTest.pixqOut;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -96,6 +99,34 @@ class CustomCodeTest {
                 notes.lastError());
         assertEquals(1, byArgs.get("x").attempts());
         assertTrue(byArgs.get("x").lastError().contains("ran longer than its time limit of 1 s"), byArgs.get("x").lastError());
+    }
+
+    @Test
+    void the_example_java_plugin_built_by_its_script_runs_by_name_once_its_jar_is_on_the_class_path() throws Exception {
+        // given: examples/java-filter/build.sh run as a user runs it, against the classes under test
+        ProcessBuilder build = new ProcessBuilder("examples/java-filter/build.sh").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("build.log").toFile());
+        build.environment().put("PIXQ_CLASSPATH", System.getProperty("java.class.path"));
+        assertEquals(0, build.start().waitFor(), Files.readString(dir.resolve("build.log")));
+        Path jar = Path.of("examples/java-filter/target/sepia-filter.jar").toAbsolutePath();
+        BufferedImage gray = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = gray.createGraphics();
+        g.setColor(new Color(128, 128, 128));
+        g.fillRect(0, 0, 40, 30);
+        g.dispose();
+        Files.createDirectories(dir.resolve("in"));
+        ImageIO.write(gray, "png", dir.resolve("in/gray.png").toFile());
+
+        // when: pixq runs with the jar on its class path (as the worker image's lib/ puts it there)
+        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path") + java.io.File.pathSeparator + jar, Main.class.getName(),
+                "run", dir.resolve("in/gray.png").toString(), "--out", out().toString(), "--state", state(),
+                "--recipe", "custom sepia | png -sepia").redirectErrorStream(true).redirectOutput(dir.resolve("run.log").toFile()).start();
+
+        // then: mid gray turned sepia, warm: red over green over blue (the sepia matrix gives 173, 154, 120)
+        assertEquals(0, run.waitFor(), Files.readString(dir.resolve("run.log")));
+        Color pixel = new Color(ImageIO.read(out().resolve("gray-sepia.png").toFile()).getRGB(20, 15));
+        assertEquals(List.of(173, 154, 120), List.of(pixel.getRed(), pixel.getGreen(), pixel.getBlue()), pixel.toString());
     }
 
     private Path out() {
