@@ -20,6 +20,11 @@ public final class Engines {
         return Env.longValue(env, "MAX_BYTES", EngineConfig.DEFAULT_MAX_BYTES);
     }
 
+    /** The engine of a worker without a deadline of its own ({@code pixq worker}, {@code pixq serve}). */
+    public static ImageEngine fromEnv(Function<String, String> env, BlobStore blobs) {
+        return fromEnv(env, blobs, () -> EngineConfig.NO_DEADLINE);
+    }
+
     /**
      * MAX_PIXELS and MAX_BYTES limit inputs; COMMANDS is the command table ({@code name=/path,...}, parsed as
      * {@code --command} is), COMMAND_TIMEOUT_SECONDS their time limit (default 15 min), cut short by

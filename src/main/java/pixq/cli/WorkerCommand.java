@@ -14,7 +14,6 @@ import pixq.aws.DynamoJobStore;
 import pixq.aws.Engines;
 import pixq.aws.S3BlobStore;
 import pixq.aws.SqsJobQueue;
-import pixq.image.EngineConfig;
 import pixq.worker.BatchRunner;
 import pixq.worker.QueueWorker;
 import pixq.worker.WorkerConfig;
@@ -64,7 +63,7 @@ final class WorkerCommand implements Callable<Integer> {
             }
         }));
         try (BatchRunner runner = new BatchRunner(new DynamoJobStore(connection.dynamo(), aws.table()), blobs,
-                Engines.fromEnv(System::getenv, blobs, () -> EngineConfig.NO_DEADLINE), config, Clock.systemUTC())) {
+                Engines.fromEnv(System::getenv, blobs), config, Clock.systemUTC())) {
             // Long polls: 20 s while waiting for work; 1 s in burst mode, to notice the end of the queue soon.
             SqsJobQueue queue = new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ofSeconds(burst ? 1 : 20));
             System.err.printf("pixq worker: %d pollers on %s%n", config.parallelism(), queue.queueUrl());
