@@ -83,7 +83,8 @@ final class RunCommand implements Callable<Integer> {
         specs = specs.stream().map(s -> s.inBatch(batchId)).toList();
         try (LocalWork local = LocalWork.open(state.dir, work, clock)) {
             SubmitResult submitted = new Submitter(local.state().jobs(), local.state().queue(), clock).submit(batchId, specs);
-            System.err.printf("batch %s: %d images, %d new jobs%n", batchId, specs.size(), submitted.jobs());
+            System.err.printf("batch %s: %d %s, %d new jobs%n", batchId, specs.size(), argsOnly ? "args-only jobs" : "images",
+                    submitted.jobs());
             return local.until(specs);
         }
     }

@@ -110,6 +110,37 @@ class AwsCommandsTest {
     }
 
     @Test
+    void invokeRunsTheWorkerFunctionWithTheCommandsAParameterOverrideGives(@TempDir Path dir) throws Exception {
+        // given: an SQS event carrying an args-only job for the example script (as events/sqs-batch.json is made)
+        JobSpec spec = JobSpec.of("invoke-cmd", null, "s3://" + output + "/invoke-cmd/", Recipes.resolve("command myjob"), List.of("a"));
+        Map<String, Object> record = Map.of("messageId", "m-1", "receiptHandle", "r-1", "body", spec.toJson(),
+                "eventSource", "aws:sqs", "attributes", Map.of("ApproximateReceiveCount", "1"));
+        Path event = dir.resolve("event.json");
+        JSON.writeValue(event.toFile(), Map.of("Records", List.of(record)));
+
+        // when
+        run(new InvokeCommand(), "WorkerFunction", "--event", event.toString(),
+                "--parameter-overrides", "Commands=myjob=" + pixq.image.ExampleJob.script());
+
+        // then
+        Job done = store().find(spec.id()).orElseThrow();
+        assertEquals(JobState.SUCCEEDED, done.state(), done.lastError());
+        assertEquals(List.of("s3://" + output + "/invoke-cmd/" + spec.id() + "-pattern.png",
+                "s3://" + output + "/invoke-cmd/" + spec.id() + "-result.json"), done.outputs());
+    }
+
+    @Test
+    void submitArgsOnlyMakesOneJobPerArgumentWithTheArgsAddedToEach() {
+        // when: as add_jobs.py a b, each job also given --fast
+        String printed = run(new SubmitCommand(), "--recipe", "command myjob", "--batch", "cli-args", "--args-only", "a", "b", "--arg", "--fast");
+
+        // then
+        assertTrue(printed.contains("batch cli-args: 2 jobs queued"), printed);
+        assertEquals(java.util.Set.of(List.of("a", "--fast"), List.of("b", "--fast")), store().list("cli-args", JobState.QUEUED, 10)
+                .stream().map(j -> j.spec().args()).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
     void cancelCancelsTheUnfinishedJobsOfABatch() {
         // given
         Job queued = JobBuilders.aJob().spec(JobBuilders.aSpec().batch("to-cancel").input("s3://x/1.jpg")).build();
