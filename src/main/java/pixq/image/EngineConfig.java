@@ -59,7 +59,8 @@ public record EngineConfig(
 
     /**
      * The command table as {@code --command} and COMMANDS give it: {@code NAME=PATH} entries separated by commas,
-     * such as {@code denoise=/opt/job/denoise.sh,detect=/opt/job/detect.py}. Blank means none.
+     * such as {@code denoise=/opt/job/denoise.sh,detect=/opt/job/detect.py}. Blank means none. A path with a '/' is
+     * taken from the current folder; a bare name ({@code magick}) is looked up on the PATH.
      *
      * @throws IllegalArgumentException naming the entry that is not NAME=PATH, or a name given twice
      */
@@ -76,7 +77,9 @@ public record EngineConfig(
                 throw new IllegalArgumentException("'" + entry.strip() + "' is not a command: give NAME=PATH, such as"
                         + " detect=/opt/job/detect.py (names: letters, digits, . _ -)");
             }
-            if (commands.put(name, Path.of(path)) != null) {
+            // Commands run in their scratch folder: a relative path is made absolute here; a bare name stays for PATH.
+            Path exe = path.contains("/") ? Path.of(path).toAbsolutePath().normalize() : Path.of(path);
+            if (commands.put(name, exe) != null) {
                 throw new IllegalArgumentException("command '" + name + "' is given twice");
             }
         }

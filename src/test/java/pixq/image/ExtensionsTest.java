@@ -142,6 +142,7 @@ class ExtensionsTest {
         assertEquals(Map.of("denoise", Path.of("/opt/job/denoise.sh"), "detect", Path.of("/opt/job/detect.py")),
                 EngineConfig.parseCommands("denoise=/opt/job/denoise.sh, detect=/opt/job/detect.py"));
         assertEquals(Map.of(), EngineConfig.parseCommands(" "));
+        assertEquals(Map.of("a", Path.of("job/a.sh").toAbsolutePath(), "b", Path.of("magick")), EngineConfig.parseCommands("a=./job/a.sh,b=magick"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EngineConfig.parseCommands("denoise=/a,/opt/job/detect.py"));
         assertTrue(e.getMessage().contains("'/opt/job/detect.py' is not a command"), e.getMessage());
