@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ import pixq.recipe.Operation.Command;
  */
 final class CommandRunner {
     private static final int STDERR_TAIL = 600;
+    /** Outputs one command may leave: each is a store call, and a job record lists them all. */
+    static final int MAX_FILES = 1000;
     private final EngineConfig config;
 
     CommandRunner(EngineConfig config) {
@@ -126,19 +129,31 @@ final class CommandRunner {
         }
     }
 
-    /** Every regular file under the folder, in name order, as outputs: sub-folders joined into the name with '-'. */
+    /**
+     * Every file under the folder, in name order, as outputs: sub-folders joined into the name with '-'. They are
+     * held in memory until stored, so together they must fit the byte limit; a link is refused, not followed.
+     */
     private List<Rendition> files(String name, Path outDir) throws IOException {
         List<Path> paths;
         try (Stream<Path> walk = Files.walk(outDir)) {
-            paths = walk.filter(Files::isRegularFile).sorted().toList();
+            paths = walk.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        }
+        if (paths.size() > MAX_FILES) {
+            throw new ImageException("command '" + name + "' wrote " + paths.size() + " files, over the limit of " + MAX_FILES
+                    + " outputs for one job");
         }
         List<Rendition> files = new ArrayList<>();
+        long total = 0;
         for (Path file : paths) {
-            long size = Files.size(file);
             String rel = outDir.relativize(file).toString();
-            if (size > config.maxBytes()) {
-                throw new ImageException("command '" + name + "' wrote " + rel + " of " + size
-                        + " bytes, over the limit of " + config.maxBytes() + " bytes");
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ImageException("command '" + name + "' left " + rel + " in its output folder, which is not a"
+                        + " regular file (a link, say): only files it writes become outputs");
+            }
+            total += Files.size(file);
+            if (total > config.maxBytes()) {
+                throw new ImageException("command '" + name + "' wrote " + total + " bytes or more into its output folder,"
+                        + " over the limit of " + config.maxBytes() + " bytes for one job's files");
             }
             files.add(new Rendition("-" + safeName(rel), contentType(rel), Files.readAllBytes(file)));
         }

@@ -107,6 +107,18 @@ class ExtensionsTest {
     }
 
     @Test
+    void aCommandsFilesMustBeRegularFilesThatFitTheByteLimit() throws IOException {
+        Path link = script("link.sh", "ln -s /etc/hostname \"$2/host\"");
+        Path big = script("big.sh", "head -c 600 /dev/zero > \"$2/a.bin\" && head -c 600 /dev/zero > \"$2/b.bin\"");
+        OpenCvImageEngine engine = new OpenCvImageEngine(EngineConfig.defaults().withMaxBytes(1000)
+                .withCommands(Map.of("link", link, "big", big)));
+        ImageException e = assertThrows(ImageException.class, () -> engine.render(null, RecipeString.parse("command link"), List.of()));
+        assertTrue(e.getMessage().contains("host") && e.getMessage().contains("not a regular file"), e.getMessage());
+        e = assertThrows(ImageException.class, () -> engine.render(null, RecipeString.parse("command big"), List.of()));
+        assertTrue(e.getMessage().contains("over the limit of 1000 bytes"), e.getMessage());
+    }
+
+    @Test
     void anImageCommandsExtraFilesAreOutputsToo() throws IOException {
         Path both = script("both.sh", "cp \"$1\" \"$2\" && echo ok > \"$PIXQ_OUTPUT_DIR/report.txt\"");
         List<Rendition> out = engineWith(Map.of("both", both)).render(anImage(20, 10).png(),
