@@ -55,6 +55,7 @@ final class CommandRunner {
                     + (config.commands().isEmpty() ? "" : " (configured: " + String.join(", ", config.commands().keySet()) + ")"));
         }
         Path dir = null;
+        Process p = null;
         try {
             dir = Files.createTempDirectory("pixq-command-");
             Path in = dir.resolve("input" + extension);
@@ -75,7 +76,7 @@ final class CommandRunner {
             env.put("PIXQ_OUTPUT_DIR", outDir.toString());
             env.put("PIXQ_TIME_LIMIT_SECONDS", Long.toString(limit.toSeconds()));
             env.put("TMPDIR", Files.createDirectory(dir.resolve("tmp")).toString()); // its own temp files go too
-            Process p = builder.start();
+            p = builder.start();
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 stop(p);
                 throw new ImageException("command '" + name + "' ran longer than its time limit of " + limit.toSeconds()
@@ -102,8 +103,13 @@ final class CommandRunner {
             throw new ImageException("command '" + name + "' could not be run: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ImageException("command '" + name + "' was interrupted", e);
+            // not the job's fault: the worker is stopping, and the job runs again (an ImageException would fail it)
+            throw new IllegalStateException("command '" + name + "' was interrupted: the worker is stopping", e);
         } finally {
+            if (p != null && p.isAlive()) { // left early (interrupted, say): never leave it running
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
             deleteQuietly(dir);
         }
     }
