@@ -150,6 +150,31 @@ class ExtensionsTest {
     }
 
     @Test
+    void aCommandInterruptedBecauseTheWorkerStopsIsKilledAndItsJobLeftToRunAgain() throws Exception {
+        Path pid = dir.resolve("pid.txt");
+        Path slow = script("slow.sh", "echo $$ > " + pid + "\nexec sleep 60");
+        OpenCvImageEngine engine = engineWith(Map.of("slow", slow));
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                engine.render(null, RecipeString.parse("command slow"), List.of());
+            } catch (RuntimeException e) {
+                thrown.set(e);
+            }
+        });
+        worker.start();
+        while (!Files.exists(pid) || Files.readString(pid).isBlank()) {
+            Thread.sleep(20);
+        }
+        worker.interrupt();
+        worker.join(10_000);
+        // not an ImageException (that would fail the job for good): the worker retries it
+        assertTrue(thrown.get() instanceof IllegalStateException && thrown.get().getMessage().contains("interrupted"), String.valueOf(thrown.get()));
+        long command = Long.parseLong(Files.readString(pid).strip());
+        assertTrue(ProcessHandle.of(command).map(p -> p.onExit().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join()).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    @Test
     void theCommandTableIsReadAsNameEqualsPathListsAndBadEntriesAreNamed() {
         assertEquals(Map.of("denoise", Path.of("/opt/job/denoise.sh"), "detect", Path.of("/opt/job/detect.py")),
                 EngineConfig.parseCommands("denoise=/opt/job/denoise.sh, detect=/opt/job/detect.py"));
