@@ -94,11 +94,13 @@ def worker_configs(tmp, probe):
 def corpus_configs(tmp, corpus):
     launcher = os.path.join(ROOT, "pixq")
     path25 = {"PATH": os.path.dirname(J25) + os.pathsep + os.environ["PATH"]}
+    pillow = ["/usr/bin/python3", os.path.join(ROOT, "bench", "pillow_thumbnail.py"), corpus]
     def pixq(i, env=None):
         return timed([launcher, "run", corpus, "--recipe", "thumbnail", "--workers", "2",
                       "--out", f"{tmp}/co{i}", "--state", f"{tmp}/cs{i}"], env)
     return {
-        "Pillow thumbnail(), Pool(2)": lambda i: timed(["/usr/bin/python3", os.path.join(ROOT, "bench", "pillow_thumbnail.py"), corpus, f"{tmp}/po{i}", "--procs", "2"]),
+        "Pillow thumbnail() first (draft shrink-on-load), Pool(2)": lambda i: timed(pillow + [f"{tmp}/po{i}"]),
+        "Pillow exif_transpose() then thumbnail() (the rq job's order), Pool(2)": lambda i: timed(pillow + [f"{tmp}/pt{i}", "--transpose-first"]),
         "./pixq run --recipe thumbnail --workers 2 (JDK 17)": lambda i: pixq(i),
         "./pixq run --recipe thumbnail --workers 2 (JDK 25)": lambda i: pixq(i, path25),
     }
@@ -151,6 +153,15 @@ def med(xs):
     return f"{statistics.median(xs):.0f} ({min(xs):.0f}-{max(xs):.0f})"
 
 
+def ratio(name, runs, base, base_runs):
+    """How many times faster name is than base: ratio of the medians, and the per-round ratios' range."""
+    wall = [b["exit_ms"] / r["exit_ms"] for b, r in zip(base_runs, runs)]
+    cpu = [b["cpu_s"] / r["cpu_s"] for b, r in zip(base_runs, runs)]
+    of_medians = statistics.median(b["exit_ms"] for b in base_runs) / statistics.median(r["exit_ms"] for r in runs)
+    return (f"\n{name} vs {base}: wall {of_medians:.2f}x (per round {min(wall):.2f}-{max(wall):.2f}),"
+            f" CPU {statistics.median(cpu):.2f}x (per round {min(cpu):.2f}-{max(cpu):.2f})")
+
+
 def report(results, raw):
     print(f"raw: {raw}\n")
     for group, cols in (("run1", ("first_ms", "exit_ms")), ("worker", ("initMs", "exit_ms")), ("corpus", ("exit_ms",))):
@@ -162,14 +173,11 @@ def report(results, raw):
         for name, ms in rows.items():
             print(f"| {name} | " + " | ".join(med([m[c] for m in ms]) for c in cols)
                   + f" | {statistics.median(m['cpu_s'] for m in ms):.2f} | {max(m['load1'] for m in ms):.1f} |")
-        if group == "corpus":
+        if group == "corpus":  # the first two rows are Pillow's, the others pixq's
             names = list(rows)
-            pillow = rows[names[0]]
-            for name in names[1:]:
-                wall = [p["exit_ms"] / q["exit_ms"] for p, q in zip(pillow, rows[name])]
-                cpu = [p["cpu_s"] / q["cpu_s"] for p, q in zip(pillow, rows[name])]
-                print(f"\n{name} vs Pillow: wall {statistics.median(p['exit_ms'] for p in pillow) / statistics.median(q['exit_ms'] for q in rows[name]):.2f}x"
-                      f" (per round {min(wall):.2f}-{max(wall):.2f}), CPU {statistics.median(cpu):.2f}x (per round {min(cpu):.2f}-{max(cpu):.2f})")
+            for base in names[:2]:
+                for name in names[2:]:
+                    print(ratio(name, rows[name], base, rows[base]))
         print()
 
 
