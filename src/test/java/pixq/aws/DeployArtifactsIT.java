@@ -2,9 +2,7 @@ package pixq.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,46 +21,43 @@ import org.junit.jupiter.api.io.TempDir;
  * `sam build`'s makefile target for the submit function gives the layout Lambda's Java runtime loads, and
  * each handler starts from its artifact alone; the worker's image content (target/worker/: lib/ and natives/,
  * functions/worker/Dockerfile's JVM options) thumbnails an image with its natives in a read-only folder, no
- * writable temporary folder, and writes no file at all (checked with strace).
+ * usable temporary folder, and writes no file at all (checked with strace where it is installed).
  */
 class DeployArtifactsIT {
     private static final Path SAMPLE = Path.of("samples/landscape.jpg");
+    private static final Map<String, String> SUBMIT_ENV = Map.of("TABLE_NAME", "jobs", "QUEUE_URL",
+            "https://sqs.us-east-1.amazonaws.com/123456789012/jobs", "INPUT_BUCKETS", "in", "OUTPUT_BUCKET", "out", "AWS_REGION", "us-east-1");
 
     @TempDir
     Path scratch;
 
     @Test
     void samBuildMakefileTargetGivesLambdaLayoutAndTheSubmitHandlerLoadsFromItAlone() throws Exception {
-        // given: how `sam build` runs BuildMethod makefile with WorkingDirectory "." (the repo's root)
-        assumeTrue(installed("make"), "make is not installed");
+        // given
         Path artifacts = scratch.resolve("SubmitFunction");
 
         // when
-        Run make = run(List.of("make", "--makefile", "functions/submit/Makefile", "build-SubmitFunction"),
-                Map.of("ARTIFACTS_DIR", artifacts.toString()));
-        Run probe = java(artifacts.resolve("lib"), List.of("submit"), Map.of(), submitEnv());
+        Artifacts.Run make = Artifacts.buildSubmit(artifacts);
+        Artifacts.Run probe = Artifacts.probe(artifacts.resolve("lib"), List.of(), List.of(), SUBMIT_ENV, "submit");
 
         // then
-        assertEquals(0, make.exit, make.output);
+        assertEquals(0, make.exit(), make.output());
         try (Stream<Path> files = Files.list(artifacts)) {
             assertEquals(List.of(artifacts.resolve("lib")), files.toList(), "only lib/ at the artifact's root");
         }
         assertTrue(Files.size(artifacts.resolve("lib/pixq-submit.jar")) > 0);
-        assertEquals(0, probe.exit, probe.output);
-        assertTrue(probe.output.contains("\"handler\": \"pixq.aws.SubmitHandler\""), probe.output);
+        assertEquals(0, probe.exit(), probe.output());
+        assertTrue(probe.output().contains("\"handler\":\"pixq.aws.SubmitHandler\""), probe.output());
     }
 
     @Test
     void makefileSaysHowToBuildAMissingJar() throws Exception {
-        assumeTrue(installed("make"), "make is not installed");
-
         // when
-        Run make = run(List.of("make", "--makefile", "functions/submit/Makefile", "build-SubmitFunction", "JAR=target/missing.jar"),
-                Map.of("ARTIFACTS_DIR", scratch.toString()));
+        Artifacts.Run make = Artifacts.buildSubmit(scratch, "JAR=target/missing.jar");
 
         // then
-        assertEquals(2, make.exit, make.output);
-        assertTrue(make.output.contains("target/missing.jar is missing: run 'mvn -B package -DskipTests' first"), make.output);
+        assertEquals(2, make.exit(), make.output());
+        assertTrue(make.output().contains("target/missing.jar is missing: run 'mvn -B package -DskipTests' first"), make.output());
     }
 
     @Test
@@ -79,12 +73,12 @@ class DeployArtifactsIT {
         List<String> strace = strace();
 
         // when
-        Run probe = java(Path.of("target/worker/lib"), List.of("worker", SAMPLE.toAbsolutePath().toString()), jvm, env, strace);
+        Artifacts.Run probe = Artifacts.probe(Path.of("target/worker/lib"), strace, jvm, env, "worker", SAMPLE.toAbsolutePath().toString());
 
         // then
-        assertEquals(0, probe.exit, probe.output);
-        assertTrue(probe.output.contains("\"handler\": \"pixq.aws.WorkerHandler\""), probe.output);
-        assertTrue(Pattern.compile("\"outputBytes\": [1-9]").matcher(probe.output).find(), probe.output);
+        assertEquals(0, probe.exit(), probe.output());
+        assertTrue(probe.output().contains("\"handler\":\"pixq.aws.WorkerHandler\""), probe.output());
+        assertTrue(Pattern.compile("\"outputBytes\":[1-9]").matcher(probe.output()).find(), probe.output());
         if (!strace.isEmpty()) {
             List<String> writes = Files.readAllLines(scratch.resolve("strace.log")).stream()
                     .filter(l -> !l.contains("= -1 ") && !l.contains("\"/proc/") && !l.contains("\"/dev/") && (l.matches(".*O_(WRONLY|RDWR|CREAT).*")
@@ -101,24 +95,10 @@ class DeployArtifactsIT {
         return List.of(m.group(1).trim().split("\\s+"));
     }
 
-    /** Whether a tool is on PATH; under CI=true it must be (.ci/run installs it from Debian). */
-    private static boolean installed(String tool) {
-        boolean found = Stream.of(System.getenv("PATH").split(File.pathSeparator)).anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            assertTrue(found, "CI=true but " + tool + " is not installed (Debian package " + tool + ")");
-        }
-        return found;
-    }
-
     /** strace's command prefix, or none where strace is missing: the worker still runs, unwatched. */
     private List<String> strace() {
-        return installed("strace") ? List.of("strace", "-f", "-qq", "-o", scratch.resolve("strace.log").toString(),
+        return Artifacts.installed("strace") ? List.of("strace", "-f", "-qq", "-o", scratch.resolve("strace.log").toString(),
                 "-e", "trace=open,openat,creat,mkdir,mkdirat,symlink,symlinkat,link,linkat,rename,renameat,renameat2") : List.of();
-    }
-
-    private static Map<String, String> submitEnv() {
-        return Map.of("TABLE_NAME", "jobs", "QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/123456789012/jobs",
-                "INPUT_BUCKETS", "in", "OUTPUT_BUCKET", "out", "AWS_REGION", "us-east-1");
     }
 
     private static void copyFolder(Path from, Path to) throws IOException {
@@ -133,37 +113,5 @@ class DeployArtifactsIT {
                 }
             }
         }
-    }
-
-    private record Run(int exit, String output) {}
-
-    private static Run java(Path lib, List<String> args, Map<String, String> env, Map<String, String> more) throws Exception {
-        return java(lib, args, List.of(), merge(env, more), List.of());
-    }
-
-    /** A fresh JVM (this test's own java) with only lib/* on the class path, running HandlerProbe from source. */
-    private static Run java(Path lib, List<String> args, List<String> jvm, Map<String, String> env, List<String> prefix) throws Exception {
-        List<String> command = new ArrayList<>(prefix);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvm);
-        command.addAll(List.of("-cp", lib.toAbsolutePath() + File.separator + "*", "src/test/java/pixq/aws/HandlerProbe.java"));
-        command.addAll(args);
-        return run(command, env);
-    }
-
-    private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
-        var all = new java.util.HashMap<>(a);
-        all.putAll(b);
-        return all;
-    }
-
-    private static Run run(List<String> command, Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assumeTrue(p.waitFor(2, TimeUnit.MINUTES), "timed out");
-        return new Run(p.exitValue(), output);
     }
 }
