@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * `sam build`'s makefile target for the submit function gives the layout Lambda's Java runtime loads, and
  * each handler starts from its artifact alone; the worker's image content (target/worker/: lib/ and natives/,
  * functions/worker/Dockerfile's JVM options) thumbnails an image with its natives in a read-only folder, no
- * usable temporary folder, and writes no file at all (checked with strace where it is installed).
+ * usable temporary folder, writes no file at all and opens no network connection while it starts (checked
+ * with strace where it is installed).
  */
 class DeployArtifactsIT {
     private static final Path SAMPLE = Path.of("samples/landscape.jpg");
@@ -85,6 +86,10 @@ class DeployArtifactsIT {
                             || l.matches(".*\\b(mkdir|mkdirat|symlink|symlinkat|link|linkat|rename|renameat2?|creat)\\(.*")))
                     .toList();
             assertEquals(List.of(), writes, "files the worker's JVM created or opened for writing (/proc and /dev aside)");
+            // Nothing for a SnapStart snapshot to carry stale: the handler's init opens no network connection.
+            List<String> connections = Files.readAllLines(scratch.resolve("strace.log")).stream()
+                    .filter(l -> l.contains("connect(") && l.matches(".*AF_INET6?.*")).toList();
+            assertEquals(List.of(), connections, "network connections opened while the worker started");
         }
     }
 
@@ -98,7 +103,7 @@ class DeployArtifactsIT {
     /** strace's command prefix, or none where strace is missing: the worker still runs, unwatched. */
     private List<String> strace() {
         return Artifacts.installed("strace") ? List.of("strace", "-f", "-qq", "-o", scratch.resolve("strace.log").toString(),
-                "-e", "trace=open,openat,creat,mkdir,mkdirat,symlink,symlinkat,link,linkat,rename,renameat,renameat2") : List.of();
+                "-e", "trace=open,openat,creat,mkdir,mkdirat,symlink,symlinkat,link,linkat,rename,renameat,renameat2,connect") : List.of();
     }
 
     private static void copyFolder(Path from, Path to) throws IOException {
