@@ -2,6 +2,7 @@ package pixq.cli;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
 import pixq.aws.AwsConnection;
@@ -40,6 +41,9 @@ final class AwsOptions {
             description = "Dead letters already recorded FAILED, waiting for a redrive (stack output DeadLetterArchiveUrl).")
     String dlqArchiveUrl;
 
+    @Option(names = "--long-queue-url", paramLabel = "URL", description = "The long (Fargate) job queue (stack output LongQueueUrl).")
+    String longQueueUrl;
+
     @Option(names = "--input-bucket", paramLabel = "NAME", description = "Input bucket (stack output InputBucket).")
     String inputBucket;
 
@@ -69,8 +73,13 @@ final class AwsOptions {
         return name(dlqUrl, "DeadLetterQueueUrl", "--dlq-url");
     }
 
-    String dlqArchiveUrl() {
-        return name(dlqArchiveUrl, "DeadLetterArchiveUrl", "--dlq-archive-url");
+    /**
+     * The dead-letter archive, where the dead-letter function keeps what it recorded FAILED; none when
+     * --dlq-url names another dead-letter queue (the long queue's) without --dlq-archive-url.
+     */
+    Optional<String> dlqArchiveUrl() {
+        return dlqUrl != null && dlqArchiveUrl == null ? Optional.empty()
+                : Optional.of(name(dlqArchiveUrl, "DeadLetterArchiveUrl", "--dlq-archive-url"));
     }
 
     String inputBucket() {
@@ -79,6 +88,16 @@ final class AwsOptions {
 
     String outputBucket() {
         return name(outputBucket, "OutputBucket", "--output-bucket");
+    }
+
+    /** The long (Fargate) queue: the flag, or the stack's output when it deployed one; else null. */
+    String longQueueUrlIfAny() {
+        return longQueueUrl != null ? longQueueUrl : stack == null ? null : stackOutputs().get("LongQueueUrl");
+    }
+
+    /** The commands whose jobs the stack sends to its long queue (its LongCommands output), as the submit function does. */
+    String longCommands() {
+        return stack == null ? "" : stackOutputs().getOrDefault("LongCommands", "");
     }
 
     private String name(String flag, String output, String option) {
