@@ -11,6 +11,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -68,6 +69,21 @@ public final class S3BlobStore implements BlobStore {
                     .map(o -> new S3Uri(at.bucket(), o.key()).toString())
                     .sorted()
                     .toList();
+        } catch (NoSuchBucketException e) {
+            throw new BlobException("no such bucket: " + at.bucket(), false, e);
+        } catch (SdkException e) {
+            throw translate("list", prefixUri, e);
+        }
+    }
+
+    @Override
+    public Page page(String prefixUri, String startAfter, int max) {
+        S3Uri at = S3Uri.parse(prefixUri);
+        String after = startAfter == null ? null : S3Uri.parse(startAfter).key();
+        try {
+            ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(at.bucket()).prefix(at.key()).startAfter(after).maxKeys(max));
+            return new Page(page.contents().stream().map(o -> new S3Uri(at.bucket(), o.key()).toString()).toList(),
+                    Boolean.TRUE.equals(page.isTruncated()));
         } catch (NoSuchBucketException e) {
             throw new BlobException("no such bucket: " + at.bucket(), false, e);
         } catch (SdkException e) {

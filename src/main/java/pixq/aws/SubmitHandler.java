@@ -30,9 +30,8 @@ public final class SubmitHandler implements RequestHandler<Map<String, Object>, 
 
     public SubmitHandler(Function<String, String> env, AwsConnection aws) {
         Clock clock = Clock.systemUTC();
-        var store = new DynamoJobStore(aws.dynamo(), Env.required(env, "TABLE_NAME"));
-        var queue = new SqsJobQueue(aws.sqs(), Env.required(env, "QUEUE_URL"), Duration.ZERO);
-        this.service = SubmitService.fromEnv(env, aws.s3(), new Submitter(store, queue, clock), clock);
+        FunctionPorts ports = FunctionPorts.fromEnv(env, aws);
+        this.service = SubmitService.fromEnv(env, ports.blobs(), new Submitter(ports.store(), ports.queue().get(), clock), clock);
     }
 
     @Override

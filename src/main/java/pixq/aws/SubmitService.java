@@ -14,14 +14,12 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import pixq.job.BlobStore;
 import pixq.job.JobSpec;
 import pixq.job.SubmitResult;
 import pixq.job.Submitter;
 import pixq.recipe.Recipe;
 import pixq.recipe.Recipes;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The submit function's work, also run in-process by {@code pixq submit}: turns a {@link SubmitRequest}
@@ -37,7 +35,7 @@ public final class SubmitService {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter BATCH_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
-    private final S3Client s3;
+    private final BlobStore blobs;
     private final Submitter submitter;
     private final Set<String> inputBuckets;
     private final String outputBucket;
@@ -45,9 +43,9 @@ public final class SubmitService {
     private final int maxJobs;
     private final Clock clock;
 
-    public SubmitService(S3Client s3, Submitter submitter, Set<String> inputBuckets, String outputBucket,
+    public SubmitService(BlobStore blobs, Submitter submitter, Set<String> inputBuckets, String outputBucket,
             String defaultRecipe, int maxJobs, Clock clock) {
-        this.s3 = s3;
+        this.blobs = blobs;
         this.submitter = submitter;
         this.inputBuckets = Set.copyOf(inputBuckets);
         this.outputBucket = outputBucket;
@@ -57,8 +55,8 @@ public final class SubmitService {
     }
 
     /** From the functions' environment: INPUT_BUCKETS (comma-separated), OUTPUT_BUCKET, DEFAULT_RECIPE, MAX_JOBS_PER_CALL. */
-    public static SubmitService fromEnv(Function<String, String> env, S3Client s3, Submitter submitter, Clock clock) {
-        return new SubmitService(s3, submitter, buckets(env.apply("INPUT_BUCKETS")), Env.required(env, "OUTPUT_BUCKET"),
+    public static SubmitService fromEnv(Function<String, String> env, BlobStore blobs, Submitter submitter, Clock clock) {
+        return new SubmitService(blobs, submitter, buckets(env.apply("INPUT_BUCKETS")), Env.required(env, "OUTPUT_BUCKET"),
                 env.apply("DEFAULT_RECIPE"), Env.integer(env, "MAX_JOBS_PER_CALL", DEFAULT_MAX_JOBS), clock);
     }
 
@@ -148,21 +146,19 @@ public final class SubmitService {
         String after = request.startAfter();
         // Pages of up to 1000 keys, never past the cap: submit each, stop between pages when the time is short.
         while (true) {
-            String startAfter = after;
             int room = maxJobs - jobs - duplicates;
-            ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(at.bucket()).prefix(at.key())
-                    .startAfter(startAfter).maxKeys(Math.min(1000, room)));
-            List<JobSpec> specs = page.contents().stream().map(S3Object::key).filter(k -> !k.endsWith("/"))
-                    .map(k -> spec(batchId, new S3Uri(at.bucket(), k).toString(), recipe, request.args())).toList();
+            BlobStore.Page page = blobs.page(request.prefix(), after == null ? null : new S3Uri(at.bucket(), after).toString(), Math.min(1000, room));
+            List<JobSpec> specs = page.uris().stream().filter(uri -> !uri.endsWith("/"))
+                    .map(uri -> spec(batchId, uri, recipe, request.args())).toList();
             if (!specs.isEmpty()) {
                 SubmitResult r = submitter.submit(batchId, specs);
                 jobs += r.jobs();
                 duplicates += r.duplicates();
             }
-            if (!Boolean.TRUE.equals(page.isTruncated()) || page.contents().isEmpty()) {
+            if (!page.more() || page.uris().isEmpty()) {
                 return new Response(batchId, jobs, duplicates, List.of(), null);
             }
-            after = page.contents().get(page.contents().size() - 1).key();
+            after = S3Uri.parse(page.uris().get(page.uris().size() - 1)).key();
             if (jobs + duplicates >= maxJobs || !mayContinue.getAsBoolean()) {
                 return new Response(batchId, jobs, duplicates, List.of(), request.continuation(batchId, after));
             }

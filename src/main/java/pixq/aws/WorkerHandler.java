@@ -31,16 +31,23 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     }
 
     public WorkerHandler(Function<String, String> env, AwsConnection aws) {
-        this(env, aws, Engines.fromEnv(env, new S3BlobStore(aws.s3())));
+        this(env, FunctionPorts.fromEnv(env, aws));
+    }
+
+    private WorkerHandler(Function<String, String> env, FunctionPorts ports) {
+        this(env, ports, Engines.fromEnv(env, ports.blobs()));
     }
 
     public WorkerHandler(Function<String, String> env, AwsConnection aws, ImageEngine engine) {
+        this(env, FunctionPorts.fromEnv(env, aws), engine);
+    }
+
+    private WorkerHandler(Function<String, String> env, FunctionPorts ports, ImageEngine engine) {
         WorkerConfig config = WorkerConfig.defaults()
                 .withMaxReceives(Env.integer(env, "MAX_RECEIVES", 3))
                 .withMaxBytes(Engines.maxBytes(env))
                 .withLease(Duration.ofSeconds(Env.integer(env, "JOB_LEASE_SECONDS", 900)));
-        this.runner = new BatchRunner(new DynamoJobStore(aws.dynamo(), Env.required(env, "TABLE_NAME")),
-                new S3BlobStore(aws.s3()), engine, config, Clock.systemUTC());
+        this.runner = new BatchRunner(ports.store(), ports.blobs(), engine, config, Clock.systemUTC());
         this.marginMillis = Duration.ofSeconds(Env.integer(env, "START_MARGIN_SECONDS", 30)).toMillis();
     }
 

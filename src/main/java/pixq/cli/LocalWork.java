@@ -53,16 +53,24 @@ final class LocalWork implements AutoCloseable {
         // A short receive wait: the run ends as soon as its last job does, not a long poll later.
         LocalState local = LocalState.open(stateDir, LocalState.DEFAULT_VISIBILITY_TIMEOUT, LocalState.DEFAULT_MAX_RECEIVES,
                 Duration.ofMillis(50), clock);
+        takeOver(local);
+        return new LocalWork(local, options, clock, engine);
+    }
+
+    /**
+     * Takes the state's run lock (closing it and refusing when another worker holds it); then what a killed
+     * worker left RUNNING or leased goes back to the queue at once instead of after its lease.
+     */
+    static void takeOver(LocalState local) {
         if (!local.tryLockRun()) {
             local.close();
-            throw new IllegalStateException("another pixq run is using " + stateDir
+            throw new IllegalStateException("another pixq run or serve is using " + local.folder()
                     + ": wait for it to finish, or give this one its own --state DIR");
         }
         local.queue().releaseLeases();
         for (Job job : local.jobs().list(null, JobState.RUNNING, Integer.MAX_VALUE)) {
             local.jobs().update(job, job.retryLater("interrupted (the worker stopped while running it)"));
         }
-        return new LocalWork(local, options, clock, engine);
     }
 
     LocalState state() {

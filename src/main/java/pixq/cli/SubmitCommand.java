@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 import pixq.aws.AwsConnection;
 import pixq.aws.DynamoJobStore;
 import pixq.aws.SqsJobQueue;
+import pixq.aws.S3BlobStore;
 import pixq.aws.SubmitService;
 import pixq.job.Submitter;
 import pixq.recipe.Recipes;
@@ -63,7 +64,7 @@ final class SubmitCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         Submitter submitter = new Submitter(new DynamoJobStore(connection.dynamo(), aws.table()),
                 new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ZERO), clock);
-        SubmitService service = new SubmitService(connection.s3(), submitter, Set.of(aws.inputBucket()), aws.outputBucket(),
+        SubmitService service = new SubmitService(new S3BlobStore(connection.s3()), submitter, Set.of(aws.inputBucket()), aws.outputBucket(),
                 null, SubmitService.DEFAULT_MAX_JOBS, clock);
         int jobs = 0;
         int duplicates = 0;
