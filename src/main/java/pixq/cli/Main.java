@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Runs image-processing jobs: on this machine with no setup, or on AWS (SQS + Lambda + S3 + DynamoDB).",
         subcommands = {
             RunCommand.class, StatusCommand.class, WatchCommand.class, FailuresCommand.class, RetryCommand.class,
-            CancelCommand.class, SubmitCommand.class, RedriveCommand.class, WorkerCommand.class, InvokeCommand.class,
+            CancelCommand.class, SubmitCommand.class, RedriveCommand.class, WorkerCommand.class, InvokeCommand.class, ServeCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             "  pixq failures BATCH --stack pixq",
             "  pixq redrive --stack pixq                             dead-letter queue back to the job queue",
             "  pixq invoke SubmitFunction --event events/submit-list.json   like sam local invoke, without Docker",
+            "  pixq serve                                            the Lambda service here: aws lambda invoke, S3 drops",
             "",
             "Run `pixq help COMMAND` for a command's options and examples."
         })

@@ -44,6 +44,7 @@ final class RuntimeSandbox implements FunctionInstance {
     private volatile Pending inflight;
     private volatile byte[] initError;
     private volatile boolean timedOut;
+    private volatile long lastOutput = System.nanoTime();
 
     private record Pending(String requestId, byte[] event, long deadlineMs, CompletableFuture<Outcome> result) {}
 
@@ -94,6 +95,10 @@ final class RuntimeSandbox implements FunctionInstance {
 
     private static List<String> command(Template.Function function, String classpath) {
         List<String> command = new ArrayList<>();
+        // A session of its own: Ctrl-C in serve's terminal must not kill an instance in mid-invocation (serve stops it after).
+        if (java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/setsid"))) {
+            command.add("/usr/bin/setsid");
+        }
         command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // As Lambda's Java runtime: the serial collector, C1, a heap within the function's memory.
         command.addAll(List.of("-XX:+UseSerialGC", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
@@ -213,6 +218,7 @@ final class RuntimeSandbox implements FunctionInstance {
     private void pump(InputStream output, Consumer<String> console) {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
             for (String line; (line = lines.readLine()) != null; ) {
+                lastOutput = System.nanoTime();
                 console.accept(line);
                 append(line);
             }
@@ -221,15 +227,14 @@ final class RuntimeSandbox implements FunctionInstance {
         }
     }
 
-    /** Lets the log lines the function wrote before answering reach the log, briefly. */
+    /** Lets the lines the function wrote just before answering reach the log: until output pauses, 200 ms at most. */
     private void settleOutput() {
-        for (int i = 0; i < 20; i++) {
+        long until = System.nanoTime() + 200_000_000L;
+        while (System.nanoTime() < until && System.nanoTime() - lastOutput < 30_000_000L) {
             try {
-                if (process.getInputStream().available() == 0) {
-                    return;
-                }
                 Thread.sleep(10);
-            } catch (IOException | InterruptedException e) {
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             }
         }
