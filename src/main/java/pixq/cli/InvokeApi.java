@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -23,6 +24,7 @@ import java.util.function.Consumer;
 final class InvokeApi implements HttpHandler {
     static final String PATH = "/2015-03-31/functions/";
     static final int MAX_PAYLOAD = 6 * 1024 * 1024; // Lambda's synchronous limit: 6 MB
+    private static final long DISCARD_LIMIT = 64L << 20;
     private static final int ASYNC_ATTEMPTS = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -54,6 +56,7 @@ final class InvokeApi implements HttpHandler {
             }
             byte[] payload = payload(exchange);
             if (payload == null) {
+                exchange.getResponseHeaders().set("Connection", "close");
                 error(exchange, 413, "RequestEntityTooLargeException",
                         "Request must be smaller than " + MAX_PAYLOAD + " bytes for the InvokeFunction operation");
                 return;
@@ -121,20 +124,25 @@ final class InvokeApi implements HttpHandler {
         return colon < 0 ? name : name.substring(0, colon);
     }
 
-    /** The body, or null past the limit (refused from its Content-Length without reading it, when given). */
+    /**
+     * The body, or null past the limit. An oversized body is read on to its end (up to DISCARD_LIMIT) and
+     * dropped: closing a connection with unread data resets it, and the client would never see the 413.
+     */
     private static byte[] payload(HttpExchange exchange) throws IOException {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null && length.strip().matches("\\d{1,18}") && Long.parseLong(length.strip()) > MAX_PAYLOAD) {
-            return null;
-        }
         try (InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_PAYLOAD + 1);
             if (body.length > MAX_PAYLOAD) {
+                in.skipNBytes(Math.min(DISCARD_LIMIT, skippable(exchange)));
                 return null;
             }
             // Lambda hands a function an empty payload as an empty JSON object.
             return body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body;
         }
+    }
+
+    private static long skippable(HttpExchange exchange) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        return length != null && length.strip().matches("\\d{1,18}") ? Long.parseLong(length.strip()) - MAX_PAYLOAD - 1 : 0;
     }
 
     private static String header(HttpExchange exchange, String name, String fallback) {
@@ -148,6 +156,8 @@ final class InvokeApi implements HttpHandler {
         exchange.getResponseHeaders().set("x-amzn-ErrorType", type);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, body.length);
-        exchange.getResponseBody().write(body);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body); // closed here, so the answer is out before an unread request body ends the connection
+        }
     }
 }

@@ -227,10 +227,14 @@ final class RuntimeSandbox implements FunctionInstance {
         }
     }
 
-    /** Lets the lines the function wrote just before answering reach the log: until output pauses, 200 ms at most. */
+    /**
+     * Lets the lines the function wrote just before answering reach the log (they travel a pipe, the answer
+     * a socket): until its output has paused for 30 ms since the answer, 250 ms at most.
+     */
     private void settleOutput() {
-        long until = System.nanoTime() + 200_000_000L;
-        while (System.nanoTime() < until && System.nanoTime() - lastOutput < 30_000_000L) {
+        long answered = System.nanoTime();
+        long until = answered + 250_000_000L;
+        while (System.nanoTime() < until && System.nanoTime() - Math.max(lastOutput, answered) < 30_000_000L) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
