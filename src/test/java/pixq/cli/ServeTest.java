@@ -199,6 +199,56 @@ class ServeTest {
         assertEquals(JobState.SUCCEEDED, dropped.get(0).state());
     }
 
+    @Test
+    void theRuntimeClientPathGivesWhatPixqInvokeGives() throws Exception {
+        Path incoming = Files.createDirectories(dir.resolve("data/pixq-input/incoming"));
+        image(incoming.resolve("cat.jpg"), "jpg", 500, 375);
+        Path same = Files.createDirectories(dir.resolve("data/pixq-input/same"));
+        image(same.resolve("a.jpg"), "jpg", 320, 240);
+        Files.writeString(dir.resolve("same.json"), "{\"batchId\": \"same\", \"inputs\": [\"s3://pixq-input/same/a.jpg\","
+                + " \"s3://elsewhere/b.jpg\"], \"recipe\": \"web\"}");
+        Path output = dir.resolve("data/pixq-output/incoming/cat-thumb.jpg");
+
+        JsonNode viaServe = JSON.readTree(post("SubmitFunction", dir.resolve("same.json")));
+        JsonNode viaInvoke = JSON.readTree(invoke("SubmitFunction", dir.resolve("same.json")));
+        assertEquals(viaInvoke, viaServe);
+        assertEquals(1, viaServe.path("jobs").asInt(), viaServe.toString());
+
+        Path event = Path.of("events/sqs-batch.json").toAbsolutePath();
+        JsonNode workerViaServe = JSON.readTree(post("WorkerFunction", event));
+        byte[] servedOutput = Files.readAllBytes(output);
+        Files.delete(output);
+        JsonNode workerViaInvoke = JSON.readTree(invoke("WorkerFunction", event));
+        assertEquals(workerViaInvoke, workerViaServe);
+        assertTrue(workerViaServe.path("batchItemFailures").isArray(), workerViaServe.toString());
+        assertTrue(java.util.Arrays.equals(servedOutput, Files.readAllBytes(output)), "the two paths wrote different thumbnails");
+    }
+
+    /** An Invoke API call (RequestResponse) to serve, whose functions run in runtime-client JVMs. */
+    private static String post(String function, Path event) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serve.port() + InvokeApi.PATH + function + "/invocations"))
+                .POST(HttpRequest.BodyPublishers.ofFile(event)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("X-Amz-Function-Error").isEmpty(), r.body());
+        return r.body();
+    }
+
+    /** pixq invoke, in-process, on a state of its own over the same bucket folders. */
+    private static String invoke(String function, Path event) {
+        var out = new java.io.ByteArrayOutputStream();
+        var old = System.out;
+        System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            int code = new CommandLine(new InvokeCommand()).execute(function, "--event", event.toString(),
+                    "--state", dir.resolve("invoke-state").toString(), "--data", dir.resolve("data").toString());
+            assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        return printed.substring(printed.lastIndexOf("\n{") + 1); // the handler's own log lines come first
+    }
+
     private static int lines(Path file) {
         try {
             return Files.exists(file) ? Files.readAllLines(file).size() : 0;
