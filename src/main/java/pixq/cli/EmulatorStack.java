@@ -7,7 +7,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Event;
-import software.amazon.awssdk.services.s3.model.FilterRuleName;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -33,9 +32,16 @@ record EmulatorStack(String inputBucket, String outputBucket, String queueUrl, S
                     QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + arn(sqs, dlq)
                             + "\",\"maxReceiveCount\":\"" + template.parameter("MaxReceives") + "\"}"))).queueUrl();
             String uploads = sqs.createQueue(b -> b.queueName(name + "-uploads")).queueUrl();
+            String uploadsArn = arn(sqs, uploads);
+            // The policy real S3 (and LocalStack) require before notifying a queue.
+            String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                    + "\"Principal\":{\"Service\":\"s3.amazonaws.com\"},\"Action\":\"sqs:SendMessage\","
+                    + "\"Resource\":\"" + uploadsArn + "\",\"Condition\":{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:s3:::" + input + "\"}}}]}";
+            sqs.setQueueAttributes(b -> b.queueUrl(uploads).attributes(Map.of(QueueAttributeName.POLICY, policy)));
+            // "prefix" in lowercase, as S3 documents it (moto accepts no other spelling).
             s3.putBucketNotificationConfiguration(b -> b.bucket(input).notificationConfiguration(n -> n.queueConfigurations(q -> q
-                    .queueArn(arn(sqs, uploads)).events(Event.S3_OBJECT_CREATED)
-                    .filter(f -> f.key(k -> k.filterRules(r -> r.name(FilterRuleName.PREFIX).value(prefix)))))));
+                    .queueArn(uploadsArn).events(Event.S3_OBJECT_CREATED)
+                    .filter(f -> f.key(k -> k.filterRules(r -> r.name("prefix").value(prefix)))))));
             String table = name + "-jobs";
             try {
                 dynamo.describeTable(b -> b.tableName(table));

@@ -64,6 +64,9 @@ final class QueueMapping {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
+                if (stop.getAsBoolean()) {
+                    return; // the receive was cut short by the shutdown
+                }
                 log.accept(queueName + " -> " + function.name() + ": " + e.getMessage() + " (retrying in 1 s)");
                 sleep(1000);
             }
