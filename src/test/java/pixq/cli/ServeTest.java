@@ -189,11 +189,11 @@ class ServeTest {
         Path output = dir.resolve("data/pixq-output/incoming/dropped-thumb.jpg");
         await(() -> Files.exists(output));
         Path record = LocalState.dropRecord(dir.resolve("state"));
-        await(() -> lines(record) == 1);
+        await(() -> lines(record, "incoming/dropped.jpg\t") == 1);
         serve.stop();
         serve = start(dir.resolve("state"));
         Thread.sleep(3000); // three scans of the folder
-        assertEquals(1, lines(record), "the dropped file was submitted again after the restart");
+        assertEquals(1, lines(record, "incoming/dropped.jpg\t"), "the dropped file was submitted again after the restart");
         List<Job> dropped = jobs(null).stream().filter(j -> j.spec().input() != null && j.spec().input().endsWith("dropped.jpg")).toList();
         assertEquals(1, dropped.size());
         assertEquals(JobState.SUCCEEDED, dropped.get(0).state());
@@ -201,20 +201,25 @@ class ServeTest {
 
     @Test
     void theRuntimeClientPathGivesWhatPixqInvokeGives() throws Exception {
-        Path incoming = Files.createDirectories(dir.resolve("data/pixq-input/incoming"));
-        image(incoming.resolve("cat.jpg"), "jpg", 500, 375);
         Path same = Files.createDirectories(dir.resolve("data/pixq-input/same"));
         image(same.resolve("a.jpg"), "jpg", 320, 240);
+        image(same.resolve("c.jpg"), "jpg", 500, 375);
         Files.writeString(dir.resolve("same.json"), "{\"batchId\": \"same\", \"inputs\": [\"s3://pixq-input/same/a.jpg\","
                 + " \"s3://elsewhere/b.jpg\"], \"recipe\": \"web\"}");
-        Path output = dir.resolve("data/pixq-output/incoming/cat-thumb.jpg");
+        Path output = dir.resolve("data/pixq-output/same/c-thumb.jpg");
+        // the SQS event Lambda would give the worker: a job message for c.jpg, and a malformed message
+        JsonNode sample = JSON.readTree(Path.of("events/sqs-batch.json").toFile());
+        String job = pixq.job.JobSpec.of("same", "s3://pixq-input/same/c.jpg", "s3://pixq-output/same/",
+                pixq.recipe.Recipes.resolve("thumbnail"), List.of()).toJson();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) sample.path("Records").get(0)).put("body", job);
+        Path event = dir.resolve("sqs-same.json");
+        JSON.writeValue(event.toFile(), sample);
 
         JsonNode viaServe = JSON.readTree(post("SubmitFunction", dir.resolve("same.json")));
         JsonNode viaInvoke = JSON.readTree(invoke("SubmitFunction", dir.resolve("same.json")));
         assertEquals(viaInvoke, viaServe);
         assertEquals(1, viaServe.path("jobs").asInt(), viaServe.toString());
 
-        Path event = Path.of("events/sqs-batch.json").toAbsolutePath();
         JsonNode workerViaServe = JSON.readTree(post("WorkerFunction", event));
         byte[] servedOutput = Files.readAllBytes(output);
         Files.delete(output);
@@ -222,6 +227,31 @@ class ServeTest {
         assertEquals(workerViaInvoke, workerViaServe);
         assertTrue(workerViaServe.path("batchItemFailures").isArray(), workerViaServe.toString());
         assertTrue(java.util.Arrays.equals(servedOutput, Files.readAllBytes(output)), "the two paths wrote different thumbnails");
+    }
+
+    @Test
+    void theSampleEventsWorkAsTheyStand() throws Exception {
+        // as README says: the repository's samples in the embedded input bucket
+        Path samples = Files.createDirectories(dir.resolve("data/pixq-input/samples"));
+        try (var files = Files.list(Path.of("samples"))) {
+            for (Path file : files.filter(f -> !f.toString().endsWith(".txt")).toList()) {
+                Files.copy(file, samples.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.copy(Path.of("samples/portrait-exif6.jpg"), Files.createDirectories(dir.resolve("data/pixq-input/incoming"))
+                .resolve("portrait exif6.jpg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        List<String> batches = new java.util.ArrayList<>();
+        for (String event : List.of("submit-list.json", "submit-prefix.json", "s3-put.json")) {
+            JsonNode answer = JSON.readTree(post("SubmitFunction", Path.of("events", event).toAbsolutePath()));
+            assertEquals(0, answer.path("rejected").size(), event + ": " + answer);
+            assertTrue(answer.path("jobs").asInt() + answer.path("duplicates").asInt() > 0, event + ": " + answer);
+            batches.add(answer.path("batchId").asText());
+        }
+        JsonNode worker = JSON.readTree(post("WorkerFunction", Path.of("events/sqs-batch.json").toAbsolutePath()));
+        assertEquals(0, worker.path("batchItemFailures").size(), worker.toString()); // the malformed one fails for good
+        await(() -> batches.stream().allMatch(b -> jobs(b).stream().allMatch(j -> j.state() == JobState.SUCCEEDED)));
+        assertTrue(Files.exists(dir.resolve("data/pixq-output/samples/landscape-1600.jpg")));
+        assertTrue(Files.exists(dir.resolve("data/pixq-output/incoming/portrait exif6-thumb.jpg")));
     }
 
     /** An Invoke API call (RequestResponse) to serve, whose functions run in runtime-client JVMs. */
@@ -249,9 +279,9 @@ class ServeTest {
         return printed.substring(printed.lastIndexOf("\n{") + 1); // the handler's own log lines come first
     }
 
-    private static int lines(Path file) {
+    private static long lines(Path file, String start) {
         try {
-            return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+            return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> l.startsWith(start)).count() : 0;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
