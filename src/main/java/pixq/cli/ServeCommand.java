@@ -107,7 +107,9 @@ final class ServeCommand implements Callable<Integer> {
         System.setProperty("sun.net.httpserver.idleInterval", "30");
         Template parsed = Template.read(template);
         if (backend.embedded()) {
-            local = LocalState.open(backend.state.dir);
+            // The job queue as the template makes it: hidden 6 x the worker's timeout, dead-lettered after MaxReceives.
+            local = LocalState.open(backend.state.dir, Duration.ofSeconds(6L * Integer.parseInt(parsed.parameter("WorkerTimeout"))),
+                    Integer.parseInt(parsed.parameter("MaxReceives")), LocalState.DEFAULT_RECEIVE_WAIT, java.time.Clock.systemUTC());
             LocalWork.takeOver(local);
         } else if (deploy != null) {
             if (backend.aws.endpoint == null) {

@@ -33,8 +33,13 @@ final class ServedFunction {
     }
 
     FunctionInstance.Outcome invoke(String requestId, byte[] event) throws InterruptedException {
-        slots.acquire();
-        running.incrementAndGet();
+        running.incrementAndGet(); // counted while it waits for an instance too: a shutdown waits for it
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            running.decrementAndGet();
+            throw e;
+        }
         FunctionInstance instance = null;
         try {
             instance = warmOrNew();
@@ -58,7 +63,7 @@ final class ServedFunction {
         }
     }
 
-    /** Invocations under way now. */
+    /** Invocations under way or waiting for an instance. */
     int running() {
         return running.get();
     }
