@@ -13,6 +13,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "invoke",
         header = "Run a function of template.yaml in-process, like sam local invoke.",
+        mixinStandardHelpOptions = true,
         description = {"Runs a function of template.yaml in this process, as `sam local invoke` would but without Docker:",
             "its handler and Environment come from the template (a !Ref resolves to a parameter's default, and the",
             "resource names to the backend's); the response, or the function's error, is printed as JSON.",

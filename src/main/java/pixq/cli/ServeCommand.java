@@ -31,25 +31,28 @@ import pixq.local.LocalState;
 @Command(
         name = "serve",
         header = "The Lambda service on this machine: aws lambda invoke, queue and S3 triggers, as on AWS.",
-        description = {"Serves the functions of template.yaml as Lambda does, on 127.0.0.1 (port 3001, as `sam local",
-            "start-lambda`): the Invoke API for `aws lambda invoke --endpoint-url` and the SDKs; the job queue feeding",
-            "WorkerFunction with the template's BatchSize, batching window, MaximumConcurrency and",
-            "ReportBatchItemFailures; and files created in the input bucket under InputPrefix going to SubmitFunction.",
-            "Each function instance is a JVM started with AWS's Lambda runtime interface client, talking to serve's own",
-            "Runtime API, with the handler and Environment of the template (in-process where that client cannot run).",
+        mixinStandardHelpOptions = true,
+        description = {"Serves the functions of template.yaml as Lambda does, on 127.0.0.1 (port 3001, as",
+            "`sam local start-lambda`): the Invoke API for `aws lambda invoke --endpoint-url` and the SDKs;",
+            "the job queue feeding WorkerFunction with the template's BatchSize, batching window,",
+            "MaximumConcurrency and ReportBatchItemFailures; files created in the input bucket under",
+            "InputPrefix going to SubmitFunction. Each function instance is a JVM started with AWS's Lambda",
+            "runtime interface client, talking to serve's own Runtime API, with the template's handler and",
+            "Environment (in-process where that client cannot run).",
             "",
-            "Backends: embedded (default; nothing else running): buckets are folders, --data DIR/BUCKET/KEY",
-            "(pixq-input, pixq-output), the queue and job records in --state, as pixq run keeps them, so",
-            "`pixq status` follows the work. Or an emulator: --endpoint-url with --deploy NAME creates the",
-            "template's buckets, queues and table there (NAME-input, NAME-output, NAME-jobs, ...) with the input",
-            "bucket notifying a queue that serve polls; or a stack's resources with --stack.",
+            "Backends: embedded (the default; nothing else running): buckets are folders, --data",
+            "DIR/BUCKET/KEY (pixq-input, pixq-output), the queue and job records in --state as pixq run",
+            "keeps them, so `pixq status` follows the work. Or an emulator: --endpoint-url with --deploy",
+            "NAME creates the template's buckets, queues and table there (NAME-input, NAME-output,",
+            "NAME-jobs, ...), the input bucket notifying a queue that serve polls. Or a stack's, --stack.",
             "",
-            "Ctrl-C stops taking work, lets running invocations finish, and stops; a batch cut short comes back."},
+            "Ctrl-C stops taking work, lets running invocations finish (30 s at most), and stops; a batch",
+            "cut short is not deleted, so its messages come back."},
         footer = {"", "Examples:",
-            "  pixq serve                                             embedded: drop files in pixq-data/pixq-input/incoming/",
+            "  pixq serve                          embedded; drop files into pixq-data/pixq-input/incoming/",
             "  aws lambda invoke --endpoint-url http://127.0.0.1:3001 --function-name SubmitFunction \\",
             "      --payload fileb://events/submit-prefix.json out.json",
-            "  pixq serve --endpoint-url http://127.0.0.1:5000 --deploy pixq     moto or LocalStack",
+            "  pixq serve --endpoint-url http://127.0.0.1:5000 --deploy pixq      moto or LocalStack",
             "", "See README, \"Try it like AWS, on one machine\"."})
 final class ServeCommand implements Callable<Integer> {
     /** Ctrl-C waits this long at most for running invocations. */
@@ -155,7 +158,12 @@ final class ServeCommand implements Callable<Integer> {
                 sources.add(uploads(upload, function, local, loops));
             }
         }
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 64);
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 64);
+        } catch (java.net.BindException e) {
+            stop();
+            throw new IllegalStateException(host + ":" + port + " is taken (another pixq serve, or sam local start-lambda?): give --port N");
+        }
         server.setExecutor(threads);
         server.createContext(InvokeApi.PATH, new InvokeApi(functions, threads, ServeCommand::say));
         // The one place for pages: every path that is not Lambda's API goes to this handler.
@@ -179,6 +187,14 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Stops taking work, lets running invocations finish (GRACE at most), stops the instances. */
     void stop() {
+        if (server == null) {
+            threads.shutdownNow();
+            functions.values().forEach(ServedFunction::close);
+            if (local != null) {
+                local.close();
+            }
+            return;
+        }
         say("stopping: no new work; waiting for running invocations (" + GRACE.toSeconds() + " s at most)");
         stop.set(true);
         server.stop(0);

@@ -254,6 +254,31 @@ class ServeTest {
         assertTrue(Files.exists(dir.resolve("data/pixq-output/incoming/portrait exif6-thumb.jpg")));
     }
 
+    @Test
+    void inProcessTheFunctionsAnswerTheSame() throws Exception {
+        ServeCommand inProcess = new ServeCommand();
+        new CommandLine(inProcess).parseArgs("--port", "0", "--state", dir.resolve("in-process-state").toString(),
+                "--data", dir.resolve("data").toString(), "--in-process");
+        inProcess.start();
+        try {
+            AwsCli.Result r = AwsCli.v1().invoke(dir, inProcess.port(), "SubmitFunction", "request.json", "in-process.json");
+            assertEquals(0, r.exit(), r.err());
+            JsonNode answer = JSON.readTree(dir.resolve("in-process.json").toFile());
+            assertEquals(2, answer.path("jobs").asInt(), answer.toString()); // its own state: new jobs there
+        } finally {
+            inProcess.stop();
+        }
+    }
+
+    @Test
+    void aTakenPortIsSaidPlainly() {
+        ServeCommand second = new ServeCommand();
+        new CommandLine(second).parseArgs("--port", Integer.toString(serve.port()), "--state", dir.resolve("second-state").toString(),
+                "--data", dir.resolve("data").toString(), "--in-process");
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, second::start);
+        assertTrue(e.getMessage().contains("is taken"), e.getMessage());
+    }
+
     /** An Invoke API call (RequestResponse) to serve, whose functions run in runtime-client JVMs. */
     private static String post(String function, Path event) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serve.port() + InvokeApi.PATH + function + "/invocations"))
