@@ -46,7 +46,7 @@ final class RuntimeSandbox implements FunctionInstance {
     private volatile boolean timedOut;
     private volatile long lastOutput = System.nanoTime();
 
-    private record Pending(String requestId, byte[] event, long deadlineMs, CompletableFuture<Outcome> result) {}
+    private record Pending(String requestId, byte[] event, Duration timeout, CompletableFuture<Outcome> result) {}
 
     private RuntimeSandbox(Template.Function function, HttpServer server, ExecutorService threads, Process process) {
         this.function = function;
@@ -109,7 +109,7 @@ final class RuntimeSandbox implements FunctionInstance {
 
     @Override
     public Outcome invoke(String requestId, byte[] event, Duration timeout) throws InterruptedException {
-        Pending pending = new Pending(requestId, event, System.currentTimeMillis() + timeout.toMillis(), new CompletableFuture<>());
+        Pending pending = new Pending(requestId, event, timeout, new CompletableFuture<>());
         synchronized (log) {
             log.setLength(0);
         }
@@ -121,14 +121,17 @@ final class RuntimeSandbox implements FunctionInstance {
         }
         Outcome outcome;
         try {
-            if (pending.result().isDone() || !handoff.offer(pending, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                outcome = pending.result().getNow(null);
-                if (outcome == null) {
-                    outcome = timeout(timeout);
-                }
+            // A cold instance takes it once started (its init does not count against the timeout, as on Lambda);
+            // one that dies first, or reports an init error, has completed it already.
+            boolean taken = false;
+            long until = System.nanoTime() + timeout.toNanos();
+            while (!taken && !pending.result().isDone() && System.nanoTime() < until) {
+                taken = handoff.offer(pending, 100, TimeUnit.MILLISECONDS);
+            }
+            if (taken) {
+                outcome = pending.result().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } else {
-                long left = Math.max(1, pending.deadlineMs() - System.currentTimeMillis());
-                outcome = pending.result().get(left, TimeUnit.MILLISECONDS);
+                outcome = pending.result().isDone() ? pending.result().join() : timeout(timeout);
             }
         } catch (TimeoutException e) {
             outcome = timeout(timeout);
@@ -198,7 +201,7 @@ final class RuntimeSandbox implements FunctionInstance {
         Pending pending = handoff.take();
         var headers = exchange.getResponseHeaders();
         headers.set("Lambda-Runtime-Aws-Request-Id", pending.requestId());
-        headers.set("Lambda-Runtime-Deadline-Ms", Long.toString(pending.deadlineMs()));
+        headers.set("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + pending.timeout().toMillis()));
         headers.set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:000000000000:function:" + function.name());
         headers.set("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000;Sampled=0");
         headers.set("Content-Type", "application/json");

@@ -59,7 +59,6 @@ class RuntimeSandboxTest {
     void anInvocationPastItsTimeoutEndsTheInstance() throws Exception {
         RuntimeSandbox sandbox = start(Sleeper.class.getName() + "::handleRequest", Duration.ofSeconds(2));
         try {
-            sandbox.invoke("warm", "{}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30)); // start-up is not the invocation's time
             FunctionInstance.Outcome outcome = sandbox.invoke("req-3", "{\"sleepMs\": 60000}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
             String payload = new String(outcome.payload(), StandardCharsets.UTF_8);
             assertTrue(outcome.failed() && payload.contains("Task timed out after 2.00 seconds"), payload);
