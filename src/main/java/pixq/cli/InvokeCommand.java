@@ -26,6 +26,7 @@ import picocli.CommandLine.Parameters;
             "  pixq invoke SubmitFunction --event events/submit-prefix.json --stack pixq",
             "  pixq invoke WorkerFunction --event events/sqs-batch.json --endpoint-url http://127.0.0.1:5000 \\",
             "      --table jobs --queue-url http://127.0.0.1:5000/123456789012/jobs --input-bucket pixq-input --output-bucket pixq-output",
+            "  pixq invoke WorkerFunction --event events/sqs-batch.json --parameter-overrides Commands=myjob=$PWD/examples/python-job/myjob.py",
             "", "Exit codes: 0 the function answered, 1 it failed (its error is printed)."})
 final class InvokeCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,15 +37,15 @@ final class InvokeCommand implements Callable<Integer> {
     @Option(names = {"-e", "--event"}, required = true, description = "The event, as a JSON file (see events/).")
     Path event;
 
-    @Option(names = {"-t", "--template"}, defaultValue = "template.yaml", description = "Default: ${DEFAULT-VALUE}.")
-    Path template;
+    @Mixin
+    TemplateOptions template;
 
     @Mixin
     FunctionsBackend backend;
 
     @Override
     public Integer call() throws Exception {
-        Template.Function fn = Template.read(template).function(function);
+        Template.Function fn = template.read().function(function);
         var instance = new InProcessFunction(fn, backend.environment(fn), backend.aws.connection());
         FunctionInstance.Outcome outcome = instance.invoke(UUID.randomUUID().toString(), Files.readAllBytes(event), fn.timeout());
         System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(outcome.payload())));

@@ -64,8 +64,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = {"-t", "--template"}, defaultValue = "template.yaml", description = "Default: ${DEFAULT-VALUE}.")
-    Path template;
+    @Mixin
+    TemplateOptions template;
 
     @Option(names = "--concurrency", paramLabel = "N",
             description = "Most instances of each function at once (default: the cores, and at most a queue's MaximumConcurrency).")
@@ -108,7 +108,7 @@ final class ServeCommand implements Callable<Integer> {
         // A client that sends its request too slowly is dropped; an idle keep-alive connection after a while.
         System.setProperty("sun.net.httpserver.maxReqTime", "60");
         System.setProperty("sun.net.httpserver.idleInterval", "30");
-        Template parsed = Template.read(template);
+        Template parsed = template.read();
         if (backend.embedded()) {
             // The job queue as the template makes it: hidden 6 x the worker's timeout, dead-lettered after MaxReceives.
             local = LocalState.open(backend.state.dir, Duration.ofSeconds(6L * Integer.parseInt(parsed.parameter("WorkerTimeout"))),

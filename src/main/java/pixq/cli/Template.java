@@ -32,17 +32,26 @@ final class Template {
 
     private final Path path;
     private final JsonNode root;
+    private final Map<String, String> overrides;
 
-    private Template(Path path, JsonNode root) {
+    private Template(Path path, JsonNode root, Map<String, String> overrides) {
         this.path = path;
         this.root = root;
+        this.overrides = Map.copyOf(overrides);
     }
 
-    static Template read(Path path) throws IOException {
+    /** @param overrides parameters' values instead of their defaults, as sam's --parameter-overrides */
+    static Template read(Path path, Map<String, String> overrides) throws IOException {
         if (!path.toFile().isFile()) {
             throw new IllegalArgumentException("no template at " + path + ": run from the project folder, or give --template");
         }
-        return new Template(path, new YAMLMapper().readTree(path.toFile()));
+        JsonNode root = new YAMLMapper().readTree(path.toFile());
+        for (String name : overrides.keySet()) {
+            if (!root.path("Parameters").has(name)) {
+                throw new IllegalArgumentException(path + " has no parameter " + name + " to override");
+            }
+        }
+        return new Template(path, root, overrides);
     }
 
     Function function(String name) {
@@ -94,8 +103,9 @@ final class Template {
         return null;
     }
 
+    /** A parameter's value: its override, else its default. */
     String parameter(String name) {
-        return root.path("Parameters").path(name).path("Default").asText("");
+        return overrides.getOrDefault(name, root.path("Parameters").path(name).path("Default").asText(""));
     }
 
     /** A zip function names its handler; the worker's image names it in its Dockerfile's CMD. */
@@ -127,19 +137,18 @@ final class Template {
 
     /**
      * YAML drops CloudFormation's tags, so "!Ref MaxReceives" reads as "MaxReceives": a parameter's name
-     * becomes its default, and ${Param} inside a !Sub likewise.
+     * becomes its value, and ${Param} inside a !Sub likewise. ("!If [...]" reads as a list: empty.)
      */
     private String resolve(JsonNode node) {
         String value = node.asText("");
-        JsonNode parameter = root.path("Parameters").path(value);
-        if (!parameter.isMissingNode()) {
-            return parameter.path("Default").asText("");
+        if (root.path("Parameters").has(value)) {
+            return parameter(value);
         }
         Matcher m = PLACEHOLDER.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            JsonNode p = root.path("Parameters").path(m.group(1));
-            m.appendReplacement(out, Matcher.quoteReplacement(p.isMissingNode() ? m.group() : p.path("Default").asText("")));
+            String name = m.group(1);
+            m.appendReplacement(out, Matcher.quoteReplacement(root.path("Parameters").has(name) ? parameter(name) : m.group()));
         }
         return m.appendTail(out).toString();
     }
