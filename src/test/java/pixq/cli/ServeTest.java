@@ -271,6 +271,35 @@ class ServeTest {
     }
 
     @Test
+    void theArgsOnlySampleEventRunsTheTemplatesCommandThroughServe() throws Exception {
+        if (!Files.isExecutable(Path.of("/usr/bin/python3"))) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("CI needs /usr/bin/python3 with python3-pil and python3-numpy (.ci/run installs them)");
+            }
+            org.junit.jupiter.api.Assumptions.abort("no /usr/bin/python3 for the example job");
+        }
+        ServeCommand withCommands = new ServeCommand();
+        new CommandLine(withCommands).parseArgs("--port", "0", "--state", dir.resolve("commands-state").toString(),
+                "--data", dir.resolve("data").toString(), "--concurrency", "1",
+                "--parameter-overrides", "Commands=myjob=" + Path.of("examples/python-job/myjob.py").toAbsolutePath());
+        withCommands.start();
+        try {
+            AwsCli.Result r = AwsCli.v2().invoke(dir, withCommands.port(), "SubmitFunction",
+                    Path.of("events/submit-args.json").toAbsolutePath().toString(), "args.json");
+            assertEquals(0, r.exit(), r.err());
+            assertEquals("add-jobs", JSON.readTree(dir.resolve("args.json").toFile()).path("batchId").asText());
+            try (LocalState state = LocalState.open(dir.resolve("commands-state"))) {
+                await(() -> state.jobs().list("add-jobs", JobState.SUCCEEDED, 10).size() == 3);
+            }
+            try (var outputs = Files.walk(dir.resolve("data/pixq-output/add-jobs"))) {
+                assertEquals(3, outputs.filter(p -> p.getFileName().toString().endsWith("result.json")).count());
+            }
+        } finally {
+            withCommands.stop();
+        }
+    }
+
+    @Test
     void aTakenPortIsSaidPlainly() {
         ServeCommand second = new ServeCommand();
         new CommandLine(second).parseArgs("--port", Integer.toString(serve.port()), "--state", dir.resolve("second-state").toString(),
