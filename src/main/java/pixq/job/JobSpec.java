@@ -18,6 +18,9 @@ import pixq.recipe.Recipe;
  */
 public record JobSpec(String id, String batchId, String input, String output, Recipe recipe, List<String> args) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The most bytes in a file name on common file systems (ext4, XFS, APFS, NTFS in UTF-16 units). */
+    private static final int MAX_NAME_BYTES = 255;
+    private static final int SHORTENED_STEM_BYTES = 200;
 
     public JobSpec {
         Objects.requireNonNull(id, "id");
@@ -44,6 +47,62 @@ public record JobSpec(String id, String batchId, String input, String output, Re
         } catch (com.fasterxml.jackson.core.JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Where the output with this suffix goes: {@code <output folder>/<stem><suffix>}, the stem being the
+     * input's file name without its extension (args-only jobs: the job id). A name whose UTF-8 form passes
+     * the 255 bytes file systems allow keeps its first 200 bytes, then "~" and 8 hex digits of the whole
+     * stem's digest, so it stays the same for every output and every run.
+     *
+     * @throws IllegalArgumentException when the input's name cannot name a file (".", "..", a folder)
+     */
+    public String outputUri(String suffix) {
+        String stem = stem();
+        String name = stem + suffix;
+        if (utf8Length(name) > MAX_NAME_BYTES) {
+            name = truncated(stem, SHORTENED_STEM_BYTES) + "~" + digest(stem).substring(0, 8) + suffix;
+        }
+        if (name.isEmpty() || name.contains("/") || name.contains("\0") || utf8Length(name) > MAX_NAME_BYTES) {
+            throw new IllegalArgumentException("refusing output name \"" + name + "\": it must be a plain file name");
+        }
+        return BlobNames.child(output, name);
+    }
+
+    /** Every output the recipe writes for this job, in the recipe's order. */
+    public List<String> outputUris() {
+        return recipe.outputs().stream().map(o -> outputUri(o.suffix())).toList();
+    }
+
+    private String stem() {
+        if (input == null) {
+            return id;
+        }
+        String name = BlobNames.fileName(input);
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("the input " + input + " names no file");
+        }
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** The longest start of {@code text}, in whole code points, within {@code maxBytes} of UTF-8. */
+    private static String truncated(String text, int maxBytes) {
+        int end = 0;
+        int bytes = 0;
+        while (end < text.length()) {
+            int next = text.offsetByCodePoints(end, 1);
+            bytes += utf8Length(text.substring(end, next));
+            if (bytes > maxBytes) {
+                break;
+            }
+            end = next;
+        }
+        return text.substring(0, end);
     }
 
     /** The same work, counted in another batch. */

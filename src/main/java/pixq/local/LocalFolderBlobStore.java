@@ -64,7 +64,8 @@ public final class LocalFolderBlobStore implements BlobStore {
             Files.createDirectories(target.getParent());
             checkNoLinkEscapes(uri, target.getParent());
             // Not Files.createTempFile: its files are owner-only, and outputs should get the usual umask.
-            temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            // A short name: the target's own name may already use all 255 bytes a file name may have.
+            temp = target.resolveSibling(".pixq-" + UUID.randomUUID() + ".tmp");
             Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

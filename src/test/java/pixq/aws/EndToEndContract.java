@@ -179,6 +179,15 @@ abstract class EndToEndContract {
         BufferedImage thumb = decode(stack.output("thumbnail/dropped-thumb.jpg"));
         assertEquals(List.of(256, 256), List.of(thumb.getWidth(), thumb.getHeight()));
         assertEquals(JobState.SUCCEEDED, job((String) submitted.get("batchId"), in("thumbnail/dropped.jpg")).state());
+
+        // and a key with spaces, '+', '%', '#' and letters beyond ASCII, as the event encodes it, names its output
+        String odd = "thumbnail/sub dir/IMG 0001 (1)+été 日本 #2 100%.jpg";
+        stack.put(odd, TestStack.image(300, 200, "jpg"));
+        Map<String, Object> oddSubmitted = submit(nextNotification(notify.url()));
+        stack.drain(worker);
+        assertEquals(1, oddSubmitted.get("jobs"));
+        assertEquals(256, decode(stack.output("thumbnail/sub dir/IMG 0001 (1)+été 日本 #2 100%-thumb.jpg")).getWidth());
+        assertEquals(JobState.SUCCEEDED, job((String) oddSubmitted.get("batchId"), in(odd)).state());
     }
 
     /** The first real S3 event on the queue (S3 sends a test event when notifications are configured). */

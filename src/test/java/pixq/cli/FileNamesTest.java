@@ -1,0 +1,95 @@
+package pixq.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Everyday file names, as photo folders hold them, through {@code pixq run}. */
+class FileNamesTest {
+    private static final Path SAMPLE = Path.of("samples", "gray.jpg");
+    private static final String LONG_NAME = "long-" + "x".repeat(231) + ".jpg";
+
+    /** Seventeen names that a file system accepts and photo folders hold. */
+    static final List<String> EVERYDAY_NAMES = List.of(
+            "plain.jpg",
+            "IMG_0002.JPG",
+            "IMG 0001 (1).jpg",
+            "sub dir/été #2.jpg",
+            "name with spaces ü.jpg",
+            "日本の写真.jpg",
+            "it's mine.jpg",
+            "#hashtag.jpg",
+            "tom & jerry.jpg",
+            "photo[1].jpg",
+            "literal%20percent.jpg",
+            "-leading-dash.jpg",
+            "a..b.jpg",
+            "100% done? yes!.jpeg",
+            "a+b=c;d,e@f.png",
+            "back\\slash \"quoted\".jpg",
+            LONG_NAME);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void every_everyday_name_is_processed_into_an_output_named_after_it() throws IOException {
+        // given
+        assertEquals(17, EVERYDAY_NAMES.size());
+        assertEquals(240, LONG_NAME.length());
+        Path in = dir.resolve("in");
+        for (String name : EVERYDAY_NAMES) {
+            Path file = in.resolve(name);
+            Files.createDirectories(file.getParent());
+            Files.copy(SAMPLE, file);
+        }
+        // when
+        int exit = Main.commandLine().execute("run", in.toString(), "--out", dir.resolve("out").toString(),
+                "--state", dir.resolve("state").toString(), "--recipe", "thumbnail");
+        // then every input gave its output, in its sub-folder, named after the input
+        assertEquals(0, exit);
+        Set<String> expected = EVERYDAY_NAMES.stream()
+                .map(name -> name.substring(0, name.lastIndexOf('.')) + "-thumb.jpg")
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(expected, outputs(dir.resolve("out")));
+    }
+
+    @Test
+    void a_name_too_long_for_the_file_system_once_suffixed_is_shortened_the_same_way_every_time() throws IOException {
+        // given a 254-byte name: legal, but "-1600.jpg" after its stem passes the 255-byte limit
+        String name = "é".repeat(122) + "-long1.jpg";
+        assertEquals(254, name.getBytes(StandardCharsets.UTF_8).length);
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.copy(SAMPLE, in.resolve(name));
+        String[] run = {"run", in.toString(), "--out", dir.resolve("out").toString(),
+            "--state", dir.resolve("state").toString(), "--recipe", "web"};
+        // when
+        assertEquals(0, Main.commandLine().execute(run));
+        // then three outputs, each within 255 bytes, all with the same shortened stem
+        Set<String> written = outputs(dir.resolve("out"));
+        assertEquals(3, written.size(), written.toString());
+        for (String output : written) {
+            assertTrue(output.getBytes(StandardCharsets.UTF_8).length <= 255, output);
+            assertTrue(output.startsWith("é".repeat(100)), output);
+        }
+        assertEquals(1, written.stream().map(o -> o.substring(0, o.lastIndexOf('-'))).distinct().count(), written.toString());
+    }
+
+    private static Set<String> outputs(Path out) throws IOException {
+        try (Stream<Path> files = Files.walk(out)) {
+            return files.filter(Files::isRegularFile).map(f -> out.relativize(f).toString())
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+}
