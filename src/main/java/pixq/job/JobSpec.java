@@ -1,6 +1,9 @@
 package pixq.job;
 
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,12 +15,25 @@ import pixq.recipe.Recipe;
 /**
  * What to do, as it travels on the queue: the job message.
  *
- * @param input  blob URI of the image (s3://bucket/key, file:/path), or null for an args-only job
- * @param output blob URI of the folder the outputs go under
- * @param args   free-form arguments for custom code, as in the old {@code add_jobs.py a b c}
+ * @param input        blob URI of the image (s3://bucket/key, file:/path), or null for an args-only job
+ * @param inputVersion which version of the input this job is for (an S3 ETag; a file's size and
+ *                     modification time), or null when unknown: a new version is new work
+ * @param output       blob URI of the folder the outputs go under
+ * @param args         free-form arguments for custom code, as in the old {@code add_jobs.py a b c}
  */
-public record JobSpec(String id, String batchId, String input, String output, Recipe recipe, List<String> args) {
+public record JobSpec(String id, String batchId, String input, String inputVersion, String output, Recipe recipe,
+        List<String> args) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Sorted keys and properties: the same value gives the same text in every JVM, whatever a map's order. */
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+    /**
+     * Names the form a job id digests. Ids are kept in status records and compared across releases: never
+     * change what a form covers, add a new form.
+     */
+    static final String ID_FORM = "pixq-job-id/1";
     /** The most bytes in a file name on common file systems (ext4, XFS, APFS, NTFS in UTF-16 units). */
     private static final int MAX_NAME_BYTES = 255;
     private static final int SHORTENED_STEM_BYTES = 200;
@@ -31,18 +47,23 @@ public record JobSpec(String id, String batchId, String input, String output, Re
     }
 
     /** A new spec whose id depends only on what it does, so submitting the same work twice is harmless. */
+    public static JobSpec of(String batchId, String input, String inputVersion, String output, Recipe recipe, List<String> args) {
+        return new JobSpec(idFor(input, inputVersion, output, recipe, args), batchId, input, inputVersion, output, recipe, args);
+    }
+
+    /** A spec for an input whose version is not known, or for an args-only job. */
     public static JobSpec of(String batchId, String input, String output, Recipe recipe, List<String> args) {
-        return new JobSpec(idFor(input, output, recipe, args), batchId, input, output, recipe, args);
+        return of(batchId, input, null, output, recipe, args);
     }
 
-    static String idFor(String input, String output, Recipe recipe, List<String> args) {
-        return digest(new Object[] {input, output, recipe, args == null ? List.of() : args}).substring(0, 24);
+    static String idFor(String input, String inputVersion, String output, Recipe recipe, List<String> args) {
+        return digest(new Object[] {ID_FORM, input, inputVersion, output, recipe, args == null ? List.of() : args}).substring(0, 24);
     }
 
-    /** A stable hex digest of a value's JSON form: equal values, equal digests. */
+    /** A stable hex digest of a value's canonical JSON form: equal values, equal digests, in every JVM. */
     public static String digest(Object value) {
         try {
-            byte[] json = JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
+            byte[] json = CANONICAL.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
         } catch (com.fasterxml.jackson.core.JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -107,7 +128,7 @@ public record JobSpec(String id, String batchId, String input, String output, Re
 
     /** The same work, counted in another batch. */
     public JobSpec inBatch(String batch) {
-        return new JobSpec(id, batch, input, output, recipe, args);
+        return new JobSpec(id, batch, input, inputVersion, output, recipe, args);
     }
 
     public String toJson() {
