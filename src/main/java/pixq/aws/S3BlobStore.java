@@ -61,6 +61,24 @@ public final class S3BlobStore implements BlobStore {
     }
 
     @Override
+    public boolean exists(String uri) {
+        S3Uri at = S3Uri.parse(uri);
+        try {
+            s3.headObject(b -> b.bucket(at.bucket()).key(at.key()));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw translate("look up", uri, e);
+        } catch (SdkException e) {
+            throw translate("look up", uri, e);
+        }
+    }
+
+    @Override
     public List<String> list(String prefixUri) {
         S3Uri at = S3Uri.parse(prefixUri);
         try {

@@ -32,7 +32,7 @@ public final class SubmitHandler implements RequestHandler<Map<String, Object>, 
         Clock clock = Clock.systemUTC();
         var store = new DynamoJobStore(aws.dynamo(), Env.required(env, "TABLE_NAME"));
         var queue = new SqsJobQueue(aws.sqs(), Env.required(env, "QUEUE_URL"), Duration.ZERO);
-        this.service = SubmitService.fromEnv(env, aws.s3(), new Submitter(store, queue, clock), clock);
+        this.service = SubmitService.fromEnv(env, aws.s3(), new Submitter(store, queue, new S3BlobStore(aws.s3()), clock), clock);
     }
 
     @Override

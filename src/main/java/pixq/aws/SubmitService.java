@@ -21,7 +21,8 @@ import pixq.recipe.Recipe;
 import pixq.recipe.Recipes;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The submit function's work, also run in-process by {@code pixq submit}: turns a {@link SubmitRequest}
@@ -99,22 +100,32 @@ public final class SubmitService {
     private SubmitResult submitInputs(String batchId, List<String> inputs, Recipe recipe, List<String> args) {
         List<String> rejected = new ArrayList<>();
         List<JobSpec> specs = new ArrayList<>();
+        List<String> readable = new ArrayList<>();
         for (String input : inputs) {
             String why = refusal(input);
             if (why != null) {
                 rejected.add(input + " (" + why + ")");
             } else {
-                specs.add(spec(batchId, input, recipe, args));
+                readable.add(input);
+            }
+        }
+        List<String> eTags = Parallel.map(readable, this::eTag);
+        for (int i = 0; i < readable.size(); i++) {
+            if (eTags.get(i) == null) {
+                rejected.add(readable.get(i) + " (no such object)");
+            } else {
+                specs.add(spec(batchId, readable.get(i), eTags.get(i), recipe, args));
             }
         }
         SubmitResult r = specs.isEmpty() ? new SubmitResult(batchId, 0, 0, List.of()) : submitter.submit(batchId, specs);
         return new SubmitResult(batchId, r.jobs(), r.duplicates(), rejected);
     }
 
-    private Response fromEvent(String batchId, List<String> created) {
+    private Response fromEvent(String batchId, List<SubmitRequest.Created> created) {
         List<String> rejected = new ArrayList<>();
         List<JobSpec> specs = new ArrayList<>();
-        for (String uri : created) {
+        for (SubmitRequest.Created object : created) {
+            String uri = object.uri();
             String why = refusal(uri);
             String recipeName = defaultRecipe != null ? defaultRecipe : firstFolder(uri);
             if (why == null && recipeName == null) {
@@ -123,7 +134,7 @@ public final class SubmitService {
             if (why != null) {
                 rejected.add(uri + " (" + why + ")");
             } else if (!uri.endsWith("/")) { // a "folder" placeholder object is not an image
-                specs.add(spec(batchId, uri, Recipes.resolve(recipeName), List.of()));
+                specs.add(spec(batchId, uri, object.eTag(), Recipes.resolve(recipeName), List.of()));
             }
         }
         SubmitResult r = specs.isEmpty() ? new SubmitResult(batchId, 0, 0, List.of()) : submitter.submit(batchId, specs);
@@ -152,8 +163,8 @@ public final class SubmitService {
             int room = maxJobs - jobs - duplicates;
             ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(at.bucket()).prefix(at.key())
                     .startAfter(startAfter).maxKeys(Math.min(1000, room)));
-            List<JobSpec> specs = page.contents().stream().map(S3Object::key).filter(k -> !k.endsWith("/"))
-                    .map(k -> spec(batchId, new S3Uri(at.bucket(), k).toString(), recipe, request.args())).toList();
+            List<JobSpec> specs = page.contents().stream().filter(o -> !o.key().endsWith("/"))
+                    .map(o -> spec(batchId, new S3Uri(at.bucket(), o.key()).toString(), o.eTag(), recipe, request.args())).toList();
             if (!specs.isEmpty()) {
                 SubmitResult r = submitter.submit(batchId, specs);
                 jobs += r.jobs();
@@ -169,10 +180,28 @@ public final class SubmitService {
         }
     }
 
-    private JobSpec spec(String batchId, String input, Recipe recipe, List<String> args) {
+    /** @param eTag the version of the input this job is for: an object uploaded again is new work */
+    private JobSpec spec(String batchId, String input, String eTag, Recipe recipe, List<String> args) {
         String key = S3Uri.parse(input).key();
         String folder = key.contains("/") ? key.substring(0, key.lastIndexOf('/') + 1) : "";
-        return JobSpec.of(batchId, input, "s3://" + outputBucket + "/" + folder, recipe, args);
+        // Listings quote ETags, events do not: one form, so both name the same job.
+        String version = eTag == null ? null : eTag.replace("\"", "");
+        return JobSpec.of(batchId, input, version, "s3://" + outputBucket + "/" + folder, recipe, args);
+    }
+
+    /** The object's ETag, or null when there is no such object. */
+    private String eTag(String uri) {
+        S3Uri at = S3Uri.parse(uri);
+        try {
+            return s3.headObject(b -> b.bucket(at.bucket()).key(at.key())).eTag();
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     /** Why an input may not be read, or null when it may. */

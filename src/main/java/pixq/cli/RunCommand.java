@@ -1,8 +1,11 @@
 package pixq.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +77,8 @@ final class RunCommand implements Callable<Integer> {
         String batchId = "run-" + JobSpec.digest(specs.stream().map(JobSpec::id).toList()).substring(0, 10);
         specs = specs.stream().map(s -> s.inBatch(batchId)).toList();
         try (LocalWork local = LocalWork.open(state.dir, work, clock)) {
-            SubmitResult submitted = new Submitter(local.state().jobs(), local.state().queue(), clock).submit(batchId, specs);
+            SubmitResult submitted = new Submitter(local.state().jobs(), local.state().queue(),
+                    new LocalFolderBlobStore(out), clock).submit(batchId, specs);
             System.err.printf("batch %s: %d images, %d new jobs%n", batchId, specs.size(), submitted.jobs());
             return local.until(specs);
         }
@@ -109,7 +113,17 @@ final class RunCommand implements Callable<Integer> {
     private JobSpec spec(Path file, Path folder, Recipe chosen) {
         // Path.toUri() ends a folder with "/" only once it exists: make the id the same before and after.
         String output = folder.toUri().toString();
-        return JobSpec.of("", file.toUri().toString(), output.endsWith("/") ? output : output + "/", chosen, args);
+        return JobSpec.of("", file.toUri().toString(), version(file), output.endsWith("/") ? output : output + "/", chosen, args);
+    }
+
+    /** Size and modification time: any ordinary write changes one of them, and the changed file is new work. */
+    private static String version(Path file) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            return attributes.size() + ":" + attributes.lastModifiedTime();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static boolean isImageName(Path file) {

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import pixq.aws.AwsConnection;
 import pixq.aws.DynamoJobStore;
+import pixq.aws.S3BlobStore;
 import pixq.aws.SqsJobQueue;
 import pixq.aws.SubmitService;
 import pixq.job.Submitter;
@@ -62,7 +63,7 @@ final class SubmitCommand implements Callable<Integer> {
         AwsConnection connection = aws.connection();
         Clock clock = Clock.systemUTC();
         Submitter submitter = new Submitter(new DynamoJobStore(connection.dynamo(), aws.table()),
-                new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ZERO), clock);
+                new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ZERO), new S3BlobStore(connection.s3()), clock);
         SubmitService service = new SubmitService(connection.s3(), submitter, Set.of(aws.inputBucket()), aws.outputBucket(),
                 null, SubmitService.DEFAULT_MAX_JOBS, clock);
         int jobs = 0;

@@ -10,6 +10,9 @@ public interface BlobStore {
 
     void write(String uri, byte[] bytes, String contentType);
 
+    /** Whether a blob is stored under exactly this name. */
+    boolean exists(String uri);
+
     /** URIs of every blob under a prefix URI, in name order. */
     List<String> list(String prefixUri);
 }

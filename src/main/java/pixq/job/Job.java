@@ -54,7 +54,10 @@ public record Job(
         return to(JobState.CANCELED, attempts, lastError, startedAt, clock.instant(), outputs);
     }
 
-    /** Back to the queue after FAILED or CANCELED (python-rq's requeue); the attempt count restarts. */
+    /**
+     * Back to the queue after FAILED or CANCELED (python-rq's requeue), or after SUCCEEDED when its outputs
+     * are gone; the attempt count restarts.
+     */
     public Job requeue() {
         return to(JobState.QUEUED, 0, lastError, null, null, List.of());
     }

@@ -12,18 +12,22 @@ import java.util.stream.Collectors;
 public final class Submitter {
     private final JobStore store;
     private final JobQueue queue;
+    private final BlobStore outputs;
     private final Clock clock;
 
-    public Submitter(JobStore store, JobQueue queue, Clock clock) {
+    /** @param outputs where the jobs' outputs are written: a finished job whose outputs are gone runs again */
+    public Submitter(JobStore store, JobQueue queue, BlobStore outputs, Clock clock) {
         this.store = store;
         this.queue = queue;
+        this.outputs = outputs;
         this.clock = clock;
     }
 
     /**
      * Records first, then messages: a crash in between leaves QUEUED records without messages, and
      * submitting again sends those (a message for a job that is already running or done is skipped by the
-     * worker), so a retried submission never loses a job.
+     * worker), so a retried submission never loses a job. A job is done when it SUCCEEDED and every output
+     * it wrote is still there: one whose outputs are gone is queued again.
      */
     public SubmitResult submit(String batchId, List<JobSpec> specs) {
         Map<String, JobSpec> byId = new LinkedHashMap<>();
@@ -32,7 +36,7 @@ public final class Submitter {
         Set<String> inserted = store.insertNew(queued).stream().map(Job::id).collect(Collectors.toSet());
         List<JobSpec> toSend = new ArrayList<>();
         for (JobSpec spec : byId.values()) {
-            if (inserted.contains(spec.id()) || stillQueued(spec.id())) {
+            if (inserted.contains(spec.id()) || needsMessage(spec.id())) {
                 toSend.add(spec);
             }
         }
@@ -40,7 +44,16 @@ public final class Submitter {
         return new SubmitResult(batchId, inserted.size(), specs.size() - inserted.size(), List.of());
     }
 
-    private boolean stillQueued(String id) {
-        return store.find(id).map(job -> job.state() == JobState.QUEUED && job.attempts() == 0).orElse(false);
+    /** Still waiting for its first delivery, or done once but with outputs gone (then requeued here). */
+    private boolean needsMessage(String id) {
+        Job job = store.find(id).orElse(null);
+        if (job == null) {
+            return false;
+        }
+        return switch (job.state()) {
+            case QUEUED -> job.attempts() == 0;
+            case SUCCEEDED -> !job.outputs().stream().allMatch(outputs::exists) && store.update(job, job.requeue());
+            case RUNNING, FAILED, CANCELED -> false;
+        };
     }
 }

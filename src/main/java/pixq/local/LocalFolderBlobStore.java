@@ -79,6 +79,11 @@ public final class LocalFolderBlobStore implements BlobStore {
         }
     }
 
+    @Override
+    public boolean exists(String uri) {
+        return Files.isRegularFile(pathOf(uri));
+    }
+
     /** Every file under the prefix (a folder, or one file), recursive, in name order, hidden files skipped. */
     @Override
     public List<String> list(String prefixUri) {

@@ -103,6 +103,28 @@ abstract class EndToEndContract {
     }
 
     @Test
+    void aDeletedOutputIsWrittenAgainWhenItsJobIsSubmittedAgain() throws IOException {
+        // given a finished job
+        stack.put("redo/a.jpg", TestStack.image(640, 480, "jpg"));
+        Map<String, Object> request = Map.of("inputs", List.of(in("redo/a.jpg")), "recipe", "thumbnail");
+        String batch = (String) submit(request).get("batchId");
+        stack.drain(worker);
+        assertEquals(256, decode(stack.output("redo/a-thumb.jpg")).getWidth());
+
+        // when its output is deleted and the same work submitted again
+        stack.s3.deleteObject(b -> b.bucket(stack.outputBucket).key("redo/a-thumb.jpg"));
+        Map<String, Object> again = submit(request);
+        stack.drain(worker);
+
+        // then the job ran again and wrote it
+        assertEquals(0, again.get("jobs"), "the same job, not a new one");
+        assertEquals(256, decode(stack.output("redo/a-thumb.jpg")).getWidth());
+        Job redone = job(batch, in("redo/a.jpg"));
+        assertEquals(JobState.SUCCEEDED, redone.state());
+        assertEquals(List.of("s3://" + stack.outputBucket + "/redo/a-thumb.jpg"), redone.outputs());
+    }
+
+    @Test
     void poisonMessageFailsTheJobForGoodWithoutRetry() {
         // given
         stack.put("poison/broken.jpg", "this is not an image at all".getBytes());

@@ -167,6 +167,33 @@ class SubmitHandlerTest {
     }
 
     @Test
+    void anObjectUploadedAgainIsNewWorkAndAMissingInputIsRejected() {
+        // given an object submitted once, then uploaded again with other bytes under the same key
+        String key = "again/photo.jpg";
+        String uri = "s3://" + stack.inputBucket + "/" + key;
+        stack.put(key, new byte[] {1});
+        Map<String, Object> first = invoke(Map.of("inputs", List.of(uri), "recipe", "thumbnail"));
+        assertEquals(1, first.get("jobs"));
+        stack.put(key, new byte[] {2, 2});
+        String eTag = stack.s3.headObject(b -> b.bucket(stack.inputBucket).key(key)).eTag().replace("\"", "");
+
+        // when it is submitted again by list, and by the event of its upload
+        Map<String, Object> listed = invoke(Map.of("inputs", List.of(uri, uri + ".missing"), "recipe", "thumbnail"));
+        Map<String, Object> record = Map.of("eventSource", "aws:s3", "eventName", "ObjectCreated:Put", "s3", Map.of(
+                "bucket", Map.of("name", stack.inputBucket), "object", Map.of("key", "thumbnail/again.jpg", "eTag", eTag)));
+        Map<String, Object> dropped = invoke(Map.of("Records", List.of(record)));
+        Map<String, Object> droppedAgain = invoke(Map.of("Records", List.of(record)));
+
+        // then the new version is a new job; the same event twice is one job; a missing input is named
+        assertEquals(1, listed.get("jobs"));
+        assertEquals(List.of(uri + ".missing (no such object)"), listed.get("rejected"));
+        assertEquals(1, dropped.get("jobs"));
+        assertEquals(0, droppedAgain.get("jobs"));
+        List<JobSpec> sent = drainMessages();
+        assertEquals(eTag, sent.stream().filter(s -> s.input().equals(uri)).reduce((a, b) -> b).orElseThrow().inputVersion());
+    }
+
+    @Test
     void malformedRequestsFailWithTheReason() {
         BadRequestException noRecipe = assertThrows(BadRequestException.class, () -> invoke(Map.of("inputs", List.of())));
         assertTrue(noRecipe.getMessage().contains("'recipe' is missing"), noRecipe.getMessage());

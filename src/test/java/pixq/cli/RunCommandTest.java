@@ -175,6 +175,38 @@ class RunCommandTest {
     }
 
     @Test
+    void deleted_outputs_are_written_again_and_a_changed_input_is_redone_alone() throws Exception {
+        // given a finished run
+        Path in = Files.createDirectories(dir.resolve("in"));
+        anImage(in.resolve("a.jpg"), "jpg", 400, 300);
+        anImage(in.resolve("b.jpg"), "jpg", 400, 300);
+        Path out = dir.resolve("out");
+        String[] command = {"run", in.toString(), "--out", out.toString(), "--state", dir.resolve("state").toString()};
+        assertEquals(0, pixq(command));
+        // when the outputs are deleted
+        deleteTree(out);
+        assertEquals(0, pixq(command));
+        // then they are written again
+        assertEquals(256, ImageIO.read(out.resolve("a-thumb.jpg").toFile()).getWidth());
+        assertEquals(256, ImageIO.read(out.resolve("b-thumb.jpg").toFile()).getWidth());
+        FileTime aWritten = Files.getLastModifiedTime(out.resolve("a-thumb.jpg"));
+        // when b.jpg is replaced by a portrait
+        anImage(in.resolve("b.jpg"), "jpg", 300, 600);
+        assertEquals(0, pixq(command));
+        // then b is redone from its new content, a is not touched
+        assertEquals(128, ImageIO.read(out.resolve("b-thumb.jpg").toFile()).getWidth());
+        assertEquals(aWritten, Files.getLastModifiedTime(out.resolve("a-thumb.jpg")));
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    @Test
     void after_kill_9_the_same_command_resumes_without_losing_or_redoing_jobs() throws Exception {
         // given a run killed with SIGKILL once some outputs exist
         Path in = Files.createDirectories(dir.resolve("in"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -50,6 +51,17 @@ public abstract class BlobStoreContract {
 
         // then
         assertArrayEquals(content, store().read(uri("a.jpg"), 1024));
+    }
+
+    @Test
+    void existsAnswersForTheExactNameOnly() {
+        // given
+        store().write(uri("dir/a b.jpg"), bytes("x"), JPEG);
+
+        // then
+        assertTrue(store().exists(uri("dir/a b.jpg")));
+        assertFalse(store().exists(uri("dir/a")));
+        assertFalse(store().exists(uri("dir/missing.jpg")));
     }
 
     @Test

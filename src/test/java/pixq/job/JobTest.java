@@ -71,11 +71,14 @@ class JobTest {
     }
 
     @Test
-    void a_succeeded_job_never_goes_back() {
-        Job done = Job.queued(spec("s3://in/a.jpg", List.of()), CLOCK).start(CLOCK).succeed(List.of(), CLOCK);
+    void a_succeeded_job_only_goes_back_to_the_queue_to_be_redone() {
+        Job done = Job.queued(spec("s3://in/a.jpg", List.of()), CLOCK).start(CLOCK).succeed(List.of("s3://out/a.jpg"), CLOCK);
         assertThrows(IllegalTransitionException.class, () -> done.start(CLOCK));
-        assertThrows(IllegalTransitionException.class, done::requeue);
         assertThrows(IllegalTransitionException.class, () -> done.fail("late", CLOCK));
+        Job redo = done.requeue();
+        assertEquals(JobState.QUEUED, redo.state());
+        assertEquals(0, redo.attempts());
+        assertEquals(List.of(), redo.outputs());
     }
 
     @Test
@@ -98,8 +101,8 @@ class JobTest {
     @EnumSource(JobState.class)
     void only_finished_states_are_finished(JobState state) {
         assertEquals(state != JobState.QUEUED && state != JobState.RUNNING, state.isFinished());
-        assertFalse(JobState.SUCCEEDED.canMoveTo(state));
-        assertTrue(state == JobState.SUCCEEDED || state.canMoveTo(JobState.QUEUED) || state == JobState.QUEUED);
+        assertEquals(state == JobState.QUEUED, JobState.SUCCEEDED.canMoveTo(state), "only back to the queue, to be redone");
+        assertTrue(state.canMoveTo(JobState.QUEUED) || state == JobState.QUEUED);
     }
 
     @Test

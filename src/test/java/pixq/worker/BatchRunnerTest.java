@@ -211,6 +211,11 @@ class BatchRunnerTest {
             }
 
             @Override
+            public boolean exists(String uri) {
+                return real.exists(uri);
+            }
+
+            @Override
             public List<String> list(String prefixUri) {
                 return real.list(prefixUri);
             }
