@@ -118,6 +118,7 @@ public final class SubmitService {
             }
         }
         SubmitResult r = specs.isEmpty() ? new SubmitResult(batchId, 0, 0, List.of()) : submitter.submit(batchId, specs);
+        rejected.addAll(r.rejected());
         return new SubmitResult(batchId, r.jobs(), r.duplicates(), rejected);
     }
 
@@ -138,6 +139,7 @@ public final class SubmitService {
             }
         }
         SubmitResult r = specs.isEmpty() ? new SubmitResult(batchId, 0, 0, List.of()) : submitter.submit(batchId, specs);
+        rejected.addAll(r.rejected());
         return new Response(batchId, r.jobs(), r.duplicates(), rejected, null);
     }
 
@@ -156,6 +158,7 @@ public final class SubmitService {
         S3Uri at = S3Uri.parse(request.prefix());
         int jobs = 0;
         int duplicates = 0;
+        List<String> rejected = new ArrayList<>();
         String after = request.startAfter();
         // Pages of up to 1000 keys, never past the cap: submit each, stop between pages when the time is short.
         while (true) {
@@ -169,13 +172,14 @@ public final class SubmitService {
                 SubmitResult r = submitter.submit(batchId, specs);
                 jobs += r.jobs();
                 duplicates += r.duplicates();
+                rejected.addAll(r.rejected());
             }
             if (!Boolean.TRUE.equals(page.isTruncated()) || page.contents().isEmpty()) {
-                return new Response(batchId, jobs, duplicates, List.of(), null);
+                return new Response(batchId, jobs, duplicates, rejected, null);
             }
             after = page.contents().get(page.contents().size() - 1).key();
             if (jobs + duplicates >= maxJobs || !mayContinue.getAsBoolean()) {
-                return new Response(batchId, jobs, duplicates, List.of(), request.continuation(batchId, after));
+                return new Response(batchId, jobs, duplicates, rejected, request.continuation(batchId, after));
             }
         }
     }

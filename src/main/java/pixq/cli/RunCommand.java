@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,6 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import pixq.job.JobSpec;
+import pixq.job.OutputClash;
 import pixq.job.SubmitResult;
 import pixq.job.Submitter;
 import pixq.local.LocalFolderBlobStore;
@@ -73,6 +77,7 @@ final class RunCommand implements Callable<Integer> {
         if (specs.isEmpty()) {
             throw new IllegalArgumentException("no images found in " + inputs);
         }
+        refuseClashes(specs);
         // The same command over the same images is the same batch, so a rerun resumes it.
         String batchId = "run-" + JobSpec.digest(specs.stream().map(JobSpec::id).toList()).substring(0, 10);
         specs = specs.stream().map(s -> s.inBatch(batchId)).toList();
@@ -82,6 +87,32 @@ final class RunCommand implements Callable<Integer> {
             System.err.printf("batch %s: %d images, %d new jobs%n", batchId, specs.size(), submitted.jobs());
             return local.until(specs);
         }
+    }
+
+    /** Two inputs that would write one output stop the run before anything is queued, naming both. */
+    private static void refuseClashes(List<JobSpec> specs) {
+        List<OutputClash> clashes = OutputClash.find(specs);
+        if (clashes.isEmpty()) {
+            return;
+        }
+        Map<String, Set<String>> inputsByOutput = new LinkedHashMap<>();
+        for (OutputClash clash : clashes) {
+            Set<String> inputs = inputsByOutput.computeIfAbsent(clash.output(), o -> new LinkedHashSet<>());
+            inputs.add(local(clash.spec().input()));
+            inputs.add(local(clash.other().input()));
+        }
+        StringBuilder message = new StringBuilder(clashes.size() + " inputs would write the same output as another; nothing was run:");
+        inputsByOutput.entrySet().stream().limit(20).forEach(clash -> message.append(String.format(
+                "%n  %s would all write %s", String.join(" and ", clash.getValue()), local(clash.getKey()))));
+        if (inputsByOutput.size() > 20) {
+            message.append(String.format("%n  ... and %d more outputs", inputsByOutput.size() - 20));
+        }
+        message.append(String.format("%nRename one of each pair, or give them separate runs with different --out folders."));
+        throw new IllegalArgumentException(message.toString());
+    }
+
+    private static String local(String fileUri) {
+        return Path.of(URI.create(fileUri)).toString();
     }
 
     /**

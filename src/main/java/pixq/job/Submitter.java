@@ -27,11 +27,14 @@ public final class Submitter {
      * Records first, then messages: a crash in between leaves QUEUED records without messages, and
      * submitting again sends those (a message for a job that is already running or done is skipped by the
      * worker), so a retried submission never loses a job. A job is done when it SUCCEEDED and every output
-     * it wrote is still there: one whose outputs are gone is queued again.
+     * it wrote is still there: one whose outputs are gone is queued again. Jobs that would write the same
+     * output as another are refused ({@link OutputClash}).
      */
     public SubmitResult submit(String batchId, List<JobSpec> specs) {
+        List<OutputClash> clashes = OutputClash.find(specs);
+        Set<String> refused = clashes.stream().map(c -> c.spec().id()).collect(Collectors.toSet());
         Map<String, JobSpec> byId = new LinkedHashMap<>();
-        specs.forEach(spec -> byId.putIfAbsent(spec.id(), spec));
+        specs.stream().filter(spec -> !refused.contains(spec.id())).forEach(spec -> byId.putIfAbsent(spec.id(), spec));
         List<Job> queued = byId.values().stream().map(spec -> Job.queued(spec, clock)).toList();
         Set<String> inserted = store.insertNew(queued).stream().map(Job::id).collect(Collectors.toSet());
         List<JobSpec> toSend = new ArrayList<>();
@@ -41,7 +44,9 @@ public final class Submitter {
             }
         }
         queue.send(toSend);
-        return new SubmitResult(batchId, inserted.size(), specs.size() - inserted.size(), List.of());
+        int considered = (int) specs.stream().filter(spec -> !refused.contains(spec.id())).count();
+        return new SubmitResult(batchId, inserted.size(), considered - inserted.size(),
+                clashes.stream().map(OutputClash::reason).toList());
     }
 
     /** Still waiting for its first delivery, or done once but with outputs gone (then requeued here). */

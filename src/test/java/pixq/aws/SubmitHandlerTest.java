@@ -194,6 +194,29 @@ class SubmitHandlerTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void inputsThatWouldWriteTheSameOutputAreRejectedNamingBoth() {
+        // given photo.jpg and photo.png under one prefix: both would write photo-thumb.jpg
+        for (String key : List.of("clash/photo.jpg", "clash/photo.png", "clash/other.jpg")) {
+            stack.put(key, new byte[] {1});
+        }
+
+        // when
+        Map<String, Object> response = invoke(Map.of("prefix", "s3://" + stack.inputBucket + "/clash/", "recipe", "thumbnail"));
+
+        // then both are refused, each naming the other and the output; the rest is queued
+        String in = "s3://" + stack.inputBucket + "/clash/";
+        assertEquals(1, response.get("jobs"));
+        List<String> rejected = (List<String>) response.get("rejected");
+        assertEquals(2, rejected.size(), rejected.toString());
+        String output = "s3://" + stack.outputBucket + "/clash/photo-thumb.jpg";
+        assertTrue(rejected.get(0).startsWith(in + "photo.jpg (refused: it and " + in + "photo.png would both write " + output), rejected.get(0));
+        assertTrue(rejected.get(1).startsWith(in + "photo.png (refused: it and " + in + "photo.jpg would both write " + output), rejected.get(1));
+        assertEquals(Set.of(in + "other.jpg"), queuedInputs((String) response.get("batchId")));
+        drainMessages();
+    }
+
+    @Test
     void malformedRequestsFailWithTheReason() {
         BadRequestException noRecipe = assertThrows(BadRequestException.class, () -> invoke(Map.of("inputs", List.of())));
         assertTrue(noRecipe.getMessage().contains("'recipe' is missing"), noRecipe.getMessage());

@@ -3,7 +3,9 @@ package pixq.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +86,38 @@ class FileNamesTest {
             assertTrue(output.startsWith("é".repeat(100)), output);
         }
         assertEquals(1, written.stream().map(o -> o.substring(0, o.lastIndexOf('-'))).distinct().count(), written.toString());
+    }
+
+    @Test
+    void inputs_that_would_write_the_same_output_are_refused_before_any_work_naming_both() throws IOException {
+        // given photo.jpg and photo.png in one folder, photo.jpg in another, and three formats of one name
+        for (String name : List.of("A/photo.jpg", "A/photo.png", "B/photo.jpg", "C/plain.jpg", "C/plain.bmp",
+                "C/plain.webp", "C/alone.jpg")) {
+            Files.createDirectories(dir.resolve(name).getParent());
+            Files.copy(SAMPLE, dir.resolve(name));
+        }
+        // when
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        int exit;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            exit = Main.commandLine().execute("run", dir.resolve("A").toString(), dir.resolve("B").toString(),
+                    dir.resolve("C").toString(), "--out", dir.resolve("out").toString(),
+                    "--state", dir.resolve("state").toString());
+        } finally {
+            System.setErr(old);
+        }
+        // then nothing ran, and the message names the inputs of each clash (in name order) and the output they share
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, exit, message);
+        assertTrue(Files.notExists(dir.resolve("out")), "no output written");
+        assertTrue(Files.notExists(dir.resolve("state")), "nothing queued");
+        assertTrue(message.contains("6 inputs would write the same output"), message);
+        assertTrue(message.contains(dir.resolve("A/photo.jpg") + " and " + dir.resolve("A/photo.png") + " and "
+                + dir.resolve("B/photo.jpg") + " would all write " + dir.resolve("out/photo-thumb.jpg")), message);
+        assertTrue(message.contains(dir.resolve("C/plain.bmp") + " and " + dir.resolve("C/plain.jpg") + " and "
+                + dir.resolve("C/plain.webp") + " would all write " + dir.resolve("out/plain-thumb.jpg")), message);
     }
 
     private static Set<String> outputs(Path out) throws IOException {
