@@ -99,7 +99,9 @@ public final class BatchRunner implements AutoCloseable {
         long start = clock.millis();
         try {
             JobRunner.Done done = runner.run(running.spec());
-            settle(running, running.succeed(done.outputs(), clock));
+            if (!store.update(running, running.succeed(done.outputs(), clock))) {
+                keepOutputsIfCanceled(running.id(), done.outputs());
+            }
             return new ItemResult(delivery.messageId(), running.id(), Outcome.SUCCEEDED, null,
                     done.bytesIn(), done.bytesOut(), clock.millis() - start);
         } catch (ImageException | IllegalArgumentException e) {
@@ -109,6 +111,12 @@ public final class BatchRunner implements AutoCloseable {
         } catch (RuntimeException | OutOfMemoryError e) {
             return retry(delivery, running, reason(e));
         }
+    }
+
+    /** Canceled while it ran: the outputs exist all the same, so its record says where. */
+    private void keepOutputsIfCanceled(String jobId, List<String> outputs) {
+        store.find(jobId).filter(job -> job.state() == JobState.CANCELED)
+                .ifPresent(canceled -> store.update(canceled, canceled.keepOutputs(outputs)));
     }
 
     private ItemResult retry(Delivery delivery, Job running, String reason) {

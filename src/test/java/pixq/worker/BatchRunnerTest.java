@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pixq.image.ImageEngine;
 import pixq.image.ImageException;
 import pixq.image.OpenCvImageEngine;
 import pixq.job.BlobException;
@@ -180,6 +181,27 @@ class BatchRunnerTest {
         byte[] again = new OpenCvImageEngine().render(Files.readAllBytes(in.resolve("a.jpg")), spec.recipe(), List.of())
                 .stream().filter(r -> r.suffix().equals("-320.jpg")).findFirst().orElseThrow().bytes();
         assertArrayEquals(first, again);
+    }
+
+    @Test
+    void a_job_canceled_while_it_runs_stays_canceled_with_the_outputs_it_wrote_recorded() throws IOException {
+        // given a job canceled while its image is being rendered
+        JobSpec spec = queued(anImage("a.jpg", 640, 480), Recipes.resolve("thumbnail"));
+        OpenCvImageEngine real = new OpenCvImageEngine();
+        ImageEngine cancelingMidway = (input, recipe, args) -> {
+            Job running = store.find(spec.id()).orElseThrow();
+            store.update(running, running.cancel(CLOCK));
+            return real.render(input, recipe, args);
+        };
+        // when
+        try (BatchRunner runner = new BatchRunner(store, blobs(), cancelingMidway, CONFIG, CLOCK)) {
+            runner.run(List.of(delivery(spec, 1)), () -> true);
+        }
+        // then
+        Job canceled = store.find(spec.id()).orElseThrow();
+        assertEquals(JobState.CANCELED, canceled.state());
+        assertEquals(List.of(out.toUri() + "a-thumb.jpg"), canceled.outputs());
+        assertTrue(Files.exists(out.resolve("a-thumb.jpg")));
     }
 
     private List<ItemResult> run(Delivery... deliveries) {
