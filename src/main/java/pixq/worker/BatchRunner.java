@@ -108,7 +108,10 @@ public final class BatchRunner implements AutoCloseable {
             return fail(delivery, running, Outcome.FAILED, reason(e));
         } catch (BlobException e) {
             return e.retryable() ? retry(delivery, running, reason(e)) : fail(delivery, running, Outcome.FAILED, reason(e));
-        } catch (RuntimeException | OutOfMemoryError e) {
+        } catch (OutOfMemoryError e) {
+            // The job's references are gone once we are here: the heap is free again for the next job.
+            return fail(delivery, running, Outcome.FAILED, reason(ImageException.outOfMemory(e)));
+        } catch (RuntimeException e) {
             return retry(delivery, running, reason(e));
         }
     }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pixq.image.EngineConfig;
 import pixq.image.ImageEngine;
 import pixq.image.ImageException;
 import pixq.image.OpenCvImageEngine;
@@ -202,6 +203,49 @@ class BatchRunnerTest {
         assertEquals(JobState.CANCELED, canceled.state());
         assertEquals(List.of(out.toUri() + "a-thumb.jpg"), canceled.outputs());
         assertTrue(Files.exists(out.resolve("a-thumb.jpg")));
+    }
+
+    @Test
+    void an_image_that_runs_out_of_memory_fails_saying_so_and_the_worker_goes_on() throws IOException {
+        // given a job whose rendering runs out of heap, then an ordinary one
+        JobSpec huge = queued(anImage("huge.jpg", 64, 64), Recipes.resolve("thumbnail"));
+        JobSpec next = queued(anImage("next.jpg", 64, 64), Recipes.resolve("thumbnail"));
+        OpenCvImageEngine real = new OpenCvImageEngine();
+        ImageEngine hungry = (input, recipe, args) -> {
+            if (store.find(huge.id()).orElseThrow().state() == JobState.RUNNING) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return real.render(input, recipe, args);
+        };
+        // when
+        List<ItemResult> results;
+        try (BatchRunner runner = new BatchRunner(store, blobs(), hungry, CONFIG, CLOCK)) {
+            results = List.of(runner.run(List.of(delivery(huge, 1)), () -> true).get(0),
+                    runner.run(List.of(delivery(next, 1)), () -> true).get(0));
+        }
+        // then it failed for good, with the reason and what to do; the next job ran on the same worker
+        assertEquals(Outcome.FAILED, results.get(0).outcome());
+        Job failed = store.find(huge.id()).orElseThrow();
+        assertEquals(JobState.FAILED, failed.state());
+        assertTrue(failed.lastError().startsWith("out of memory") && failed.lastError().contains("--max-pixels"), failed.lastError());
+        assertEquals(Outcome.SUCCEEDED, results.get(1).outcome());
+    }
+
+    @Test
+    void a_throttled_watermark_read_is_retried_and_a_missing_watermark_fails_for_good() throws IOException {
+        JobSpec throttled = queued(anImage("t.jpg", 64, 64), Recipes.resolve("watermark @s3://marks/slow.png | jpeg"));
+        JobSpec missing = queued(anImage("m.jpg", 64, 64), Recipes.resolve("watermark @s3://marks/gone.png | jpeg"));
+        ImageEngine engine = new OpenCvImageEngine(EngineConfig.defaults().withResources(uri -> {
+            throw uri.contains("slow") ? new BlobException("SlowDown: reduce your request rate", true, null) : new BlobException.NotFound(uri);
+        }));
+        List<ItemResult> results;
+        try (BatchRunner runner = new BatchRunner(store, blobs(), engine, CONFIG, CLOCK)) {
+            results = runner.run(List.of(delivery(throttled, 1), delivery(missing, 1)), () -> true);
+        }
+        assertEquals(Outcome.RETRY, results.get(0).outcome(), results.get(0).detail());
+        assertEquals(JobState.QUEUED, store.find(throttled.id()).orElseThrow().state());
+        assertEquals(Outcome.FAILED, results.get(1).outcome());
+        assertTrue(results.get(1).detail().contains("the watermark image s3://marks/gone.png could not be read"), results.get(1).detail());
     }
 
     private List<ItemResult> run(Delivery... deliveries) {
