@@ -109,7 +109,7 @@ class BatchRunnerTest {
     @Test
     void io_trouble_is_retried_then_dead_lettered_on_the_last_receive() throws IOException {
         JobSpec spec = queued(anImage("a.jpg", 64, 64), Recipes.resolve("thumbnail"));
-        BlobStore flaky = flakyBlobs();
+        BlobStore flaky = new ThrottledReads(blobs(), Integer.MAX_VALUE);
 
         ItemResult first = runWith(flaky, delivery(spec, 1)).get(0);
         assertEquals(Outcome.RETRY, first.outcome());
@@ -260,32 +260,6 @@ class BatchRunnerTest {
 
     private BlobStore blobs() {
         return new LocalFolderBlobStore(out);
-    }
-
-    /** A blob store whose reads time out, as S3 sometimes does. */
-    private BlobStore flakyBlobs() {
-        BlobStore real = blobs();
-        return new BlobStore() {
-            @Override
-            public byte[] read(String uri, long maxBytes) {
-                throw new BlobException("S3 is slow today", true, null);
-            }
-
-            @Override
-            public void write(String uri, byte[] bytes, String contentType) {
-                real.write(uri, bytes, contentType);
-            }
-
-            @Override
-            public boolean exists(String uri) {
-                return real.exists(uri);
-            }
-
-            @Override
-            public List<String> list(String prefixUri) {
-                return real.list(prefixUri);
-            }
-        };
     }
 
     private JobSpec queued(Path input, Recipe recipe) {

@@ -8,11 +8,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pixq.image.OpenCvImageEngine;
-import pixq.job.BlobException;
 import pixq.job.BlobStore;
 import pixq.job.Job;
 import pixq.job.JobSpec;
@@ -37,7 +35,7 @@ class QueueWorkerTest {
             BlobStore local = new LocalFolderBlobStore(out);
             new Submitter(state.jobs(), state.queue(), local, clock).submit("b", List.of(spec));
             WorkerConfig config = WorkerConfig.defaults().withParallelism(1).withLease(Duration.ofMinutes(1));
-            try (BatchRunner runner = new BatchRunner(state.jobs(), throttledOnce(local), new OpenCvImageEngine(), config, clock)) {
+            try (BatchRunner runner = new BatchRunner(state.jobs(), new ThrottledReads(local, 1), new OpenCvImageEngine(), config, clock)) {
                 // when it works off the queue, as `pixq worker --burst` does
                 new QueueWorker(state.queue(), runner, 1, result -> { }).run(() -> false, () -> true);
             }
@@ -46,33 +44,5 @@ class QueueWorkerTest {
             assertEquals(JobState.SUCCEEDED, job.state(), String.valueOf(job.lastError()));
             assertEquals(2, job.attempts());
         }
-    }
-
-    private static BlobStore throttledOnce(BlobStore real) {
-        AtomicInteger reads = new AtomicInteger();
-        return new BlobStore() {
-            @Override
-            public byte[] read(String uri, long maxBytes) {
-                if (reads.getAndIncrement() == 0) {
-                    throw new BlobException("SlowDown: please reduce your request rate", true, null);
-                }
-                return real.read(uri, maxBytes);
-            }
-
-            @Override
-            public void write(String uri, byte[] bytes, String contentType) {
-                real.write(uri, bytes, contentType);
-            }
-
-            @Override
-            public boolean exists(String uri) {
-                return real.exists(uri);
-            }
-
-            @Override
-            public List<String> list(String prefixUri) {
-                return real.list(prefixUri);
-            }
-        };
     }
 }
