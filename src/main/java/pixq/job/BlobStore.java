@@ -8,7 +8,18 @@ public interface BlobStore {
     /** The blob's bytes; {@link BlobException.TooLarge} past maxBytes, before reading them all. */
     byte[] read(String uri, long maxBytes);
 
-    void write(String uri, byte[] bytes, String contentType);
+    /** Writes the blob, replacing whatever is there. */
+    default void write(String uri, byte[] bytes, String contentType) {
+        write(uri, bytes, contentType, null);
+    }
+
+    /**
+     * Writes the blob and records with it the {@code source} it was made from (a job's input), or nothing
+     * when null. Refuses, with {@link BlobException.Taken}, to replace a blob recorded with another source:
+     * two inputs never share one output, whichever came first. (Where a file system cannot record it, the
+     * check is skipped.)
+     */
+    void write(String uri, byte[] bytes, String contentType, String source);
 
     /** Whether a blob is stored under exactly this name. */
     boolean exists(String uri);

@@ -28,7 +28,7 @@ final class JobRunner {
         long bytesOut = 0;
         for (Rendition rendition : renditions) {
             String uri = spec.outputUri(rendition.suffix());
-            blobs.write(uri, rendition.bytes(), rendition.contentType());
+            blobs.write(uri, rendition.bytes(), rendition.contentType(), spec.input());
             outputs.add(uri);
             bytesOut += rendition.bytes().length;
         }

@@ -1,5 +1,6 @@
 package pixq.aws;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -122,6 +123,27 @@ abstract class EndToEndContract {
         Job redone = job(batch, in("redo/a.jpg"));
         assertEquals(JobState.SUCCEEDED, redone.state());
         assertEquals(List.of("s3://" + stack.outputBucket + "/redo/a-thumb.jpg"), redone.outputs());
+    }
+
+    @Test
+    void aLaterSubmissionNeverReplacesAnOutputMadeFromAnotherInput() throws IOException {
+        // given clash/photo.jpg processed
+        stack.put("clash/photo.jpg", TestStack.image(640, 480, "jpg"));
+        submit(Map.of("inputs", List.of(in("clash/photo.jpg")), "recipe", "thumbnail"));
+        stack.drain(worker);
+        byte[] made = stack.output("clash/photo-thumb.jpg");
+
+        // when clash/photo.png arrives later, in a submission of its own
+        stack.put("clash/photo.png", TestStack.image(300, 200, "png"));
+        Map<String, Object> later = submit(Map.of("inputs", List.of(in("clash/photo.png")), "recipe", "thumbnail"));
+        stack.drain(worker);
+
+        // then its job fails for good naming the other input, and the output is still photo.jpg's
+        Job refused = job((String) later.get("batchId"), in("clash/photo.png"));
+        assertEquals(JobState.FAILED, refused.state());
+        assertEquals(1, refused.attempts());
+        assertTrue(refused.lastError().contains("made from " + in("clash/photo.jpg")), refused.lastError());
+        assertArrayEquals(made, stack.output("clash/photo-thumb.jpg"));
     }
 
     @Test

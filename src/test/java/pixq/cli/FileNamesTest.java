@@ -1,5 +1,6 @@
 package pixq.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pixq.job.Job;
+import pixq.job.JobState;
+import pixq.local.LocalState;
 
 /** Everyday file names, as photo folders hold them, through {@code pixq run}. */
 class FileNamesTest {
@@ -118,6 +122,29 @@ class FileNamesTest {
                 + dir.resolve("B/photo.jpg") + " would all write " + dir.resolve("out/photo-thumb.jpg")), message);
         assertTrue(message.contains(dir.resolve("C/plain.bmp") + " and " + dir.resolve("C/plain.jpg") + " and "
                 + dir.resolve("C/plain.webp") + " would all write " + dir.resolve("out/plain-thumb.jpg")), message);
+    }
+
+    @Test
+    void a_later_run_never_replaces_an_output_made_from_another_input() throws IOException {
+        // given out/photo-thumb.jpg made from A/photo.jpg
+        for (String name : List.of("A/photo.jpg", "B/photo.png")) {
+            Files.createDirectories(dir.resolve(name).getParent());
+            Files.copy(SAMPLE, dir.resolve(name));
+        }
+        String out = dir.resolve("out").toString();
+        String state = dir.resolve("state").toString();
+        assertEquals(0, Main.commandLine().execute("run", dir.resolve("A").toString(), "--out", out, "--state", state));
+        byte[] made = Files.readAllBytes(dir.resolve("out/photo-thumb.jpg"));
+        // when another folder's photo.png is run into the same output folder
+        int exit = Main.commandLine().execute("run", dir.resolve("B").toString(), "--out", out, "--state", state, "--recipe",
+                "fit 10 | jpeg -thumb");
+        // then its job fails saying why, and the output is still A's
+        assertEquals(2, exit);
+        assertArrayEquals(made, Files.readAllBytes(dir.resolve("out/photo-thumb.jpg")));
+        try (LocalState local = LocalState.open(dir.resolve("state"))) {
+            Job refused = local.jobs().list(null, JobState.FAILED, 10).get(0);
+            assertTrue(refused.lastError().contains("made from " + dir.resolve("A/photo.jpg").toUri()), refused.lastError());
+        }
     }
 
     private static Set<String> outputs(Path out) throws IOException {

@@ -65,6 +65,25 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void aBlobMadeFromOneSourceIsReplacedFromThatSourceOnlyNamingTheOther() {
+        // given an output made from photo.jpg
+        String first = "s3://in/été/photo.jpg";
+        store().write(uri("photo-thumb.jpg"), bytes("from jpg"), JPEG, first);
+
+        // when photo.png's output has the same name
+        BlobException refused = assertThrows(BlobException.class,
+                () -> store().write(uri("photo-thumb.jpg"), bytes("from png"), JPEG, "s3://in/été/photo.png"));
+
+        // then it is refused for good, naming the other input, and the blob is unchanged
+        assertFalse(refused.retryable());
+        assertTrue(refused.getMessage().contains("made from " + first), refused.getMessage());
+        assertArrayEquals(bytes("from jpg"), store().read(uri("photo-thumb.jpg"), 100));
+        // while the same source (a new version of photo.jpg, a rerun) replaces it
+        store().write(uri("photo-thumb.jpg"), bytes("from jpg, again"), JPEG, first);
+        assertArrayEquals(bytes("from jpg, again"), store().read(uri("photo-thumb.jpg"), 100));
+    }
+
+    @Test
     void writeReplacesTheBlob() {
         // given
         store().write(uri("a.txt"), bytes("first, and longer"), "text/plain");

@@ -26,8 +26,8 @@ final class ThrottledReads implements BlobStore {
     }
 
     @Override
-    public void write(String uri, byte[] bytes, String contentType) {
-        real.write(uri, bytes, contentType);
+    public void write(String uri, byte[] bytes, String contentType, String source) {
+        real.write(uri, bytes, contentType, source);
     }
 
     @Override
