@@ -23,10 +23,15 @@ final class WorkOptions {
     @Option(names = {"-w", "--workers"}, paramLabel = "N",
             description = "Images processed at once, 1 to " + MAX_WORKERS + " (default: one per core, fewer if memory is short).")
     void workers(int n) {
+        workers = checkedWorkers(command, "--workers", n);
+    }
+
+    /** Refuses a count of images at once that is no count (0, negative) or a typo (over {@link #MAX_WORKERS}). */
+    static int checkedWorkers(CommandSpec command, String option, int n) {
         if (n < 1 || n > MAX_WORKERS) {
-            throw new ParameterException(command.commandLine(), "--workers must be 1 to " + MAX_WORKERS + ", not " + n);
+            throw new ParameterException(command.commandLine(), option + " must be 1 to " + MAX_WORKERS + ", not " + n);
         }
-        workers = n;
+        return n;
     }
 
     @Option(names = "--command", paramLabel = "NAME=PATH",

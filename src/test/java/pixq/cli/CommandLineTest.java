@@ -67,6 +67,13 @@ class CommandLineTest {
     }
 
     @Test
+    void a_worker_with_no_pollers_is_refused() {
+        Ran ran = pixq("worker", "--pollers", "0", "--queue-url", "http://127.0.0.1:9/q", "--table", "t");
+        assertEquals(1, ran.exit(), ran.printed());
+        assertTrue(ran.printed().contains("--pollers must be 1 to"), ran.printed());
+    }
+
+    @Test
     void canceling_a_batch_that_does_not_exist_exits_1() {
         Path state = dir.resolve("state");
         LocalState.open(state).close();
