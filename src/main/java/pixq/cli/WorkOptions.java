@@ -1,7 +1,7 @@
 package pixq.cli;
 
-import java.nio.file.Path;
-import java.util.Map;
+import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -35,9 +35,13 @@ final class WorkOptions {
     }
 
     @Option(names = "--command", paramLabel = "NAME=PATH",
-            description = "An executable the recipe's `command` step may run, by name (repeatable). "
-                    + "Job messages name commands; only this machine's configuration says what they run.")
-    Map<String, Path> commands = Map.of();
+            description = "An executable the recipe's `command` step may run, by name (repeatable, or NAME=PATH,NAME=PATH"
+                    + " as COMMANDS on AWS). Job messages name commands; only this machine's configuration says what they run.")
+    List<String> commands = List.of();
+
+    @Option(names = "--command-timeout", paramLabel = "DURATION", defaultValue = "PT15M",
+            description = "How long a command may run before it is stopped and its job fails (default: 15 min; PT30S, PT2H...).")
+    Duration commandTimeout;
 
     long maxPixels;
 
@@ -51,7 +55,8 @@ final class WorkOptions {
     }
 
     EngineConfig engine() {
-        return EngineConfig.defaults().withMaxPixels(maxPixels).withCommands(commands);
+        return EngineConfig.defaults().withMaxPixels(maxPixels).withCommands(EngineConfig.parseCommands(String.join(",", commands)))
+                .withCommandTimeout(commandTimeout);
     }
 
     WorkerConfig worker() {
