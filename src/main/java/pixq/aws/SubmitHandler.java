@@ -32,10 +32,10 @@ public final class SubmitHandler implements RequestHandler<Map<String, Object>, 
     public SubmitHandler(Function<String, String> env, AwsConnection aws) {
         Clock clock = Clock.systemUTC();
         FunctionPorts ports = FunctionPorts.fromEnv(env, aws);
-        SubmitService service = SubmitService.fromEnv(env, ports.blobs(), new Submitter(ports.store(), ports.queue().get(), clock), clock);
+        SubmitService service = SubmitService.fromEnv(env, ports.blobs(), new Submitter(ports.store(), ports.queue().get(), ports.blobs(), clock), clock);
         String longQueue = env.apply("LONG_QUEUE_URL");
         this.service = longQueue == null || longQueue.isBlank() ? service : service.withLongQueue(
-                new Submitter(ports.store(), new SqsJobQueue(aws.sqs(), longQueue, Duration.ZERO), clock), SubmitService.longCommands(env));
+                new Submitter(ports.store(), new SqsJobQueue(aws.sqs(), longQueue, Duration.ZERO), ports.blobs(), clock), SubmitService.longCommands(env));
     }
 
     @Override

@@ -138,22 +138,33 @@ public final class SubmitService {
     private SubmitResult submitInputs(Submitter to, String batchId, List<String> inputs, Recipe recipe, List<String> args) {
         List<String> rejected = new ArrayList<>();
         List<JobSpec> specs = new ArrayList<>();
+        List<String> readable = new ArrayList<>();
         for (String input : inputs) {
             String why = refusal(input);
             if (why != null) {
                 rejected.add(input + " (" + why + ")");
             } else {
-                specs.add(spec(batchId, input, recipe, args));
+                readable.add(input);
+            }
+        }
+        List<String> eTags = Parallel.map(readable, blobs::version);
+        for (int i = 0; i < readable.size(); i++) {
+            if (eTags.get(i) == null) {
+                rejected.add(readable.get(i) + " (no such object)");
+            } else {
+                specs.add(spec(batchId, readable.get(i), eTags.get(i), recipe, args));
             }
         }
         SubmitResult r = specs.isEmpty() ? new SubmitResult(batchId, 0, 0, List.of()) : to.submit(batchId, specs);
+        rejected.addAll(r.rejected());
         return new SubmitResult(batchId, r.jobs(), r.duplicates(), rejected);
     }
 
-    private Response fromEvent(String batchId, List<String> created) {
+    private Response fromEvent(String batchId, List<SubmitRequest.Created> created) {
         List<String> rejected = new ArrayList<>();
         List<JobSpec> specs = new ArrayList<>();
-        for (String uri : created) {
+        for (SubmitRequest.Created object : created) {
+            String uri = object.uri();
             String why = refusal(uri);
             String recipeName = defaultRecipe != null ? defaultRecipe : firstFolder(uri);
             if (why == null && recipeName == null) {
@@ -162,7 +173,7 @@ public final class SubmitService {
             if (why != null) {
                 rejected.add(uri + " (" + why + ")");
             } else if (!uri.endsWith("/")) { // a "folder" placeholder object is not an image
-                specs.add(spec(batchId, uri, Recipes.resolve(recipeName), List.of()));
+                specs.add(spec(batchId, uri, object.eTag(), Recipes.resolve(recipeName), List.of()));
             }
         }
         // Each dropped file's recipe says which queue it goes to.
@@ -174,6 +185,7 @@ public final class SubmitService {
             SubmitResult one = queue.getKey().submit(batchId, queue.getValue());
             jobs += one.jobs();
             duplicates += one.duplicates();
+            rejected.addAll(one.rejected());
         }
         return new Response(batchId, jobs, duplicates, rejected, null);
     }
@@ -193,32 +205,37 @@ public final class SubmitService {
         S3Uri at = S3Uri.parse(request.prefix());
         int jobs = 0;
         int duplicates = 0;
+        List<String> rejected = new ArrayList<>();
         String after = request.startAfter();
         // Pages of up to 1000 keys, never past the cap: submit each, stop between pages when the time is short.
         while (true) {
             int room = maxJobs - jobs - duplicates;
             BlobStore.Page page = blobs.page(request.prefix(), after == null ? null : new S3Uri(at.bucket(), after).toString(), Math.min(1000, room));
-            List<JobSpec> specs = page.uris().stream().filter(uri -> !uri.endsWith("/"))
-                    .map(uri -> spec(batchId, uri, recipe, request.args())).toList();
+            List<JobSpec> specs = page.blobs().stream().filter(b -> !b.uri().endsWith("/"))
+                    .map(b -> spec(batchId, b.uri(), b.version(), recipe, request.args())).toList();
             if (!specs.isEmpty()) {
                 SubmitResult r = to.submit(batchId, specs);
                 jobs += r.jobs();
                 duplicates += r.duplicates();
+                rejected.addAll(r.rejected());
             }
-            if (!page.more() || page.uris().isEmpty()) {
-                return new Response(batchId, jobs, duplicates, List.of(), null);
+            if (!page.more() || page.blobs().isEmpty()) {
+                return new Response(batchId, jobs, duplicates, rejected, null);
             }
-            after = S3Uri.parse(page.uris().get(page.uris().size() - 1)).key();
+            after = S3Uri.parse(page.blobs().get(page.blobs().size() - 1).uri()).key();
             if (jobs + duplicates >= maxJobs || !mayContinue.getAsBoolean()) {
-                return new Response(batchId, jobs, duplicates, List.of(), request.continuation(batchId, after));
+                return new Response(batchId, jobs, duplicates, rejected, request.continuation(batchId, after));
             }
         }
     }
 
-    private JobSpec spec(String batchId, String input, Recipe recipe, List<String> args) {
+    /** @param eTag the version of the input this job is for: an object uploaded again is new work */
+    private JobSpec spec(String batchId, String input, String eTag, Recipe recipe, List<String> args) {
         String key = S3Uri.parse(input).key();
         String folder = key.contains("/") ? key.substring(0, key.lastIndexOf('/') + 1) : "";
-        return JobSpec.of(batchId, input, "s3://" + outputBucket + "/" + folder, recipe, args);
+        // Listings quote ETags, events do not: one form, so both name the same job.
+        String version = S3BlobStore.unquoted(eTag);
+        return JobSpec.of(batchId, input, version, "s3://" + outputBucket + "/" + folder, recipe, args);
     }
 
     /** Why an input may not be read, or null when it may. */

@@ -15,12 +15,13 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import pixq.local.LocalFolderBlobStore;
 
 /**
  * The embedded backend's S3 trigger: a file that appears under the input bucket's folder and prefix is
  * handed to the function as the S3 ObjectCreated event S3 would send, once its size has held still for a
  * scan (a file still being copied is not an upload yet). Each file is sent once: what was sent is kept in
- * {@code record} (key, size, modification time), so a restart sends only what is new or changed. A failed
+ * {@code record} (key and version: size, modification time), so a restart sends only what is new or changed. A failed
  * invocation is tried three times, as Lambda tries an asynchronous event, and then given up, saying so.
  */
 final class DropWatcher {
@@ -83,7 +84,7 @@ final class DropWatcher {
             if (!key.startsWith(prefix) || hidden(key)) {
                 continue;
             }
-            String version = Files.size(file) + ":" + Files.getLastModifiedTime(file).toMillis();
+            String version = LocalFolderBlobStore.version(file);
             if (version.equals(sent.get(key))) {
                 continue;
             }
@@ -95,7 +96,7 @@ final class DropWatcher {
     }
 
     private void send(String key, String version, long size) throws IOException, InterruptedException {
-        FunctionInstance.Outcome outcome = function.invoke(UUID.randomUUID().toString(), event(key, size));
+        FunctionInstance.Outcome outcome = function.invoke(UUID.randomUUID().toString(), event(key, version, size));
         int attempt = attempts.merge(key, 1, Integer::sum);
         if (outcome.failed() && attempt < ATTEMPTS) {
             log.accept(function.name() + " failed on s3://" + bucket + "/" + key + " (attempt " + attempt + " of " + ATTEMPTS + "): "
@@ -121,13 +122,16 @@ final class DropWatcher {
         return false;
     }
 
-    /** The S3 ObjectCreated:Put notification; keys are form-encoded in it, as S3 encodes them. */
-    private byte[] event(String key, long size) throws IOException {
+    /**
+     * The S3 ObjectCreated:Put notification; keys are form-encoded in it, as S3 encodes them, and the eTag
+     * is the version the bucket folders give the file, so the job is for this version of it.
+     */
+    private byte[] event(String key, String version, long size) throws IOException {
         Map<String, Object> s3 = Map.of(
                 "s3SchemaVersion", "1.0",
                 "configurationId", "pixq-serve",
                 "bucket", Map.of("name", bucket, "arn", "arn:aws:s3:::" + bucket),
-                "object", Map.of("key", URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"), "size", size));
+                "object", Map.of("key", URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"), "size", size, "eTag", version));
         Map<String, Object> record = Map.of(
                 "eventVersion", "2.1",
                 "eventSource", "aws:s3",

@@ -158,14 +158,16 @@ final class LocalWork implements AutoCloseable {
         List<Job> jobs = jobIds.stream().flatMap(id -> local.jobs().find(id).stream()).toList();
         List<Job> failedJobs = jobs.stream().filter(job -> job.state() == JobState.FAILED).toList();
         long succeeded = jobs.stream().filter(job -> job.state() == JobState.SUCCEEDED).count();
-        System.out.printf("%d succeeded, %d failed; %d images processed in %.1f s (%.1f images/s); outputs in %s%n",
-                succeeded, failedJobs.size(), ran, millis / 1000.0, ran * 1000.0 / Math.max(1, millis), outputRoot);
+        long canceled = jobs.stream().filter(job -> job.state() == JobState.CANCELED).count();
+        System.out.printf("%d succeeded, %d failed%s; %d images processed in %.1f s (%.1f images/s); outputs in %s%n",
+                succeeded, failedJobs.size(), canceled == 0 ? "" : ", " + canceled + " canceled (pixq retry --canceled resumes them)",
+                ran, millis / 1000.0, ran * 1000.0 / Math.max(1, millis), outputRoot);
         failedJobs.stream().limit(20).forEach(job ->
                 System.out.printf("  FAILED %s  %s: %s%n", job.id(),
                         job.spec().input() != null ? job.spec().input() : "args " + job.spec().args(), job.lastError()));
         if (failedJobs.size() > 20) {
             System.out.printf("  ... and %d more: pixq failures%n", failedJobs.size() - 20);
         }
-        return failedJobs.isEmpty() ? 0 : 2;
+        return failedJobs.isEmpty() && canceled == 0 ? 0 : 2;
     }
 }

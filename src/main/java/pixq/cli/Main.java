@@ -44,6 +44,10 @@ public final class Main {
         // Exit code 2 means "some jobs failed"; a mistyped command line is 1, like any other refusal.
         cli.getCommandSpec().exitCodeOnInvalidInput(1);
         cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().exitCodeOnInvalidInput(1));
+        // Every command's --help prints its help and exits 0, required options or not.
+        cli.getSubcommands().values().stream().filter(sub -> sub.getCommandSpec().findOption("--help") == null)
+                .forEach(sub -> sub.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-h", "--help")
+                        .usageHelp(true).description("Show this help and exit.").build()));
         cli.setUsageHelpAutoWidth(true).setUsageHelpWidth(100);
         // A user sees one readable line; --debug (or PIXQ_DEBUG=1) shows the stack trace.
         cli.setExecutionExceptionHandler((e, command, parsed) -> {

@@ -32,8 +32,18 @@ public final class BucketFolders implements BlobStore {
     }
 
     @Override
-    public void write(String uri, byte[] bytes, String contentType) {
-        files.write(path(uri).toString(), bytes, contentType);
+    public void write(String uri, byte[] bytes, String contentType, String source) {
+        files.write(path(uri).toString(), bytes, contentType, source);
+    }
+
+    @Override
+    public boolean exists(String uri) {
+        return files.exists(path(uri).toString());
+    }
+
+    @Override
+    public String version(String uri) {
+        return files.version(path(uri).toString());
     }
 
     @Override

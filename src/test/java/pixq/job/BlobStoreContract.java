@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -50,6 +51,36 @@ public abstract class BlobStoreContract {
 
         // then
         assertArrayEquals(content, store().read(uri("a.jpg"), 1024));
+    }
+
+    @Test
+    void existsAnswersForTheExactNameOnly() {
+        // given
+        store().write(uri("dir/a b.jpg"), bytes("x"), JPEG);
+
+        // then
+        assertTrue(store().exists(uri("dir/a b.jpg")));
+        assertFalse(store().exists(uri("dir/a")));
+        assertFalse(store().exists(uri("dir/missing.jpg")));
+    }
+
+    @Test
+    void aBlobMadeFromOneSourceIsReplacedFromThatSourceOnlyNamingTheOther() {
+        // given an output made from photo.jpg
+        String first = "s3://in/été/photo.jpg";
+        store().write(uri("photo-thumb.jpg"), bytes("from jpg"), JPEG, first);
+
+        // when photo.png's output has the same name
+        BlobException refused = assertThrows(BlobException.class,
+                () -> store().write(uri("photo-thumb.jpg"), bytes("from png"), JPEG, "s3://in/été/photo.png"));
+
+        // then it is refused for good, naming the other input, and the blob is unchanged
+        assertFalse(refused.retryable());
+        assertTrue(refused.getMessage().contains("made from " + first), refused.getMessage());
+        assertArrayEquals(bytes("from jpg"), store().read(uri("photo-thumb.jpg"), 100));
+        // while the same source (a new version of photo.jpg, a rerun) replaces it
+        store().write(uri("photo-thumb.jpg"), bytes("from jpg, again"), JPEG, first);
+        assertArrayEquals(bytes("from jpg, again"), store().read(uri("photo-thumb.jpg"), 100));
     }
 
     @Test
