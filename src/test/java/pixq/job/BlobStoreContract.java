@@ -152,4 +152,38 @@ public abstract class BlobStoreContract {
     void listOfAnEmptyPrefixIsEmpty() {
         assertEquals(List.of(), store().list(uri("nothing-here/")));
     }
+
+    @Test
+    void aVersionNamesWhatIsStoredAndChangesWithIt() {
+        // given
+        store().write(uri("v.jpg"), bytes("x"), JPEG);
+        String first = store().version(uri("v.jpg"));
+
+        // when
+        store().write(uri("v.jpg"), bytes("yy"), JPEG);
+
+        // then
+        assertTrue(first != null && !first.isBlank(), first);
+        assertFalse(first.equals(store().version(uri("v.jpg"))));
+        assertEquals(null, store().version(uri("none.jpg")));
+    }
+
+    @Test
+    void pagesGoOnWhereTheLastEndedWithEachVersion() {
+        // given
+        for (String name : List.of("p/a.jpg", "p/b.jpg", "p/c.jpg")) {
+            store().write(uri(name), bytes(name), JPEG);
+        }
+
+        // when
+        BlobStore.Page first = store().page(uri("p/"), null, 2);
+        BlobStore.Page second = store().page(uri("p/"), first.blobs().get(1).uri(), 2);
+
+        // then
+        assertEquals(List.of(uri("p/a.jpg"), uri("p/b.jpg")), first.blobs().stream().map(BlobStore.Listed::uri).toList());
+        assertTrue(first.more());
+        assertEquals(List.of(uri("p/c.jpg")), second.blobs().stream().map(BlobStore.Listed::uri).toList());
+        assertFalse(second.more());
+        assertEquals(store().version(uri("p/c.jpg")), second.blobs().get(0).version());
+    }
 }
