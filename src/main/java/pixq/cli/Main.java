@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
             "  pixq failures BATCH --stack pixq",
             "  pixq redrive --stack pixq                             dead-letter queue back to the job queue",
             "  pixq invoke SubmitFunction --event events/submit-list.json   like sam local invoke, without Docker",
-            "  pixq serve                                            the Lambda service here: aws lambda invoke, S3 drops",
+            "  pixq serve                                            Lambda here: aws lambda invoke, S3 drops",
             "",
             "Run `pixq help COMMAND` for a command's options and examples."
         })
