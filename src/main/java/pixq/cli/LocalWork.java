@@ -56,12 +56,20 @@ final class LocalWork implements AutoCloseable {
         // A short receive wait: the run ends as soon as its last job does, not a long poll later.
         LocalState local = LocalState.open(stateDir, LocalState.DEFAULT_VISIBILITY_TIMEOUT, LocalState.DEFAULT_MAX_RECEIVES,
                 Duration.ofMillis(50), clock);
+        takeOver(local, clock);
+        return new LocalWork(local, options, clock, engine);
+    }
+
+    /**
+     * Takes the state's run lock (closing it and refusing when another worker holds it); then what a killed
+     * worker left RUNNING, leased or exhausted is put back in order at once ({@link LocalState#recoverIfIdle}).
+     */
+    static void takeOver(LocalState local, Clock clock) {
         if (!local.recoverIfIdle(clock)) {
             local.close();
-            throw new IllegalStateException("another pixq run is using " + stateDir
+            throw new IllegalStateException("another pixq run or serve is using " + local.folder()
                     + ": wait for it to finish, or give this one its own --state DIR");
         }
-        return new LocalWork(local, options, clock, engine);
     }
 
     LocalState state() {
@@ -128,8 +136,8 @@ final class LocalWork implements AutoCloseable {
         local.close();
     }
 
-    /** The batches' jobs: all of them, and those finished, failed and succeeded (the sums of their counts). */
-    private record Counts(long total, long finished, long failed, long succeeded) {
+    /** The batches' jobs: all of them, and those finished, failed, succeeded and canceled (sums of their counts). */
+    private record Counts(long total, long finished, long failed, long succeeded, long canceled) {
         void showOn(ProgressBar bar) {
             bar.show((int) finished, (int) failed);
         }
@@ -138,7 +146,8 @@ final class LocalWork implements AutoCloseable {
     private Counts counts(Set<String> batches) {
         List<BatchCounts> all = batches.stream().map(local.jobs()::counts).toList();
         return new Counts(all.stream().mapToLong(BatchCounts::total).sum(), all.stream().mapToLong(BatchCounts::finished).sum(),
-                all.stream().mapToLong(c -> c.of(JobState.FAILED)).sum(), all.stream().mapToLong(c -> c.of(JobState.SUCCEEDED)).sum());
+                all.stream().mapToLong(c -> c.of(JobState.FAILED)).sum(), all.stream().mapToLong(c -> c.of(JobState.SUCCEEDED)).sum(),
+                all.stream().mapToLong(c -> c.of(JobState.CANCELED)).sum());
     }
 
     /** Ctrl-C or kill: stop starting jobs, let the running ones finish briefly; the rest resumes next time. */
@@ -154,8 +163,10 @@ final class LocalWork implements AutoCloseable {
 
     private int summary(Set<String> batches, int ran, long millis, Path outputRoot) {
         Counts counts = counts(batches);
-        System.out.printf("%d succeeded, %d failed; %d images processed in %.1f s (%.1f images/s); outputs in %s%n",
-                counts.succeeded, counts.failed, ran, millis / 1000.0, ran * 1000.0 / Math.max(1, millis), outputRoot);
+        System.out.printf("%d succeeded, %d failed%s; %d images processed in %.1f s (%.1f images/s); outputs in %s%n",
+                counts.succeeded, counts.failed,
+                counts.canceled == 0 ? "" : ", " + counts.canceled + " canceled (pixq retry --canceled resumes them)",
+                ran, millis / 1000.0, ran * 1000.0 / Math.max(1, millis), outputRoot);
         List<Job> failedJobs = batches.stream().flatMap(b -> local.jobs().list(b, JobState.FAILED, 20).stream()).limit(20).toList();
         failedJobs.forEach(job -> System.out.printf("  FAILED %s  %s: %s%n", job.id(),
                 job.spec().input() != null ? job.spec().input() : "args " + job.spec().args(), job.lastError()));
@@ -166,6 +177,6 @@ final class LocalWork implements AutoCloseable {
             throw new IllegalStateException((counts.total - counts.finished) + " jobs were left unfinished with no message to run them:"
                     + " run the same command again to send them", null);
         }
-        return counts.failed == 0 ? 0 : 2;
+        return counts.failed == 0 && counts.canceled == 0 ? 0 : 2;
     }
 }

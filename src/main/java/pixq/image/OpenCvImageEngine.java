@@ -33,6 +33,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
+import pixq.job.BlobException;
 import pixq.recipe.Operation;
 import pixq.recipe.Operation.Blur;
 import pixq.recipe.Operation.Command;
@@ -138,10 +139,13 @@ public final class OpenCvImageEngine implements ImageEngine {
                 renditions.addAll(common.commandFiles);
             }
             return distinct(renditions);
-        } catch (ImageException e) {
-            throw e;
+        } catch (ImageException | BlobException e) {
+            throw e; // both already say what kind of trouble they are: storage trouble may be retried
         } catch (RuntimeException e) { // OpenCV's cv::Exception arrives as a RuntimeException
             String why = String.valueOf(e.getMessage()).lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("");
+            if (why.contains("Failed to allocate") || why.contains("Insufficient memory")) {
+                throw ImageException.outOfMemory(e);
+            }
             throw new ImageException("the image could not be processed: " + why.strip(), e);
         }
     }
@@ -363,6 +367,9 @@ public final class OpenCvImageEngine implements ImageEngine {
         try {
             bytes = config.resources().apply(w.image());
         } catch (RuntimeException e) {
+            if (e instanceof BlobException b && b.retryable()) {
+                throw b; // a throttled or timed-out read is tried again, not failed for good
+            }
             throw new ImageException("the watermark image " + w.image() + " could not be read: " + e.getMessage(), e);
         }
         try (Mat mark = decodeWhole(bytes)) {

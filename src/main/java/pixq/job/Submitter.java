@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -13,11 +14,14 @@ import java.util.stream.Collectors;
 public final class Submitter {
     private final JobStore store;
     private final JobQueue queue;
+    private final BlobStore outputs;
     private final Clock clock;
 
-    public Submitter(JobStore store, JobQueue queue, Clock clock) {
+    /** @param outputs where the jobs' outputs are written: a finished job whose outputs are gone runs again */
+    public Submitter(JobStore store, JobQueue queue, BlobStore outputs, Clock clock) {
         this.store = store;
         this.queue = queue;
+        this.outputs = outputs;
         this.clock = clock;
     }
 
@@ -26,27 +30,49 @@ public final class Submitter {
      * without messages, and submitting again sends those, so a retried submission never loses a job. One job
      * has one live message: a job whose message was sent is not sent again while that message may still wait
      * in the queue (its retention period); a job that started has its message, or is settled by the worker.
+     * A job is done when it SUCCEEDED and every output it wrote is still there: one whose outputs are gone is
+     * queued again. Jobs that would write the same output as another are refused ({@link OutputClash}).
      */
     public SubmitResult submit(String batchId, List<JobSpec> specs) {
+        List<OutputClash> clashes = OutputClash.find(specs);
+        Set<String> refused = clashes.stream().map(c -> c.spec().id()).collect(Collectors.toSet());
         Map<String, JobSpec> byId = new LinkedHashMap<>();
-        specs.forEach(spec -> byId.putIfAbsent(spec.id(), spec));
+        specs.stream().filter(spec -> !refused.contains(spec.id())).forEach(spec -> byId.putIfAbsent(spec.id(), spec));
         List<Job> queued = byId.values().stream().map(spec -> Job.queued(spec, clock)).toList();
         List<Job> inserted = store.insertNew(queued);
         Set<String> insertedIds = inserted.stream().map(Job::id).collect(Collectors.toSet());
         List<Job> toSend = new ArrayList<>(inserted);
         for (Job job : queued) {
             if (!insertedIds.contains(job.id())) {
-                store.find(job.id()).filter(this::unsent).ifPresent(toSend::add);
+                needsMessage(job.id()).ifPresent(toSend::add);
             }
         }
         queue.send(toSend.stream().map(Job::spec).toList());
         toSend.forEach(job -> store.update(job, job.sent(clock))); // lost to a worker that started it: nothing to record
-        return new SubmitResult(batchId, inserted.size(), specs.size() - inserted.size(), List.of());
+        int considered = (int) specs.stream().filter(spec -> !refused.contains(spec.id())).count();
+        return new SubmitResult(batchId, inserted.size(), considered - inserted.size(),
+                clashes.stream().map(OutputClash::reason).toList());
     }
 
-    /** Queued and never started, and its message (if one was sent) may be gone from the queue. */
-    private boolean unsent(Job job) {
-        return job.state() == JobState.QUEUED && job.attempts() == 0
-                && (job.sentAt() == null || Duration.between(job.sentAt(), clock.instant()).compareTo(queue.retention()) > 0);
+    /**
+     * The record to send a message for: still waiting for its first delivery, its message (if one was sent)
+     * possibly gone from the queue; or done once but with outputs gone (then requeued here).
+     */
+    private Optional<Job> needsMessage(String id) {
+        Job job = store.find(id).orElse(null);
+        if (job == null) {
+            return Optional.empty();
+        }
+        return switch (job.state()) {
+            case QUEUED -> job.attempts() == 0 && (job.sentAt() == null
+                    || Duration.between(job.sentAt(), clock.instant()).compareTo(queue.retention()) > 0)
+                    ? Optional.of(job) : Optional.empty();
+            case SUCCEEDED -> {
+                Job requeued = job.requeue();
+                yield !job.outputs().stream().allMatch(outputs::exists) && store.update(job, requeued)
+                        ? Optional.of(requeued) : Optional.empty();
+            }
+            case RUNNING, FAILED, CANCELED -> Optional.empty();
+        };
     }
 }

@@ -54,7 +54,7 @@ class QueueFaultsTest {
         TestStack stack = new TestStack(aws, "resubmit");
         aws.sqs().setQueueAttributes(b -> b.queueUrl(stack.queueUrl).attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "60")));
         MutableClock clock = new MutableClock(Instant.now());
-        Submitter submitter = new Submitter(stack.store(), new SqsJobQueue(aws.sqs(), stack.queueUrl, Duration.ZERO), clock);
+        Submitter submitter = new Submitter(stack.store(), new SqsJobQueue(aws.sqs(), stack.queueUrl, Duration.ZERO), new S3BlobStore(stack.s3), clock);
         List<JobSpec> specs = IntStream.range(0, 3).mapToObj(i -> JobSpec.of("resubmit", "s3://" + stack.inputBucket + "/" + i + ".jpg",
                 "s3://" + stack.outputBucket + "/", Recipes.resolve("thumbnail"), List.of())).toList();
 
@@ -84,7 +84,7 @@ class QueueFaultsTest {
         JobSpec spec = JobSpec.of("long", "s3://" + stack.inputBucket + "/long/a.png", "s3://" + stack.outputBucket + "/long/",
                 RecipeString.parse("command slow | png"), List.of());
         SqsJobQueue queue = new SqsJobQueue(aws.sqs(), stack.queueUrl, Duration.ZERO);
-        new Submitter(stack.store(), queue, Clock.systemUTC()).submit("long", List.of(spec));
+        new Submitter(stack.store(), queue, new S3BlobStore(stack.s3), Clock.systemUTC()).submit("long", List.of(spec));
         SqsJobQueue.Settings settings = queue.settings();
         WorkerConfig config = WorkerConfig.defaults().withParallelism(2).withLease(settings.visibilityTimeout())
                 .withMaxReceives(settings.maxReceives()).withTimeLimit(Duration.ofMinutes(1));
@@ -112,7 +112,7 @@ class QueueFaultsTest {
         String archiveUrl = aws.sqs().createQueue(b -> b.queueName(Moto.unique("dead-archive"))).queueUrl();
         JobSpec spec = JobSpec.of("dead", "s3://" + stack.inputBucket + "/dead/a.jpg", "s3://" + stack.outputBucket + "/dead/",
                 Recipes.resolve("thumbnail"), List.of());
-        new Submitter(stack.store(), new SqsJobQueue(aws.sqs(), stack.queueUrl, Duration.ZERO), Clock.systemUTC()).submit("dead", List.of(spec));
+        new Submitter(stack.store(), new SqsJobQueue(aws.sqs(), stack.queueUrl, Duration.ZERO), new S3BlobStore(stack.s3), Clock.systemUTC()).submit("dead", List.of(spec));
         List<Message> inDlq = List.of();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (inDlq.isEmpty() && System.nanoTime() < deadline) {

@@ -3,6 +3,7 @@ package pixq.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static pixq.job.JobBuilders.aSpec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pixq.image.EngineConfig;
 import pixq.image.OpenCvImageEngine;
+import pixq.job.BlobStore;
 import pixq.job.Delivery;
 import pixq.job.Job;
 import pixq.job.JobQueue;
@@ -27,10 +29,12 @@ import pixq.job.JobState;
 import pixq.job.StoreException;
 import pixq.job.Submitter;
 import pixq.local.LocalFolderBlobStore;
+import pixq.local.LocalState;
 import pixq.local.SqliteDatabase;
 import pixq.local.SqliteJobQueue;
 import pixq.local.SqliteJobStore;
 import pixq.recipe.RecipeString;
+import pixq.recipe.Recipes;
 
 /** The long-running worker on the embedded queue, in real time: leases kept while jobs run, pollers that die. */
 class QueueWorkerTest {
@@ -63,7 +67,7 @@ class QueueWorkerTest {
         JobSpec spec = JobSpec.of("long", input.toUri().toString(), dir.resolve("out").toUri() + "/",
                 RecipeString.parse("command slow | png"), List.of());
         SqliteJobQueue queue = new SqliteJobQueue(db, LEASE, 3, Duration.ofMillis(50), Clock.systemUTC());
-        new Submitter(store, queue, Clock.systemUTC()).submit("long", List.of(spec));
+        new Submitter(store, queue, new LocalFolderBlobStore(dir.resolve("out")), Clock.systemUTC()).submit("long", List.of(spec));
         WorkerConfig config = new WorkerConfig(2, 3, 1 << 24, LEASE, Duration.ofMinutes(1));
         var engine = new OpenCvImageEngine(EngineConfig.defaults().withCommands(Map.of("slow", slow)));
 
@@ -117,6 +121,28 @@ class QueueWorkerTest {
 
         // then: the run ends (it never would by itself: idle is always false) and says why
         assertTrue(thrown.getMessage().contains("disk is full"), thrown.getMessage());
+    }
+
+    @Test
+    void a_burst_worker_waits_for_the_retry_it_handed_back_before_it_exits() throws Exception {
+        // given one job whose first read fails as a throttled S3 read would
+        Path input = Files.copy(Path.of("samples", "gray.jpg"), dir.resolve("a.jpg"));
+        Path out = dir.resolve("out");
+        JobSpec spec = aSpec().input(input.toUri().toString()).output(out.toUri() + "/").recipe(Recipes.resolve("thumbnail")).build();
+        Clock clock = Clock.systemUTC();
+        try (LocalState state = LocalState.open(dir.resolve("state"), Duration.ofMinutes(1), 3, Duration.ofMillis(20), clock)) {
+            BlobStore local = new LocalFolderBlobStore(out);
+            new Submitter(state.jobs(), state.queue(), local, clock).submit("b", List.of(spec));
+            WorkerConfig config = WorkerConfig.defaults().withParallelism(1).withLease(Duration.ofMinutes(1));
+            try (BatchRunner runner = new BatchRunner(state.jobs(), new ThrottledReads(local, 1), new OpenCvImageEngine(), config, clock)) {
+                // when it works off the queue, as `pixq worker --burst` does
+                new QueueWorker(state.queue(), runner, 1, result -> { }).run(() -> false, () -> true);
+            }
+            // then the retry ran before the worker exited
+            Job job = state.jobs().find(spec.id()).orElseThrow();
+            assertEquals(JobState.SUCCEEDED, job.state(), String.valueOf(job.lastError()));
+            assertEquals(2, job.attempts());
+        }
     }
 
     private Path script(String name, String body) throws IOException {
