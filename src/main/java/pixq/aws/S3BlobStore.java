@@ -61,6 +61,18 @@ public final class S3BlobStore implements BlobStore {
     }
 
     @Override
+    public long size(String uri) {
+        S3Uri at = S3Uri.parse(uri);
+        try {
+            return s3.headObject(b -> b.bucket(at.bucket()).key(at.key())).contentLength();
+        } catch (NoSuchKeyException | NoSuchBucketException e) {
+            throw new BlobException.NotFound(uri);
+        } catch (SdkException e) {
+            throw translate("size of", uri, e);
+        }
+    }
+
+    @Override
     public List<String> list(String prefixUri) {
         S3Uri at = S3Uri.parse(prefixUri);
         try {

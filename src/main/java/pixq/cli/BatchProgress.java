@@ -9,8 +9,13 @@ import java.util.Objects;
 import pixq.job.Job;
 import pixq.job.JobState;
 
-/** A batch's counts per state, a progress bar, and an ETA from the rate its jobs have been finishing at. */
-record BatchProgress(String batchId, Map<JobState, Integer> counts, int total, int finished, Duration eta) {
+/**
+ * A batch's counts per state, a progress bar, and an ETA from the rate its jobs have been finishing at.
+ *
+ * @param start when its first job started (null before any did)
+ * @param end   when its last job finished so far (null before any did)
+ */
+record BatchProgress(String batchId, Map<JobState, Integer> counts, int total, int finished, Instant start, Instant end, Duration eta) {
     static BatchProgress of(String batchId, List<Job> jobs) {
         Map<JobState, Integer> counts = new EnumMap<>(JobState.class);
         jobs.forEach(j -> counts.merge(j.state(), 1, Integer::sum));
@@ -22,7 +27,13 @@ record BatchProgress(String batchId, Map<JobState, Integer> counts, int total, i
             double perJob = Duration.between(first, last).toMillis() / (double) finished;
             eta = Duration.ofMillis((long) (perJob * (jobs.size() - finished)));
         }
-        return new BatchProgress(batchId, counts, jobs.size(), finished, eta);
+        return new BatchProgress(batchId, counts, jobs.size(), finished, first, last, eta);
+    }
+
+    /** Jobs finished per second between the first start and the last finish; 0 before that can be told. */
+    double rate() {
+        long millis = start == null || end == null ? 0 : Duration.between(start, end).toMillis();
+        return millis <= 0 ? 0 : finished * 1000.0 / millis;
     }
 
     boolean done() {

@@ -10,6 +10,9 @@ public interface BlobStore {
 
     void write(String uri, byte[] bytes, String contentType);
 
+    /** The blob's size in bytes, without reading it; {@link BlobException.NotFound} when there is none. */
+    long size(String uri);
+
     /** URIs of every blob under a prefix URI, in name order. */
     List<String> list(String prefixUri);
 }

@@ -51,6 +51,17 @@ public final class LocalFolderBlobStore implements BlobStore {
         }
     }
 
+    @Override
+    public long size(String uri) {
+        try {
+            return Files.size(pathOf(uri));
+        } catch (NoSuchFileException e) {
+            throw new BlobException.NotFound(uri);
+        } catch (IOException e) {
+            throw failure("cannot read the size of " + uri, e);
+        }
+    }
+
     /**
      * Writes a hidden temp file beside the target and renames it over the target: a reader, or a rerun
      * after kill -9, sees the old file or the whole new one, never half of it. (No fsync: a rename is

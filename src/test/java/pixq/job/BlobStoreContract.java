@@ -80,6 +80,16 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void sizeIsTheWrittenLengthAndAMissingBlobIsNotFound() {
+        // given
+        store().write(uri("sized/a.bin"), new byte[1234], "application/octet-stream");
+
+        // then
+        assertEquals(1234, store().size(uri("sized/a.bin")));
+        assertThrows(BlobException.NotFound.class, () -> store().size(uri("sized/missing.bin")));
+    }
+
+    @Test
     void readingABlobOverTheLimitIsTooLarge() {
         // given
         store().write(uri("big.bin"), new byte[101], "application/octet-stream");

@@ -211,6 +211,11 @@ class BatchRunnerTest {
             }
 
             @Override
+            public long size(String uri) {
+                return real.size(uri);
+            }
+
+            @Override
             public List<String> list(String prefixUri) {
                 return real.list(prefixUri);
             }
