@@ -408,8 +408,16 @@ final class WebConsole implements HttpHandler {
     static String reason(Job job) {
         String reason = Objects.requireNonNullElse(job.lastError(), "(no reason recorded)");
         String input = job.spec().input();
-        if (input != null) {
-            reason = reason.replace(input, "<input>").replace(display(input), "<input>").replace(name(input), "<input>");
+        if (input == null) {
+            return reason;
+        }
+        // The input as a URI, as a path, by name and, when encoded, by the raw stem outputs are named after
+        // (a plain stem such as "image" could be any word of the reason).
+        String raw = input.substring(input.lastIndexOf('/') + 1);
+        String stem = raw.lastIndexOf('.') > 0 ? raw.substring(0, raw.lastIndexOf('.')) : raw;
+        List<String> forms = stem.contains("%") ? List.of(input, display(input), name(input), raw, stem) : List.of(input, display(input), name(input));
+        for (String form : forms) {
+            reason = reason.replace(form, "<input>");
         }
         return reason;
     }

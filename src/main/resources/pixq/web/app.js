@@ -143,11 +143,11 @@
   function jobsTable(jobs, withRetry) {
     return el("table", { class: "jobs" },
       el("thead", {}, el("tr", {}, el("th", {}, "input"), el("th", {}, "state"), el("th", { class: "num" }, "attempts"),
-        el("th", { class: "num" }, "duration"), el("th", {}, "reason"), withRetry ? el("th", {}, "") : null)),
+        el("th", { class: "num" }, "duration"), withRetry ? el("th", {}, "") : el("th", {}, "reason"))),
       el("tbody", {}, jobs.map((j) => el("tr", { "data-job": j.id },
         el("td", { class: "input", title: j.id }, j.input), el("td", {}, stateBadge(j.state)),
         el("td", { class: "num" }, j.attempts), el("td", { class: "num" }, duration(j.durationMillis)),
-        el("td", { class: "reason" }, j.state === "FAILED" || j.state === "QUEUED" ? j.reason : null),
+        withRetry ? null : el("td", { class: "reason" }, j.state === "FAILED" || j.state === "QUEUED" ? j.reason : null),
         withRetry && j.state === "FAILED" ? el("td", {}, el("button", { class: "retry", onclick: () => retry({ job: j.id }, [j]) }, "retry")) : null))));
   }
 
