@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import pixq.job.BatchCounts;
 import pixq.job.Job;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
@@ -21,11 +24,16 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * Status records in one DynamoDB table keyed by job id ({@code id}), with the index {@value #BY_BATCH}
@@ -35,9 +43,17 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
  * sent side by side: BatchWriteItem cannot carry a condition, so it would silently overwrite a job that
  * already ran (a SUCCEEDED job back to QUEUED) and could not tell which jobs were duplicates. A failed
  * condition is exactly "duplicate"; throttling is retried by the SDK's own retry policy.
+ *
+ * <p>Each batch's jobs per state live in {@value #SHARDS} counter items ({@code id} "counts#BATCH#n", no
+ * {@code createdMs}, so outside the index), each job counted in one of them by its id: a write that moves
+ * a job moves its count in the same transaction, and reading a batch's counts is one BatchGetItem at any
+ * size. The shards spread the counting writes of many workers over several items, so that transactions
+ * seldom conflict (and are tried again when they do).
  */
 public final class DynamoJobStore implements JobStore {
     public static final String BY_BATCH = "byBatch";
+    static final int SHARDS = 16;
+    private static final int TRANSACTION_TRIES = 8;
     static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
 
     private final DynamoDbClient dynamo;
@@ -73,7 +89,7 @@ public final class DynamoJobStore implements JobStore {
 
     @Override
     public List<Job> insertNew(List<Job> jobs) {
-        List<Boolean> inserted = Parallel.map(jobs, job -> put(job, "attribute_not_exists(id)", Map.of(), Map.of()));
+        List<Boolean> inserted = Parallel.map(jobs, job -> write(null, job, "attribute_not_exists(id)", Map.of(), Map.of()));
         List<Job> fresh = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
             if (inserted.get(i)) {
@@ -95,7 +111,7 @@ public final class DynamoJobStore implements JobStore {
 
     @Override
     public boolean update(Job previous, Job next) {
-        return put(next, "#state = :prevState AND attempts = :prevAttempts",
+        return write(previous, next, "#state = :prevState AND attempts = :prevAttempts",
                 Map.of("#state", "state"),
                 Map.of(":prevState", s(previous.state().name()), ":prevAttempts", n(previous.attempts())));
     }
@@ -128,7 +144,9 @@ public final class DynamoJobStore implements JobStore {
                     }
                 }
             } else {
-                ScanRequest.Builder scan = ScanRequest.builder().tableName(table).filterExpression(filter);
+                // attribute_exists(spec): job records only, not the batches' counters.
+                ScanRequest.Builder scan = ScanRequest.builder().tableName(table)
+                        .filterExpression(filter == null ? "attribute_exists(spec)" : "attribute_exists(spec) AND " + filter);
                 if (!names.isEmpty()) {
                     scan.expressionAttributeNames(names).expressionAttributeValues(values);
                 }
@@ -140,22 +158,125 @@ public final class DynamoJobStore implements JobStore {
         }
     }
 
-    private boolean put(Job job, String condition, Map<String, String> names, Map<String, AttributeValue> values) {
+    @Override
+    public BatchCounts counts(String batchId) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (int shard = 0; shard < SHARDS; shard++) {
+            keys.add(Map.of("id", s(countsId(batchId, shard))));
+        }
+        Map<JobState, Long> byState = new EnumMap<>(JobState.class);
+        Instant firstStarted = null;
+        Instant lastFinished = null;
         try {
-            dynamo.putItem(b -> {
-                b.tableName(table).item(toItem(job)).conditionExpression(condition);
-                if (!names.isEmpty()) {
-                    b.expressionAttributeNames(names);
+            Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+            while (!pending.isEmpty()) {
+                Map<String, KeysAndAttributes> request = pending;
+                var response = dynamo.batchGetItem(b -> b.requestItems(request));
+                for (Map<String, AttributeValue> shard : response.responses().getOrDefault(table, List.of())) {
+                    for (JobState state : JobState.values()) {
+                        AttributeValue n = shard.get(state.name());
+                        byState.merge(state, n == null ? 0 : Long.parseLong(n.n()), Long::sum);
+                    }
+                    firstStarted = earliest(firstStarted, millis(shard, "firstStartedMs"));
+                    lastFinished = latest(lastFinished, millis(shard, "lastFinishedMs"));
                 }
-                if (!values.isEmpty()) {
-                    b.expressionAttributeValues(values);
-                }
-            });
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
+                pending = response.unprocessedKeys();
+            }
         } catch (SdkException e) {
-            throw translate("write " + job.id(), e);
+            throw translate("count " + batchId, e);
+        }
+        return new BatchCounts(batchId, byState, firstStarted, lastFinished);
+    }
+
+    /**
+     * Writes {@code next} if the condition holds, and moves its count from previous's state (none for a new
+     * job) in the same transaction; false when the condition failed.
+     */
+    private boolean write(Job previous, Job next, String condition, Map<String, String> names, Map<String, AttributeValue> values) {
+        Put put = Put.builder().tableName(table).item(toItem(next)).conditionExpression(condition)
+                .expressionAttributeNames(names.isEmpty() ? null : names)
+                .expressionAttributeValues(values.isEmpty() ? null : values).build();
+        List<TransactWriteItem> items = new ArrayList<>(List.of(TransactWriteItem.builder().put(put).build()));
+        countMove(previous, next).ifPresent(update -> items.add(TransactWriteItem.builder().update(update).build()));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (items.size() == 1) {
+                    dynamo.putItem(b -> b.tableName(table).item(put.item()).conditionExpression(condition)
+                            .expressionAttributeNames(put.expressionAttributeNames())
+                            .expressionAttributeValues(put.expressionAttributeValues()));
+                } else {
+                    dynamo.transactWriteItems(b -> b.transactItems(items));
+                }
+                return true;
+            } catch (ConditionalCheckFailedException e) {
+                return false;
+            } catch (TransactionCanceledException e) {
+                String why = e.cancellationReasons().isEmpty() ? "" : e.cancellationReasons().get(0).code();
+                if ("ConditionalCheckFailed".equals(why)) {
+                    return false;
+                }
+                if (attempt >= TRANSACTION_TRIES) {
+                    throw translate("write " + next.id() + " (" + e.cancellationReasons() + ")", e);
+                }
+                pause(attempt); // a conflict on the counter with another worker's write: try again
+            } catch (SdkException e) {
+                throw translate("write " + next.id(), e);
+            }
+        }
+    }
+
+    /** The counter update for a job moving from previous's state (null: a new job) to next's; none when they are the same. */
+    private Optional<Update> countMove(Job previous, Job next) {
+        JobState from = previous == null ? null : previous.state();
+        if (from == next.state()) {
+            return Optional.empty();
+        }
+        Map<String, String> names = new HashMap<>(Map.of("#to", next.state().name()));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", n(1), ":batch", s(next.spec().batchId())));
+        StringBuilder add = new StringBuilder("ADD #to :one");
+        if (from != null) {
+            names.put("#from", from.name());
+            values.put(":minusOne", n(-1));
+            add.append(", #from :minusOne");
+        }
+        StringBuilder set = new StringBuilder(" SET countsOf = :batch");
+        if (next.state() == JobState.RUNNING) {
+            values.put(":started", n(next.startedAt().toEpochMilli()));
+            set.append(", firstStartedMs = if_not_exists(firstStartedMs, :started)");
+        }
+        if (next.state().isFinished()) {
+            values.put(":finished", n(next.finishedAt().toEpochMilli()));
+            values.put(":expires", n(next.finishedAt().plus(retention).getEpochSecond()));
+            set.append(", lastFinishedMs = :finished, expiresAt = :expires"); // gone with the batch's records
+        }
+        int shard = Math.floorMod(next.id().hashCode(), SHARDS);
+        return Optional.of(Update.builder().tableName(table).key(Map.of("id", s(countsId(next.spec().batchId(), shard))))
+                .updateExpression(add.toString() + set).expressionAttributeNames(names).expressionAttributeValues(values).build());
+    }
+
+    private static String countsId(String batchId, int shard) {
+        return "counts#" + batchId + "#" + shard;
+    }
+
+    private static Instant millis(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : Instant.ofEpochMilli(Long.parseLong(v.n()));
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isBefore(b) ? a : b;
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(10L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while writing a job record", e);
         }
     }
 

@@ -19,4 +19,7 @@ public interface JobStore {
 
     /** Jobs of one batch (all batches when batchId is null), in one state or all (null), oldest first. */
     List<Job> list(String batchId, JobState state, int limit);
+
+    /** The batch's jobs per state, kept up to date by every write, so reading it costs the same at any size. */
+    BatchCounts counts(String batchId);
 }

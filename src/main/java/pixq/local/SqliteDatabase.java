@@ -8,7 +8,13 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.sqlite.SQLiteConfig;
+import pixq.job.JobState;
 import pixq.job.StoreException;
 
 /**
@@ -60,6 +66,39 @@ public final class SqliteDatabase implements AutoCloseable {
             dead_at INTEGER NOT NULL)""",
     };
 
+    /**
+     * One row per batch with its jobs per state (a column each), kept by triggers inside the very transaction
+     * that inserts or moves a job: reading a batch's progress costs one row, whatever the batch's size.
+     */
+    private static List<String> batchCounts() {
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS batches (batch_id TEXT PRIMARY KEY, created_at INTEGER, first_started INTEGER,"
+                        + " last_finished INTEGER, " + states(st -> column(st) + " INTEGER NOT NULL DEFAULT 0") + ")",
+                "CREATE TRIGGER IF NOT EXISTS jobs_counted_in AFTER INSERT ON jobs BEGIN"
+                        + " INSERT INTO batches (batch_id, created_at) VALUES (NEW.batch_id, NEW.created_at) ON CONFLICT DO NOTHING; "
+                        + countMove("0") + " END",
+                "CREATE TRIGGER IF NOT EXISTS jobs_counted_move AFTER UPDATE ON jobs BEGIN " + countMove("OLD.state = '%s'") + " END");
+    }
+
+    /** Counts NEW's state in, and the old state (a condition per state, or "0" for an insert) out. */
+    private static String countMove(String wasIn) {
+        return "UPDATE batches SET "
+                + states(st -> column(st) + " = " + column(st) + " + (NEW.state = '" + st + "') - (" + wasIn.formatted(st) + ")")
+                + ", first_started = min(coalesce(first_started, NEW.started_at), coalesce(NEW.started_at, first_started))"
+                + ", last_finished = max(coalesce(last_finished, NEW.finished_at), coalesce(NEW.finished_at, last_finished))"
+                + " WHERE batch_id = NEW.batch_id;";
+    }
+
+    /** Every state, mapped and joined with commas. */
+    static String states(Function<JobState, String> each) {
+        return Arrays.stream(JobState.values()).map(each).collect(Collectors.joining(", "));
+    }
+
+    /** A state's column in {@code batches}. */
+    static String column(JobState state) {
+        return state.name().toLowerCase(Locale.ROOT);
+    }
+
     /** Work on the connection, inside a transaction or a single statement. */
     @FunctionalInterface
     interface Work<T> {
@@ -90,8 +129,16 @@ public final class SqliteDatabase implements AutoCloseable {
             SqliteDatabase db = new SqliteDatabase(file, connection);
             db.inTransaction(c -> {
                 try (Statement s = c.createStatement()) {
+                    boolean countedBefore = s.executeQuery("SELECT 1 FROM sqlite_master WHERE name = 'batches'").next();
                     for (String sql : SCHEMA) {
                         s.execute(sql);
+                    }
+                    for (String sql : batchCounts()) {
+                        s.execute(sql);
+                    }
+                    if (!countedBefore) { // a database from before the counts: count its jobs once
+                        s.execute("INSERT INTO batches SELECT batch_id, MIN(created_at), MIN(started_at), MAX(finished_at), "
+                                + states(st -> "SUM(state = '" + st + "')") + " FROM jobs GROUP BY batch_id");
                     }
                 }
                 return null;

@@ -12,8 +12,11 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import pixq.job.BatchCounts;
 import pixq.job.Job;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
@@ -99,6 +102,25 @@ public final class SqliteJobStore implements JobStore {
                 }
                 select.setInt(params.size() + 1, limit);
                 return jobsOf(select);
+            }
+        });
+    }
+
+    @Override
+    public BatchCounts counts(String batchId) {
+        return db.run(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT * FROM batches WHERE batch_id = ?")) {
+                select.setString(1, batchId);
+                Map<JobState, Long> byState = new EnumMap<>(JobState.class);
+                try (ResultSet rs = select.executeQuery()) {
+                    if (!rs.next()) {
+                        return new BatchCounts(batchId, byState, null, null);
+                    }
+                    for (JobState state : JobState.values()) {
+                        byState.put(state, rs.getLong(SqliteDatabase.column(state)));
+                    }
+                    return new BatchCounts(batchId, byState, instantOf(rs, "first_started"), instantOf(rs, "last_finished"));
+                }
             }
         });
     }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -206,5 +207,43 @@ public abstract class JobStoreContract {
         for (int i = 1; i < all.size(); i++) {
             assertFalse(all.get(i).createdAt().isBefore(all.get(i - 1).createdAt()), "oldest first");
         }
+    }
+
+    @Test
+    void countsFollowEveryInsertAndMoveOfTheBatchOnly() {
+        // given: three jobs, one of them submitted twice, and a job of another batch
+        String batch = newBatch();
+        Job a = queuedIn(batch, "a.jpg");
+        Job b = queuedIn(batch, "b.jpg");
+        Job c = queuedIn(batch, "c.jpg");
+        store().insertNew(List.of(a, b, c));
+        store().insertNew(List.of(b));
+        store().insertNew(List.of(queuedIn(newBatch(), "elsewhere.jpg")));
+
+        // when: a runs, b runs, c is canceled, a succeeds; a refused write counts nothing
+        Job aRunning = a.start(at(Duration.ofSeconds(5)));
+        store().update(a, aRunning);
+        Job bRunning = b.start(at(Duration.ofSeconds(7)));
+        store().update(b, bRunning);
+        store().update(c, c.cancel(at(Duration.ofSeconds(8))));
+        store().update(aRunning, aRunning.succeed(List.of(), at(Duration.ofSeconds(9))));
+        assertFalse(store().update(a, a.start(at(Duration.ofSeconds(10)))));
+        BatchCounts counts = store().counts(batch);
+
+        // then
+        assertEquals(Map.of(JobState.QUEUED, 0L, JobState.RUNNING, 1L, JobState.SUCCEEDED, 1L, JobState.FAILED, 0L,
+                JobState.CANCELED, 1L), counts.byState());
+        assertEquals(3, counts.total());
+        assertEquals(2, counts.finished());
+        assertEquals(T0.plusSeconds(5), counts.firstStarted());
+        assertEquals(T0.plusSeconds(9), counts.lastFinished());
+    }
+
+    @Test
+    void countsOfAnUnknownBatchAreZero() {
+        BatchCounts counts = store().counts(newBatch());
+
+        assertEquals(0, counts.total());
+        assertEquals(null, counts.firstStarted());
     }
 }
