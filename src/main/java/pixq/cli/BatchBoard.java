@@ -5,73 +5,89 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import pixq.job.BatchCounts;
 import pixq.job.Job;
 import pixq.job.JobState;
 import pixq.job.JobStore;
 
 /**
- * What the web pages show of every batch: its progress and a chart of jobs finished over time. One read
- * of the job records serves every page and every browser for a while (at least {@link #FRESH}, longer
- * when the read was slow), so refreshing pages does not read the store each time.
+ * What the web pages show of the batches. A batch's progress comes from the counts the store keeps (one
+ * small read, whatever the batch's size). Two things still need the records, and are read seldom: which
+ * batches exist (the port has no list of batches yet), at most every {@link #LIST_EVERY}; and a batch's
+ * chart of jobs finished over time, only when its counts moved and at most every {@link #CHART_EVERY}
+ * (never again once the batch is finished and unchanged).
  */
 final class BatchBoard {
-    static final Duration FRESH = Duration.ofSeconds(2);
+    static final Duration LIST_EVERY = Duration.ofSeconds(30);
+    static final Duration CHART_EVERY = Duration.ofSeconds(5);
     static final int BUCKETS = 40;
 
     /** Jobs finished per time slice, from the batch's first start: what the batch page draws. */
-    record Chart(Instant from, long sliceMillis, int[] succeeded, int[] failed) {}
+    record Chart(long sliceMillis, int[] succeeded, int[] failed) {}
 
-    record Entry(BatchProgress progress, Chart chart) {}
-
-    private record Snapshot(Map<String, Entry> batches, Instant takenAt, Duration cost) {}
+    private record Drawn(Chart chart, BatchCounts counts, Instant at, Duration cost) {}
 
     private final JobStore store;
     private final Clock clock;
-    private Snapshot snapshot;
+    private List<String> ids;
+    private Instant listedAt;
+    private Duration listCost = Duration.ZERO;
+    private final Map<String, Drawn> charts = new ConcurrentHashMap<>();
 
     BatchBoard(JobStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
     }
 
-    /** Every batch, the most recently created first. */
-    synchronized Map<String, Entry> batches() {
+    /** Every batch's progress, the most recently created first. */
+    List<BatchProgress> batches() {
+        return ids().stream().map(this::progress).toList();
+    }
+
+    /** A batch's progress; null when it has no jobs. */
+    BatchProgress progress(String batchId) {
+        BatchProgress progress = BatchProgress.of(store.counts(batchId));
+        return progress.total() == 0 ? null : progress;
+    }
+
+    Chart chart(String batchId) {
+        BatchCounts now = store.counts(batchId);
+        Drawn last = charts.get(batchId);
+        Instant at = clock.instant();
+        boolean stale = last == null || (!last.counts().equals(now)
+                && at.isAfter(last.at().plus(longest(CHART_EVERY, last.cost().multipliedBy(10)))));
+        if (stale) {
+            List<Job> jobs = store.list(batchId, null, Integer.MAX_VALUE);
+            last = new Drawn(chart(BatchProgress.of(batchId, jobs), jobs), now, at, Duration.between(at, clock.instant()));
+            charts.put(batchId, last);
+        }
+        return last.chart();
+    }
+
+    private synchronized List<String> ids() {
         Instant now = clock.instant();
-        if (snapshot == null || now.isAfter(snapshot.takenAt().plus(max(FRESH, snapshot.cost().multipliedBy(10))))) {
-            snapshot = read(now);
+        if (ids == null || now.isAfter(listedAt.plus(longest(LIST_EVERY, listCost.multipliedBy(10))))) {
+            Set<String> oldestFirst = new LinkedHashSet<>();
+            store.list(null, null, Integer.MAX_VALUE).forEach(job -> oldestFirst.add(job.spec().batchId()));
+            List<String> newestFirst = new ArrayList<>(oldestFirst);
+            Collections.reverse(newestFirst);
+            ids = List.copyOf(newestFirst);
+            listedAt = now;
+            listCost = Duration.between(now, clock.instant());
         }
-        return snapshot.batches();
-    }
-
-    /** Forgets the last read, so that the next page shows what a retry just changed. */
-    synchronized void invalidate() {
-        snapshot = null;
-    }
-
-    private Snapshot read(Instant now) {
-        Map<String, List<Job>> byBatch = new LinkedHashMap<>();
-        for (Job job : store.list(null, null, Integer.MAX_VALUE)) {
-            byBatch.computeIfAbsent(job.spec().batchId(), b -> new ArrayList<>()).add(job);
-        }
-        List<String> newestFirst = new ArrayList<>(byBatch.keySet());
-        Collections.reverse(newestFirst);
-        Map<String, Entry> batches = new LinkedHashMap<>();
-        for (String id : newestFirst) {
-            List<Job> jobs = byBatch.get(id);
-            BatchProgress progress = BatchProgress.of(id, jobs);
-            batches.put(id, new Entry(progress, chart(progress, jobs)));
-        }
-        return new Snapshot(Collections.unmodifiableMap(batches), clock.instant(), Duration.between(now, clock.instant()));
+        return ids;
     }
 
     private static Chart chart(BatchProgress progress, List<Job> jobs) {
         int[] succeeded = new int[BUCKETS];
         int[] failed = new int[BUCKETS];
         if (progress.start() == null || progress.end() == null) {
-            return new Chart(progress.start(), 0, succeeded, failed);
+            return new Chart(0, succeeded, failed);
         }
         long span = Math.max(1, Duration.between(progress.start(), progress.end()).toMillis());
         long slice = Math.max(1, (span + BUCKETS - 1) / BUCKETS);
@@ -82,10 +98,10 @@ final class BatchBoard {
             int i = (int) Math.min(BUCKETS - 1, Math.max(0, Duration.between(progress.start(), job.finishedAt()).toMillis() / slice));
             (job.state() == JobState.SUCCEEDED ? succeeded : failed)[i]++;
         }
-        return new Chart(progress.start(), slice, succeeded, failed);
+        return new Chart(slice, succeeded, failed);
     }
 
-    private static Duration max(Duration a, Duration b) {
+    private static Duration longest(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
     }
 }

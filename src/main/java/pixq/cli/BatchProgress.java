@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import pixq.job.BatchCounts;
 import pixq.job.Job;
 import pixq.job.JobState;
 
@@ -17,17 +18,27 @@ import pixq.job.JobState;
  */
 record BatchProgress(String batchId, Map<JobState, Integer> counts, int total, int finished, Instant start, Instant end, Duration eta) {
     static BatchProgress of(String batchId, List<Job> jobs) {
-        Map<JobState, Integer> counts = new EnumMap<>(JobState.class);
-        jobs.forEach(j -> counts.merge(j.state(), 1, Integer::sum));
-        int finished = (int) jobs.stream().filter(j -> j.state().isFinished()).count();
+        Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+        jobs.forEach(j -> counts.merge(j.state(), 1L, Long::sum));
         Instant first = jobs.stream().map(Job::startedAt).filter(Objects::nonNull).min(Instant::compareTo).orElse(null);
         Instant last = jobs.stream().map(Job::finishedAt).filter(Objects::nonNull).max(Instant::compareTo).orElse(null);
+        return of(new BatchCounts(batchId, counts, first, last));
+    }
+
+    /** From the counts the store keeps: the same at any batch size. */
+    static BatchProgress of(BatchCounts batch) {
+        Map<JobState, Integer> counts = new EnumMap<>(JobState.class);
+        batch.byState().forEach((state, n) -> counts.put(state, n.intValue()));
+        int total = (int) batch.total();
+        int finished = (int) batch.finished();
+        Instant first = batch.firstStarted();
+        Instant last = batch.lastFinished();
         Duration eta = null;
-        if (first != null && last != null && last.isAfter(first) && finished > 0 && finished < jobs.size()) {
+        if (first != null && last != null && last.isAfter(first) && finished > 0 && finished < total) {
             double perJob = Duration.between(first, last).toMillis() / (double) finished;
-            eta = Duration.ofMillis((long) (perJob * (jobs.size() - finished)));
+            eta = Duration.ofMillis((long) (perJob * (total - finished)));
         }
-        return new BatchProgress(batchId, counts, jobs.size(), finished, first, last, eta);
+        return new BatchProgress(batch.batchId(), counts, total, finished, first, last, eta);
     }
 
     /** Jobs finished per second between the first start and the last finish; 0 before that can be told. */

@@ -169,16 +169,16 @@ final class WebConsole implements HttpHandler {
 
     private List<Map<String, Object>> batches() {
         List<Map<String, Object>> out = new ArrayList<>();
-        board.batches().values().forEach(entry -> out.add(summary(entry.progress())));
+        board.batches().forEach(progress -> out.add(summary(progress)));
         return out;
     }
 
     private Map<String, Object> batch(String id, JobState state, int page) {
-        BatchBoard.Entry entry = entry(id);
+        BatchProgress progress = progress(id);
         List<Job> jobs = pageOf(id, state, page, PAGE_SIZE);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("batch", summary(entry.progress()));
-        BatchBoard.Chart chart = entry.chart();
+        out.put("batch", summary(progress));
+        BatchBoard.Chart chart = board.chart(id);
         out.put("chart", Map.of("sliceMillis", chart.sliceMillis(), "succeeded", chart.succeeded(), "failed", chart.failed()));
         out.put("page", page);
         out.put("hasNext", jobs.size() > PAGE_SIZE);
@@ -188,7 +188,7 @@ final class WebConsole implements HttpHandler {
 
     private Map<String, Object> gallery(String id, int page) throws InterruptedException {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("batch", summary(entry(id).progress()));
+        out.put("batch", summary(progress(id)));
         List<Job> jobs = pageOf(id, JobState.SUCCEEDED, page, GALLERY_PAGE_SIZE);
         // Sizes come from the blob store (a HEAD per blob on S3): side by side, for the page only.
         List<Future<Map<String, Object>>> cards = new ArrayList<>();
@@ -244,7 +244,7 @@ final class WebConsole implements HttpHandler {
             out.add(g);
         });
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("batch", batch == null ? null : summary(entry(batch).progress()));
+        answer.put("batch", batch == null ? null : summary(progress(batch)));
         answer.put("total", Math.min(failed.size(), MAX_FAILURES));
         answer.put("more", failed.size() > MAX_FAILURES);
         answer.put("groups", out);
@@ -278,7 +278,6 @@ final class WebConsole implements HttpHandler {
             throw new IllegalArgumentException("say which jobs: {\"job\": ID} or {\"batch\": B, \"reason\": R}");
         }
         List<JobSpec> requeued = Requeue.jobs(sources.jobs(), sources.queue(), candidates);
-        board.invalidate();
         if (!requeued.isEmpty()) {
             sources.afterRetry().accept(requeued);
         }
@@ -318,12 +317,12 @@ final class WebConsole implements HttpHandler {
 
     // ---- reading the records
 
-    private BatchBoard.Entry entry(String id) {
-        BatchBoard.Entry entry = board.batches().get(id);
-        if (entry == null) {
+    private BatchProgress progress(String id) {
+        BatchProgress progress = board.progress(id);
+        if (progress == null) {
             throw new NotFound("no batch " + id);
         }
-        return entry;
+        return progress;
     }
 
     /** One page of a batch's jobs and one more, to tell whether there is a next page. */
