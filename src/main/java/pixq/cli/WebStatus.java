@@ -37,6 +37,8 @@ final class WebStatus implements AutoCloseable {
     static WebStatus start(TargetOptions options, WorkOptions work, String bind, int port) throws IOException {
         Target target = options.open();
         try {
+            // Without TCP_NODELAY every small answer waits ~40 ms for a delayed ACK (read once, at the first server).
+            System.setProperty("sun.net.httpserver.nodelay", "true");
             HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 0);
             server.setExecutor(Executors.newFixedThreadPool(8, daemon("pixq-web")));
             ExecutorService retries = Executors.newSingleThreadExecutor(daemon("pixq-web-retry"));
