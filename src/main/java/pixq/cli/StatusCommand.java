@@ -1,5 +1,8 @@
 package pixq.cli;
 
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +19,7 @@ import pixq.job.Job;
         header = "Jobs per state and progress, per batch or for one job (like rq info).",
         description = "Jobs per state, per batch (like `rq info`), with a progress bar and ETA for each batch, here or on AWS.",
         footer = {"", "Examples:", "  pixq status", "  pixq status run-1a2b3c4d5e", "  pixq status s3-20261127 --stack pixq", "  pixq status --job 3f2a9c0d1e2b4a5c6d7e8f90     one job (like rq's job.get_status())",
-            "  pixq status --web                               the same as web pages, with a gallery and retry buttons",
+            "  pixq status --web                               the same as web pages, with a gallery and retry",
             "  pixq status --web --stack pixq --port 8080", "", "To follow a batch until it is done: pixq watch BATCH"})
 final class StatusCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "BATCH", description = "Only this batch.")
@@ -46,7 +49,8 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (web) {
             try (WebStatus pages = WebStatus.start(target, work, bind, port)) {
-                System.out.println("pixq status: " + pages.url() + "  (Ctrl-C to stop)");
+                URI page = batch == null ? pages.url() : pages.url().resolve("batch?id=" + URLEncoder.encode(batch, StandardCharsets.UTF_8));
+                System.out.println("pixq status: " + page + "  (Ctrl-C to stop)");
                 new java.util.concurrent.CountDownLatch(1).await();
             }
         }

@@ -39,7 +39,13 @@ final class WebStatus implements AutoCloseable {
         try {
             // Without TCP_NODELAY every small answer waits ~40 ms for a delayed ACK (read once, at the first server).
             System.setProperty("sun.net.httpserver.nodelay", "true");
-            HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 0);
+            HttpServer server;
+            try {
+                server = HttpServer.create(new InetSocketAddress(bind, port), 0);
+            } catch (java.net.BindException e) {
+                throw new IllegalArgumentException("cannot listen on " + bind + ":" + port + " (" + e.getMessage()
+                        + "): pass --port N, or --port 0 for a free one");
+            }
             server.setExecutor(Executors.newFixedThreadPool(8, daemon("pixq-web")));
             ExecutorService retries = Executors.newSingleThreadExecutor(daemon("pixq-web-retry"));
             // OpenCV's natives load while the first page is served; only previews need them.
