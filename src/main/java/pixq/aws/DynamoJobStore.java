@@ -111,9 +111,13 @@ public final class DynamoJobStore implements JobStore {
 
     @Override
     public boolean update(Job previous, Job next) {
-        return write(previous, next, "#state = :prevState AND attempts = :prevAttempts",
-                Map.of("#state", "state"),
-                Map.of(":prevState", s(previous.state().name()), ":prevAttempts", n(previous.attempts())));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":prevState", s(previous.state().name()), ":prevAttempts", n(previous.attempts())));
+        String lease = "attribute_not_exists(leaseUntilMs)";
+        if (previous.leaseUntil() != null) {
+            values.put(":prevLease", n(previous.leaseUntil().toEpochMilli()));
+            lease = "leaseUntilMs = :prevLease";
+        }
+        return write(previous, next, "#state = :prevState AND attempts = :prevAttempts AND " + lease, Map.of("#state", "state"), values);
     }
 
     @Override
@@ -164,26 +168,50 @@ public final class DynamoJobStore implements JobStore {
         for (int shard = 0; shard < SHARDS; shard++) {
             keys.add(Map.of("id", s(countsId(batchId, shard))));
         }
-        Map<JobState, Long> byState = new EnumMap<>(JobState.class);
-        Instant firstStarted = null;
-        Instant lastFinished = null;
+        List<Map<String, AttributeValue>> shards = new ArrayList<>();
         try {
             Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
             while (!pending.isEmpty()) {
                 Map<String, KeysAndAttributes> request = pending;
                 var response = dynamo.batchGetItem(b -> b.requestItems(request));
-                for (Map<String, AttributeValue> shard : response.responses().getOrDefault(table, List.of())) {
-                    for (JobState state : JobState.values()) {
-                        AttributeValue n = shard.get(state.name());
-                        byState.merge(state, n == null ? 0 : Long.parseLong(n.n()), Long::sum);
-                    }
-                    firstStarted = earliest(firstStarted, millis(shard, "firstStartedMs"));
-                    lastFinished = latest(lastFinished, millis(shard, "lastFinishedMs"));
-                }
+                shards.addAll(response.responses().getOrDefault(table, List.of()));
                 pending = response.unprocessedKeys();
             }
         } catch (SdkException e) {
             throw translate("count " + batchId, e);
+        }
+        return sum(batchId, shards);
+    }
+
+    /** Every batch's counts. This one scans the table (its counter items are found by a filter). */
+    @Override
+    public List<BatchCounts> batches() {
+        Map<String, List<Map<String, AttributeValue>>> byBatch = new HashMap<>();
+        try {
+            dynamo.scanPaginator(b -> b.tableName(table).filterExpression("attribute_exists(countsOf)")).items()
+                    .forEach(item -> byBatch.computeIfAbsent(item.get("countsOf").s(), k -> new ArrayList<>()).add(item));
+        } catch (SdkException e) {
+            throw translate("list the batches", e);
+        }
+        Map<String, Long> created = new HashMap<>();
+        byBatch.forEach((batch, shards) -> created.put(batch, shards.stream()
+                .mapToLong(item -> item.containsKey("firstCreatedMs") ? Long.parseLong(item.get("firstCreatedMs").n()) : Long.MAX_VALUE).min().orElse(0)));
+        return byBatch.entrySet().stream().sorted(Comparator.comparing((Map.Entry<String, ?> e) -> created.get(e.getKey())))
+                .map(e -> sum(e.getKey(), e.getValue())).toList();
+    }
+
+    /** A batch's counts: its counter items summed. */
+    private static BatchCounts sum(String batchId, List<Map<String, AttributeValue>> shards) {
+        Map<JobState, Long> byState = new EnumMap<>(JobState.class);
+        Instant firstStarted = null;
+        Instant lastFinished = null;
+        for (Map<String, AttributeValue> shard : shards) {
+            for (JobState state : JobState.values()) {
+                AttributeValue n = shard.get(state.name());
+                byState.merge(state, n == null ? 0 : Long.parseLong(n.n()), Long::sum);
+            }
+            firstStarted = earliest(firstStarted, millis(shard, "firstStartedMs"));
+            lastFinished = latest(lastFinished, millis(shard, "lastFinishedMs"));
         }
         return new BatchCounts(batchId, byState, firstStarted, lastFinished);
     }
@@ -232,19 +260,20 @@ public final class DynamoJobStore implements JobStore {
             return Optional.empty();
         }
         Map<String, String> names = new HashMap<>(Map.of("#to", next.state().name()));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", n(1), ":batch", s(next.spec().batchId())));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", n(1), ":batch", s(next.spec().batchId()),
+                ":created", n(next.createdAt().toEpochMilli())));
         StringBuilder add = new StringBuilder("ADD #to :one");
         if (from != null) {
             names.put("#from", from.name());
             values.put(":minusOne", n(-1));
             add.append(", #from :minusOne");
         }
-        StringBuilder set = new StringBuilder(" SET countsOf = :batch");
-        if (next.state() == JobState.RUNNING) {
+        StringBuilder set = new StringBuilder(" SET countsOf = :batch, firstCreatedMs = if_not_exists(firstCreatedMs, :created)");
+        if (next.state() == JobState.RUNNING && next.startedAt() != null) {
             values.put(":started", n(next.startedAt().toEpochMilli()));
             set.append(", firstStartedMs = if_not_exists(firstStartedMs, :started)");
         }
-        if (next.state().isFinished()) {
+        if (next.state().isFinished() && next.finishedAt() != null) {
             values.put(":finished", n(next.finishedAt().toEpochMilli()));
             values.put(":expires", n(next.finishedAt().plus(retention).getEpochSecond()));
             set.append(", lastFinishedMs = :finished, expiresAt = :expires"); // gone with the batch's records
@@ -296,6 +325,12 @@ public final class DynamoJobStore implements JobStore {
         if (job.startedAt() != null) {
             item.put("startedAt", s(job.startedAt().toString()));
         }
+        if (job.leaseUntil() != null) {
+            item.put("leaseUntilMs", n(job.leaseUntil().toEpochMilli()));
+        }
+        if (job.sentAt() != null) {
+            item.put("sentAt", s(job.sentAt().toString()));
+        }
         if (job.finishedAt() != null) {
             item.put("finishedAt", s(job.finishedAt().toString()));
             if (job.state().isFinished()) {
@@ -314,7 +349,9 @@ public final class DynamoJobStore implements JobStore {
                 instant(item, "createdAt"),
                 instant(item, "startedAt"),
                 instant(item, "finishedAt"),
-                item.containsKey("outputs") ? item.get("outputs").l().stream().map(AttributeValue::s).toList() : List.of());
+                item.containsKey("outputs") ? item.get("outputs").l().stream().map(AttributeValue::s).toList() : List.of(),
+                millis(item, "leaseUntilMs"),
+                instant(item, "sentAt"));
     }
 
     private static String text(Map<String, AttributeValue> item, String name) {

@@ -1,5 +1,7 @@
 package pixq.aws;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
@@ -27,6 +30,7 @@ public final class SqsJobQueue implements JobQueue {
     private final SqsClient sqs;
     private final String queueUrl;
     private final int waitSeconds;
+    private volatile Duration retention;
 
     /** @param wait long-polling wait of a receive that finds nothing (0 to 20 s) */
     public SqsJobQueue(SqsClient sqs, String queueUrl, Duration wait) {
@@ -37,6 +41,39 @@ public final class SqsJobQueue implements JobQueue {
 
     public String queueUrl() {
         return queueUrl;
+    }
+
+    /**
+     * The queue's own settings, read from SQS: its visibility timeout (how long a worker holds a message
+     * unless it extends it) and its redrive policy's maxReceiveCount (absent without a dead-letter queue).
+     */
+    public record Settings(Duration visibilityTimeout, Integer maxReceives, Duration retention) {}
+
+    @Override
+    public Duration retention() {
+        Duration known = retention;
+        if (known == null) {
+            known = settings().retention();
+            retention = known;
+        }
+        return known;
+    }
+
+    public Settings settings() {
+        Map<QueueAttributeName, String> attributes = call("read the attributes of", () -> sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+                .attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT, QueueAttributeName.REDRIVE_POLICY,
+                        QueueAttributeName.MESSAGE_RETENTION_PERIOD))).attributes();
+        String redrive = attributes.get(QueueAttributeName.REDRIVE_POLICY);
+        Integer maxReceives = null;
+        if (redrive != null) {
+            try {
+                maxReceives = new ObjectMapper().readTree(redrive).path("maxReceiveCount").asInt();
+            } catch (JsonProcessingException e) {
+                throw new StoreException("SQS queue " + queueUrl + " has an unreadable redrive policy: " + redrive, e);
+            }
+        }
+        return new Settings(Duration.ofSeconds(Long.parseLong(attributes.getOrDefault(QueueAttributeName.VISIBILITY_TIMEOUT, "30"))),
+                maxReceives, Duration.ofSeconds(Long.parseLong(attributes.getOrDefault(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "345600"))));
     }
 
     @Override

@@ -36,6 +36,10 @@ final class AwsOptions {
     @Option(names = "--dlq-url", paramLabel = "URL", description = "Dead-letter queue (stack output DeadLetterQueueUrl).")
     String dlqUrl;
 
+    @Option(names = "--dlq-archive-url", paramLabel = "URL",
+            description = "Dead letters already recorded FAILED, waiting for a redrive (stack output DeadLetterArchiveUrl).")
+    String dlqArchiveUrl;
+
     @Option(names = "--input-bucket", paramLabel = "NAME", description = "Input bucket (stack output InputBucket).")
     String inputBucket;
 
@@ -63,6 +67,10 @@ final class AwsOptions {
 
     String dlqUrl() {
         return name(dlqUrl, "DeadLetterQueueUrl", "--dlq-url");
+    }
+
+    String dlqArchiveUrl() {
+        return name(dlqArchiveUrl, "DeadLetterArchiveUrl", "--dlq-archive-url");
     }
 
     String inputBucket() {

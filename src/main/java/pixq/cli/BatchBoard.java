@@ -5,10 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import pixq.job.BatchCounts;
 import pixq.job.Job;
@@ -16,14 +15,14 @@ import pixq.job.JobState;
 import pixq.job.JobStore;
 
 /**
- * What the web pages show of the batches. A batch's progress comes from the counts the store keeps (one
- * small read, whatever the batch's size). Two things still need the records, and are read seldom: which
- * batches exist (the port has no list of batches yet), at most every {@link #LIST_EVERY}; and a batch's
- * chart of jobs finished over time, only when its counts moved and at most every {@link #CHART_EVERY}
- * (never again once the batch is finished and unchanged).
+ * What the web pages show of the batches, from the counts the store keeps: a refresh never reads a batch's
+ * records. The list of every batch is read at most every {@link #FRESH}, or ten times as long as its last
+ * read took (on DynamoDB it is a scan of the counter items). A batch's chart of jobs finished over time
+ * does need its records: it is redrawn only when the batch's counts moved, at most every
+ * {@link #CHART_EVERY}, and never again once the batch is finished and unchanged.
  */
 final class BatchBoard {
-    static final Duration LIST_EVERY = Duration.ofSeconds(30);
+    static final Duration FRESH = Duration.ofSeconds(2);
     static final Duration CHART_EVERY = Duration.ofSeconds(5);
     static final int BUCKETS = 40;
 
@@ -34,7 +33,7 @@ final class BatchBoard {
 
     private final JobStore store;
     private final Clock clock;
-    private List<String> ids;
+    private List<BatchProgress> batches;
     private Instant listedAt;
     private Duration listCost = Duration.ZERO;
     private final Map<String, Drawn> charts = new ConcurrentHashMap<>();
@@ -45,14 +44,22 @@ final class BatchBoard {
     }
 
     /** Every batch's progress, the most recently created first. */
-    List<BatchProgress> batches() {
-        return ids().stream().map(this::progress).toList();
+    synchronized List<BatchProgress> batches() {
+        Instant now = clock.instant();
+        if (batches == null || now.isAfter(listedAt.plus(longest(FRESH, listCost.multipliedBy(10))))) {
+            List<BatchProgress> newestFirst = new ArrayList<>(store.batches().stream().map(BatchProgress::of).toList());
+            Collections.reverse(newestFirst);
+            batches = List.copyOf(newestFirst);
+            listedAt = now;
+            listCost = Duration.between(now, clock.instant());
+        }
+        return batches;
     }
 
     /** A batch's progress; null when it has no jobs. */
     BatchProgress progress(String batchId) {
         BatchProgress progress = BatchProgress.of(store.counts(batchId));
-        return progress.total() == 0 ? null : progress;
+        return progress.counts().total() == 0 ? null : progress;
     }
 
     Chart chart(String batchId) {
@@ -62,40 +69,27 @@ final class BatchBoard {
         boolean stale = last == null || (!last.counts().equals(now)
                 && at.isAfter(last.at().plus(longest(CHART_EVERY, last.cost().multipliedBy(10)))));
         if (stale) {
-            List<Job> jobs = store.list(batchId, null, Integer.MAX_VALUE);
-            last = new Drawn(chart(BatchProgress.of(batchId, jobs), jobs), now, at, Duration.between(at, clock.instant()));
+            last = new Drawn(chart(store.list(batchId, null, Integer.MAX_VALUE)), now, at, Duration.between(at, clock.instant()));
             charts.put(batchId, last);
         }
         return last.chart();
     }
 
-    private synchronized List<String> ids() {
-        Instant now = clock.instant();
-        if (ids == null || now.isAfter(listedAt.plus(longest(LIST_EVERY, listCost.multipliedBy(10))))) {
-            Set<String> oldestFirst = new LinkedHashSet<>();
-            store.list(null, null, Integer.MAX_VALUE).forEach(job -> oldestFirst.add(job.spec().batchId()));
-            List<String> newestFirst = new ArrayList<>(oldestFirst);
-            Collections.reverse(newestFirst);
-            ids = List.copyOf(newestFirst);
-            listedAt = now;
-            listCost = Duration.between(now, clock.instant());
-        }
-        return ids;
-    }
-
-    private static Chart chart(BatchProgress progress, List<Job> jobs) {
+    private static Chart chart(List<Job> jobs) {
         int[] succeeded = new int[BUCKETS];
         int[] failed = new int[BUCKETS];
-        if (progress.start() == null || progress.end() == null) {
+        Instant start = jobs.stream().map(Job::startedAt).filter(Objects::nonNull).min(Instant::compareTo).orElse(null);
+        Instant end = jobs.stream().map(Job::finishedAt).filter(Objects::nonNull).max(Instant::compareTo).orElse(null);
+        if (start == null || end == null) {
             return new Chart(0, succeeded, failed);
         }
-        long span = Math.max(1, Duration.between(progress.start(), progress.end()).toMillis());
+        long span = Math.max(1, Duration.between(start, end).toMillis());
         long slice = Math.max(1, (span + BUCKETS - 1) / BUCKETS);
         for (Job job : jobs) {
             if (job.finishedAt() == null || (job.state() != JobState.SUCCEEDED && job.state() != JobState.FAILED)) {
                 continue;
             }
-            int i = (int) Math.min(BUCKETS - 1, Math.max(0, Duration.between(progress.start(), job.finishedAt()).toMillis() / slice));
+            int i = (int) Math.min(BUCKETS - 1, Math.max(0, Duration.between(start, job.finishedAt()).toMillis() / slice));
             (job.state() == JobState.SUCCEEDED ? succeeded : failed)[i]++;
         }
         return new Chart(slice, succeeded, failed);

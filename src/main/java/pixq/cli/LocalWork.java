@@ -4,7 +4,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,11 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import pixq.image.ImageEngine;
 import pixq.image.OpenCvImageEngine;
+import pixq.job.BatchCounts;
 import pixq.job.Job;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
 import pixq.local.LocalFolderBlobStore;
 import pixq.local.LocalState;
+import pixq.local.SqliteJobQueue;
 import pixq.worker.BatchRunner;
 import pixq.worker.Outcome;
 import pixq.worker.QueueWorker;
@@ -53,14 +54,10 @@ final class LocalWork implements AutoCloseable {
         // A short receive wait: the run ends as soon as its last job does, not a long poll later.
         LocalState local = LocalState.open(stateDir, LocalState.DEFAULT_VISIBILITY_TIMEOUT, LocalState.DEFAULT_MAX_RECEIVES,
                 Duration.ofMillis(50), clock);
-        if (!local.tryLockRun()) {
+        if (!local.recoverIfIdle(clock)) {
             local.close();
             throw new IllegalStateException("another pixq run is using " + stateDir
                     + ": wait for it to finish, or give this one its own --state DIR");
-        }
-        local.queue().releaseLeases();
-        for (Job job : local.jobs().list(null, JobState.RUNNING, Integer.MAX_VALUE)) {
-            local.jobs().update(job, job.retryLater("interrupted (the worker stopped while running it)"));
         }
         return new LocalWork(local, options, clock, engine);
     }
@@ -70,18 +67,19 @@ final class LocalWork implements AutoCloseable {
     }
 
     /**
-     * Processes until every job of {@code specs} is finished, writing only under the deepest folder that
-     * holds all their outputs.
+     * Processes the batches of {@code specs} until none of their messages is left (other batches' jobs wait
+     * for their own command), writing only under the deepest folder that holds all their outputs. A dead
+     * worker thread or a state database that cannot be written stops the run with a {@link StoreException}:
+     * the jobs left stay queued, for the same command to resume.
      */
     int until(List<JobSpec> specs) throws InterruptedException {
-        Set<String> jobIds = specs.stream().map(JobSpec::id).collect(Collectors.toCollection(LinkedHashSet::new));
+        Set<String> batches = specs.stream().map(JobSpec::batchId).collect(Collectors.toCollection(LinkedHashSet::new));
         Path outputRoot = commonFolder(specs);
         var config = options.worker();
-        int alreadyDone = (int) jobIds.stream().filter(this::finished).count();
-        System.err.printf("%d jobs, %d already finished; %d workers%n", jobIds.size(), alreadyDone, config.parallelism());
-        ProgressBar bar = new ProgressBar(System.err, clock, jobIds.size(), alreadyDone, System.console() != null);
-        AtomicInteger done = new AtomicInteger(alreadyDone);
-        AtomicInteger failed = new AtomicInteger();
+        SqliteJobQueue queue = local.failingDeadLetters(local.queue().only(batches), clock);
+        Counts before = counts(batches);
+        System.err.printf("%d jobs, %d already finished; %d workers%n", before.total, before.finished, config.parallelism());
+        ProgressBar bar = new ProgressBar(System.err, clock, (int) before.total, (int) before.finished, System.console() != null);
         AtomicInteger ran = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
@@ -90,26 +88,24 @@ final class LocalWork implements AutoCloseable {
         long start = clock.millis();
         var blobs = new LocalFolderBlobStore(outputRoot);
         try (BatchRunner runner = new BatchRunner(local.jobs(), blobs, engine.join(), config, clock)) {
-            QueueWorker worker = new QueueWorker(local.queue(), runner, config.parallelism(), result -> {
-                if (result.jobId() == null || !jobIds.contains(result.jobId())) {
-                    return;
-                }
+            QueueWorker worker = new QueueWorker(queue, runner, config.parallelism(), result -> {
                 ran.addAndGet(result.outcome() == Outcome.SUCCEEDED ? 1 : 0);
-                done.addAndGet(result.outcome().finishesJob() ? 1 : 0);
-                failed.addAndGet(result.outcome() == Outcome.FAILED || result.outcome() == Outcome.DEAD_LETTERED ? 1 : 0);
-                bar.show(done.get(), failed.get());
+                counts(batches).showOn(bar);
             });
-            bar.show(done.get(), failed.get());
-            worker.run(stop::get, () -> jobIds.stream().allMatch(this::finished));
+            before.showOn(bar);
+            worker.run(stop::get, queue::isEmpty);
         } finally {
-            bar.finish(done.get(), failed.get());
+            Counts after = counts(batches);
+            bar.finish((int) after.finished, (int) after.failed);
             finished.countDown();
+            if (!stop.get()) { // not shutting down: the hook must not run later and say "stopping"
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
         }
         if (stop.get()) {
             return 130;
         }
-        Runtime.getRuntime().removeShutdownHook(hook);
-        return summary(jobIds, ran.get(), clock.millis() - start, outputRoot);
+        return summary(batches, ran.get(), clock.millis() - start, outputRoot);
     }
 
     static Path commonFolder(List<JobSpec> specs) {
@@ -129,8 +125,17 @@ final class LocalWork implements AutoCloseable {
         local.close();
     }
 
-    private boolean finished(String jobId) {
-        return local.jobs().find(jobId).map(job -> job.state().isFinished()).orElse(true);
+    /** The batches' jobs: all of them, and those finished and failed (the sums of their counts). */
+    private record Counts(long total, long finished, long failed) {
+        void showOn(ProgressBar bar) {
+            bar.show((int) finished, (int) failed);
+        }
+    }
+
+    private Counts counts(Set<String> batches) {
+        List<BatchCounts> all = batches.stream().map(local.jobs()::counts).toList();
+        return new Counts(all.stream().mapToLong(BatchCounts::total).sum(), all.stream().mapToLong(BatchCounts::finished).sum(),
+                all.stream().mapToLong(c -> c.of(JobState.FAILED)).sum());
     }
 
     /** Ctrl-C or kill: stop starting jobs, let the running ones finish briefly; the rest resumes next time. */
@@ -144,17 +149,21 @@ final class LocalWork implements AutoCloseable {
         }
     }
 
-    private int summary(Collection<String> jobIds, int ran, long millis, Path outputRoot) {
-        List<Job> jobs = jobIds.stream().flatMap(id -> local.jobs().find(id).stream()).toList();
-        List<Job> failedJobs = jobs.stream().filter(job -> job.state() == JobState.FAILED).toList();
-        long succeeded = jobs.stream().filter(job -> job.state() == JobState.SUCCEEDED).count();
+    private int summary(Set<String> batches, int ran, long millis, Path outputRoot) {
+        List<BatchCounts> all = batches.stream().map(local.jobs()::counts).toList();
+        long succeeded = all.stream().mapToLong(c -> c.of(JobState.SUCCEEDED)).sum();
+        Counts counts = counts(batches);
         System.out.printf("%d succeeded, %d failed; %d images processed in %.1f s (%.1f images/s); outputs in %s%n",
-                succeeded, failedJobs.size(), ran, millis / 1000.0, ran * 1000.0 / Math.max(1, millis), outputRoot);
-        failedJobs.stream().limit(20).forEach(job ->
-                System.out.printf("  FAILED %s  %s: %s%n", job.id(), job.spec().input(), job.lastError()));
-        if (failedJobs.size() > 20) {
-            System.out.printf("  ... and %d more: pixq failures%n", failedJobs.size() - 20);
+                succeeded, counts.failed, ran, millis / 1000.0, ran * 1000.0 / Math.max(1, millis), outputRoot);
+        List<Job> failedJobs = batches.stream().flatMap(b -> local.jobs().list(b, JobState.FAILED, 20).stream()).limit(20).toList();
+        failedJobs.forEach(job -> System.out.printf("  FAILED %s  %s: %s%n", job.id(), job.spec().input(), job.lastError()));
+        if (counts.failed > 20) {
+            System.out.printf("  ... and %d more: pixq failures%n", counts.failed - 20);
         }
-        return failedJobs.isEmpty() ? 0 : 2;
+        if (counts.finished < counts.total) {
+            throw new IllegalStateException((counts.total - counts.finished) + " jobs were left unfinished with no message to run them:"
+                    + " run the same command again to send them", null);
+        }
+        return counts.failed == 0 ? 0 : 2;
     }
 }

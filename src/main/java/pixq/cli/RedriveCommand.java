@@ -21,7 +21,9 @@ import pixq.job.JobStore;
         name = "redrive",
         header = "Send dead-lettered jobs back to the queue.",
         description = {"Moves dead-lettered job messages back to the job queue and requeues their FAILED records",
-            "(attempts start again from zero). On AWS, unreadable messages stay in the dead-letter queue;",
+            "(attempts start again from zero). On AWS it takes them from the dead-letter archive (where the",
+            "dead-letter function puts them once their jobs are FAILED) and the dead-letter queue; unreadable",
+            "messages stay where they are;",
             "here, the redriven jobs are processed at once."},
         footer = {"", "Examples:", "  pixq failures BATCH --stack pixq     see why first", "  pixq redrive --stack pixq",
             "  pixq redrive                          the embedded queue's dead letters"})
@@ -42,32 +44,42 @@ final class RedriveCommand implements Callable<Integer> {
         }
         AwsOptions aws = target.aws;
         AwsConnection connection = aws.connection();
-        SqsJobQueue dlq = new SqsJobQueue(connection.sqs(), aws.dlqUrl(), Duration.ZERO);
         SqsJobQueue queue = new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ZERO);
         try (Target target = aws.open()) {
-            int moved = 0;
-            int unreadable = 0;
-            for (List<Delivery> batch = dlq.receive(10); !batch.isEmpty() && moved < max; batch = dlq.receive(10)) {
-                for (Delivery d : batch) {
-                    JobSpec spec;
-                    try {
-                        spec = JobSpec.fromJson(d.body());
-                    } catch (IllegalArgumentException e) {
-                        unreadable++;
-                        dlq.retryLater(d, Duration.ofMinutes(5)); // hidden, so this loop does not receive it again
-                        continue;
-                    }
-                    requeue(target.store(), spec);
-                    queue.sendBodies(List.of(d.body()));
-                    dlq.delete(d);
-                    moved++;
-                }
-                System.err.printf("\rmoved %d", moved);
+            // The dead-letter function moves what it recorded FAILED to the archive; the rest is still in the DLQ.
+            Moved moved = new Moved();
+            for (String from : List.of(aws.dlqArchiveUrl(), aws.dlqUrl())) {
+                moveBack(new SqsJobQueue(connection.sqs(), from, Duration.ZERO), queue, target.store(), moved);
             }
             System.err.println();
-            System.out.printf("redrove %d job messages to the job queue%s%n", moved,
-                    unreadable == 0 ? "" : "; " + unreadable + " unreadable messages left in the dead-letter queue");
-            return unreadable == 0 ? 0 : 2;
+            System.out.printf("redrove %d job messages to the job queue%s%n", moved.jobs,
+                    moved.unreadable == 0 ? "" : "; " + moved.unreadable + " unreadable messages left in the dead-letter queues");
+            return moved.unreadable == 0 ? 0 : 2;
+        }
+    }
+
+    private static final class Moved {
+        int jobs;
+        int unreadable;
+    }
+
+    private void moveBack(SqsJobQueue from, SqsJobQueue queue, JobStore store, Moved moved) {
+        for (List<Delivery> batch = from.receive(10); !batch.isEmpty() && moved.jobs < max; batch = from.receive(10)) {
+            for (Delivery d : batch) {
+                JobSpec spec;
+                try {
+                    spec = JobSpec.fromJson(d.body());
+                } catch (IllegalArgumentException e) {
+                    moved.unreadable++;
+                    from.retryLater(d, Duration.ofMinutes(5)); // hidden, so this loop does not receive it again
+                    continue;
+                }
+                requeue(store, spec);
+                queue.sendBodies(List.of(d.body()));
+                from.delete(d);
+                moved.jobs++;
+            }
+            System.err.printf("\rmoved %d", moved.jobs);
         }
     }
 

@@ -3,15 +3,13 @@ package pixq.cli;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import pixq.job.BatchCounts;
 import pixq.job.Job;
 
 @Command(
@@ -61,14 +59,13 @@ final class StatusCommand implements Callable<Integer> {
                     return 1;
                 });
             }
-            List<Job> jobs = open.store().list(batch, null, Integer.MAX_VALUE);
-            if (jobs.isEmpty()) {
+            // The store's counts per batch: one read per batch, however many jobs it holds.
+            List<BatchCounts> batches = batch == null ? open.store().batches() : List.of(open.store().counts(batch));
+            if (batches.stream().allMatch(counts -> counts.total() == 0)) {
                 System.out.println(batch == null ? "no jobs yet" : "no jobs in batch " + batch);
                 return batch == null ? 0 : 1;
             }
-            Map<String, List<Job>> byBatch = new LinkedHashMap<>();
-            jobs.forEach(job -> byBatch.computeIfAbsent(job.spec().batchId(), b -> new ArrayList<>()).add(job));
-            byBatch.forEach((id, batchJobs) -> System.out.println(BatchProgress.of(id, batchJobs).line()));
+            batches.forEach(counts -> System.out.println(BatchProgress.of(counts).line()));
             return 0;
         }
     }

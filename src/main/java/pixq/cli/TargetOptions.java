@@ -1,6 +1,7 @@
 package pixq.cli;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import picocli.CommandLine.Mixin;
 import pixq.job.JobQueue;
 import pixq.job.JobStore;
@@ -28,6 +29,11 @@ final class TargetOptions {
         }
         if (!LocalState.exists(state.dir)) {
             throw new IllegalArgumentException("no pixq state in " + state.dir + ": run `pixq run` first, or pass --state DIR");
+        }
+        // No run alive: show a killed run's jobs as they are. The run lock that proves it is let go at once,
+        // so that a run may start while this command reads (pixq watch, pixq status --web stay for long).
+        try (LocalState recovering = LocalState.open(state.dir)) {
+            recovering.recoverIfIdle(Clock.systemUTC());
         }
         LocalState local = LocalState.open(state.dir);
         return new Target() {

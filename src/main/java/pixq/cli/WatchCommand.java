@@ -30,14 +30,14 @@ final class WatchCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         try (Target open = target.open()) {
             while (true) {
-                BatchProgress progress = BatchProgress.of(batch, open.store().list(batch, null, Integer.MAX_VALUE));
-                if (progress.total() == 0) {
+                BatchProgress progress = BatchProgress.of(open.store().counts(batch));
+                if (progress.counts().total() == 0) {
                     System.out.println("no jobs in batch " + batch);
                     return 1;
                 }
                 System.out.println(progress.line());
                 if (once || progress.done()) {
-                    return progress.counts().getOrDefault(pixq.job.JobState.FAILED, 0) == 0 ? 0 : 2;
+                    return progress.counts().of(pixq.job.JobState.FAILED) == 0 ? 0 : 2;
                 }
                 Thread.sleep(Duration.ofSeconds(interval).toMillis());
             }

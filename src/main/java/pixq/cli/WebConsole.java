@@ -35,6 +35,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import pixq.image.ImageEngine;
 import pixq.image.ImageException;
+import pixq.job.BatchCounts;
 import pixq.job.BlobException;
 import pixq.job.BlobStore;
 import pixq.job.Job;
@@ -372,18 +373,19 @@ final class WebConsole implements HttpHandler {
     }
 
     private Map<String, Object> summary(BatchProgress p) {
+        BatchCounts c = p.counts();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", p.batchId());
-        out.put("total", p.total());
-        out.put("finished", p.finished());
-        Map<String, Integer> counts = new LinkedHashMap<>();
+        out.put("id", c.batchId());
+        out.put("total", c.total());
+        out.put("finished", c.finished());
+        Map<String, Long> counts = new LinkedHashMap<>();
         for (JobState s : JobState.values()) {
-            counts.put(s.name(), p.counts().getOrDefault(s, 0));
+            counts.put(s.name(), c.of(s));
         }
         out.put("counts", counts);
         out.put("done", p.done());
-        out.put("start", millis(p.start()));
-        out.put("end", p.done() ? millis(p.end()) : null);
+        out.put("start", millis(c.firstStarted()));
+        out.put("end", p.done() ? millis(c.lastFinished()) : null);
         out.put("rate", p.rate());
         out.put("etaSeconds", p.eta() == null ? null : p.eta().toSeconds());
         return out;

@@ -28,7 +28,8 @@ final class WorkOptions {
 
     WorkerConfig worker() {
         WorkerConfig config = WorkerConfig.defaults().withLease(LocalState.DEFAULT_VISIBILITY_TIMEOUT)
-                .withMaxReceives(LocalState.DEFAULT_MAX_RECEIVES).withMaxBytes(engine().maxBytes());
+                .withMaxReceives(LocalState.DEFAULT_MAX_RECEIVES).withMaxBytes(engine().maxBytes())
+                .withTimeLimit(engine().commandTimeout().plusMinutes(1)); // a command's limit, and time to decode and encode
         return workers == null ? config : config.withParallelism(workers);
     }
 }

@@ -30,11 +30,9 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--pollers", description = "Jobs at once (default: one per core, fewer when memory is short).")
     Integer pollers;
 
-    @Option(names = "--max-receives", defaultValue = "3", description = "The queue's maxReceiveCount (default: ${DEFAULT-VALUE}).")
-    int maxReceives;
-
-    @Option(names = "--lease", defaultValue = "PT30M", description = "How long a job may run: the queue's visibility timeout (default: 30 min).")
-    Duration lease;
+    @Option(names = "--time-limit", defaultValue = "PT1H", paramLabel = "DURATION",
+            description = "How long one job may run (ISO-8601, default: 1 hour); its lease is kept for it until then.")
+    Duration timeLimit;
 
     @Option(names = "--burst", description = "Exit once the queue is empty (as `rq worker --burst`), instead of waiting for more.")
     boolean burst;
@@ -46,8 +44,15 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         AwsConnection connection = aws.connection();
         S3BlobStore blobs = new S3BlobStore(connection.s3());
-        WorkerConfig config = WorkerConfig.defaults().withMaxReceives(maxReceives).withLease(lease)
+        // Long polls: 20 s while waiting for work; 1 s in burst mode, to notice the end of the queue soon.
+        SqsJobQueue queue = new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ofSeconds(burst ? 1 : 20));
+        // The lease is the queue's visibility timeout and the last attempt its maxReceiveCount, as SQS applies them.
+        SqsJobQueue.Settings settings = queue.settings();
+        WorkerConfig config = WorkerConfig.defaults().withLease(settings.visibilityTimeout()).withTimeLimit(timeLimit)
                 .withMaxBytes(Engines.maxBytes(System::getenv));
+        if (settings.maxReceives() != null) {
+            config = config.withMaxReceives(settings.maxReceives());
+        }
         if (pollers != null) {
             config = config.withParallelism(pollers);
         }
@@ -57,16 +62,15 @@ final class WorkerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop.set(true);
             try {
-                stopped.await(lease.toMillis(), TimeUnit.MILLISECONDS);
+                stopped.await(timeLimit.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }));
         try (BatchRunner runner = new BatchRunner(new DynamoJobStore(connection.dynamo(), aws.table()), blobs,
                 Engines.fromEnv(System::getenv, blobs), config, Clock.systemUTC())) {
-            // Long polls: 20 s while waiting for work; 1 s in burst mode, to notice the end of the queue soon.
-            SqsJobQueue queue = new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ofSeconds(burst ? 1 : 20));
-            System.err.printf("pixq worker: %d pollers on %s%n", config.parallelism(), queue.queueUrl());
+            System.err.printf("pixq worker: %d pollers on %s (lease %d s, kept while a job runs, up to %s)%n",
+                    config.parallelism(), queue.queueUrl(), config.lease().toSeconds(), timeLimit);
             new QueueWorker(queue, runner, config.parallelism(), r -> System.out.printf("%s %s %s%n",
                     r.outcome(), r.jobId(), r.detail() == null ? "" : r.detail())).run(stop::get, () -> burst);
         } finally {

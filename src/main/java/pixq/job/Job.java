@@ -1,13 +1,18 @@
 package pixq.job;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A job's status record: its spec and where it stands. Immutable; each verb returns the next record
- * and refuses moves that {@link JobState} does not allow.
+ * and refuses moves that {@link JobState} does not allow. A RUNNING job belongs to its worker until
+ * {@code leaseUntil}, which the worker pushes on while it runs; past it, another worker may take it over.
+ * The stores write a record only if it still is the one the writer read, lease end included.
+ * {@code sentAt} says when the job's message was last sent (null: not known to be sent), so that
+ * submitting again sends no second message while the first may still be in the queue.
  */
 public record Job(
         JobSpec spec,
@@ -17,7 +22,9 @@ public record Job(
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
-        List<String> outputs) {
+        List<String> outputs,
+        Instant leaseUntil,
+        Instant sentAt) {
 
     public Job {
         Objects.requireNonNull(spec, "spec");
@@ -26,15 +33,35 @@ public record Job(
     }
 
     public static Job queued(JobSpec spec, Clock clock) {
-        return new Job(spec, JobState.QUEUED, 0, null, clock.instant(), null, null, List.of());
+        return new Job(spec, JobState.QUEUED, 0, null, clock.instant(), null, null, List.of(), null, null);
     }
 
     public String id() {
         return spec.id();
     }
 
-    public Job start(Clock clock) {
-        return to(JobState.RUNNING, attempts + 1, lastError, clock.instant(), null, outputs);
+    /** Another attempt, leased to its worker for {@code lease}. */
+    public Job start(Clock clock, Duration lease) {
+        Instant now = clock.instant();
+        return to(JobState.RUNNING, attempts + 1, lastError, now, null, outputs, now.plus(lease));
+    }
+
+    /** Still running: the worker keeps it for {@code lease} from now. */
+    public Job extendLease(Clock clock, Duration lease) {
+        if (state != JobState.RUNNING) {
+            throw new IllegalTransitionException(id(), state, JobState.RUNNING);
+        }
+        return new Job(spec, state, attempts, lastError, createdAt, startedAt, finishedAt, outputs, clock.instant().plus(lease), sentAt);
+    }
+
+    /** Its message was just sent. */
+    public Job sent(Clock clock) {
+        return new Job(spec, state, attempts, lastError, createdAt, startedAt, finishedAt, outputs, leaseUntil, clock.instant());
+    }
+
+    /** Whether a RUNNING job's lease has run out (its worker died or lost it): another worker may take it over. */
+    public boolean leaseExpired(Clock clock) {
+        return state == JobState.RUNNING && (leaseUntil == null || !leaseUntil.isAfter(clock.instant()));
     }
 
     public Job succeed(List<String> outputRefs, Clock clock) {
@@ -60,9 +87,13 @@ public record Job(
     }
 
     private Job to(JobState next, int attempts, String error, Instant started, Instant finished, List<String> outs) {
+        return to(next, attempts, error, started, finished, outs, null);
+    }
+
+    private Job to(JobState next, int attempts, String error, Instant started, Instant finished, List<String> outs, Instant lease) {
         if (!state.canMoveTo(next)) {
             throw new IllegalTransitionException(id(), state, next);
         }
-        return new Job(spec, next, attempts, error, createdAt, started, finished, outs);
+        return new Job(spec, next, attempts, error, createdAt, started, finished, outs, lease, sentAt);
     }
 }

@@ -20,4 +20,18 @@ public interface JobQueue {
 
     /** Hands the message back, to be delivered again after {@code delay}. */
     void retryLater(Delivery delivery, Duration delay);
+
+    /**
+     * How long a message sent and never received can stay in the queue before the queue drops it (SQS: its
+     * retention period): until then a sent message may still be waiting, and is not sent again.
+     */
+    Duration retention();
+
+    /**
+     * Keeps the message hidden for {@code more} from now, while its job still runs: the same call as
+     * retryLater (SQS's ChangeMessageVisibility), named for what the caller means.
+     */
+    default void extendLease(Delivery delivery, Duration more) {
+        retryLater(delivery, more);
+    }
 }

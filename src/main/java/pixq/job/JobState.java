@@ -9,7 +9,8 @@ public enum JobState {
     QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELED;
 
     private static final Map<JobState, Set<JobState>> NEXT = Map.of(
-            QUEUED, EnumSet.of(RUNNING, CANCELED),
+            // QUEUED -> FAILED: its message was dead-lettered before a worker could record an end (a crash, a timeout).
+            QUEUED, EnumSet.of(RUNNING, CANCELED, FAILED),
             // RUNNING -> RUNNING: the lease ran out (worker killed) and another worker took the job over.
             // RUNNING -> QUEUED: a retryable failure; the queue delivers the job again.
             RUNNING, EnumSet.of(RUNNING, SUCCEEDED, FAILED, QUEUED, CANCELED),

@@ -22,4 +22,7 @@ public interface JobStore {
 
     /** The batch's jobs per state, kept up to date by every write, so reading it costs the same at any size. */
     BatchCounts counts(String batchId);
+
+    /** Every batch's counts, oldest batch first. */
+    List<BatchCounts> batches();
 }

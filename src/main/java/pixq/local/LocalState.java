@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import pixq.job.DeadLetters;
+import pixq.job.Job;
+import pixq.job.JobState;
 import pixq.job.StoreException;
 
 /**
@@ -90,6 +93,29 @@ public final class LocalState implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreException("cannot lock " + folder.resolve(RUN_LOCK) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Cleans up after a killed run, when none is alive (this process takes the run lock; false if another
+     * holds it): leased messages visible again at once, jobs left RUNNING back to QUEUED, and messages
+     * that have had their last receive dead-lettered with their jobs FAILED, so that status, failures and
+     * redrive see them as they are.
+     */
+    public boolean recoverIfIdle(Clock clock) {
+        if (!tryLockRun()) {
+            return false;
+        }
+        queue.releaseLeases();
+        for (Job job : jobs.list(null, JobState.RUNNING, Integer.MAX_VALUE)) {
+            jobs.update(job, job.retryLater("interrupted (the worker stopped while running it)"));
+        }
+        failingDeadLetters(queue, clock).deadLetterExhausted();
+        return true;
+    }
+
+    /** The queue (or a view of it), ending FAILED at once the job of each message it dead-letters. */
+    public SqliteJobQueue failingDeadLetters(SqliteJobQueue view, Clock clock) {
+        return view.onDeadLetter(letter -> DeadLetters.fail(jobs, letter.body(), letter.receiveCount(), clock));
     }
 
     @Override

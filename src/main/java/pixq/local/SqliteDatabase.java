@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import pixq.job.JobState;
 import pixq.job.StoreException;
 
@@ -44,7 +46,9 @@ public final class SqliteDatabase implements AutoCloseable {
             started_at INTEGER,
             finished_at INTEGER,
             outputs TEXT NOT NULL,
-            spec TEXT NOT NULL)""",
+            spec TEXT NOT NULL,
+            lease_until INTEGER,
+            sent_at INTEGER)""",
         "CREATE INDEX IF NOT EXISTS jobs_by_batch ON jobs (batch_id, state, created_at)",
         "CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, created_at)",
         """
@@ -55,7 +59,9 @@ public final class SqliteDatabase implements AutoCloseable {
             sent_at INTEGER NOT NULL,
             visible_at INTEGER NOT NULL,
             receive_count INTEGER NOT NULL,
-            receipt TEXT UNIQUE)""",
+            receipt TEXT UNIQUE,
+            job_id TEXT,
+            batch_id TEXT)""",
         "CREATE INDEX IF NOT EXISTS messages_by_visibility ON messages (visible_at)",
         """
         CREATE TABLE IF NOT EXISTS dead_letters (
@@ -64,6 +70,14 @@ public final class SqliteDatabase implements AutoCloseable {
             sent_at INTEGER NOT NULL,
             receive_count INTEGER NOT NULL,
             dead_at INTEGER NOT NULL)""",
+    };
+
+    /** A queue from before one live message per job: give messages their job and batch, keep the oldest of each job's. */
+    private static final String[] MESSAGES_BY_JOB = {
+        "ALTER TABLE messages ADD COLUMN job_id TEXT",
+        "ALTER TABLE messages ADD COLUMN batch_id TEXT",
+        "UPDATE messages SET job_id = json_extract(body, '$.id'), batch_id = json_extract(body, '$.batchId')",
+        "DELETE FROM messages WHERE seq NOT IN (SELECT MIN(seq) FROM messages GROUP BY job_id)",
     };
 
     /**
@@ -133,6 +147,17 @@ public final class SqliteDatabase implements AutoCloseable {
                     for (String sql : SCHEMA) {
                         s.execute(sql);
                     }
+                    if (!s.executeQuery("SELECT 1 FROM pragma_table_info('jobs') WHERE name = 'lease_until'").next()) {
+                        s.execute("ALTER TABLE jobs ADD COLUMN lease_until INTEGER");
+                        s.execute("ALTER TABLE jobs ADD COLUMN sent_at INTEGER");
+                    }
+                    if (!s.executeQuery("SELECT 1 FROM pragma_table_info('messages') WHERE name = 'job_id'").next()) {
+                        for (String sql : MESSAGES_BY_JOB) {
+                            s.execute(sql);
+                        }
+                    }
+                    s.execute("CREATE UNIQUE INDEX IF NOT EXISTS messages_by_job ON messages (job_id)");
+                    s.execute("CREATE INDEX IF NOT EXISTS messages_by_batch ON messages (batch_id, visible_at)");
                     for (String sql : batchCounts()) {
                         s.execute(sql);
                     }
@@ -162,13 +187,13 @@ public final class SqliteDatabase implements AutoCloseable {
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                rollbackAfter(e);
                 throw e;
             } finally {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new StoreException("state database " + file + ": " + e.getMessage(), e);
+            throw failure(e);
         }
     }
 
@@ -177,8 +202,29 @@ public final class SqliteDatabase implements AutoCloseable {
         try {
             return work.on(connection);
         } catch (SQLException e) {
-            throw new StoreException("state database " + file + ": " + e.getMessage(), e);
+            throw failure(e);
         }
+    }
+
+    /** Rolls back, unless SQLite already did (after a full disk it does): the first error is the one that counts. */
+    private void rollbackAfter(Exception first) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            first.addSuppressed(e);
+        }
+    }
+
+    /** The error a user can act on: a full disk said plainly, anything else with the database's name. */
+    private StoreException failure(SQLException e) {
+        boolean full = e instanceof SQLiteException lite && (lite.getResultCode() == SQLiteErrorCode.SQLITE_FULL
+                || lite.getResultCode() == SQLiteErrorCode.SQLITE_IOERR);
+        // "cannot commit - no transaction is active": SQLite rolled back on its own, as it does when a write finds no room.
+        if (full || String.valueOf(e.getMessage()).matches("(?s).*(disk is full|cannot commit - no transaction is active).*")) {
+            return new StoreException("the state database " + file + " cannot be written: its disk is full or failing ("
+                    + e.getMessage() + "); free some space, then run the same command again to resume", e);
+        }
+        return new StoreException("state database " + file + ": " + e.getMessage(), e);
     }
 
     @Override

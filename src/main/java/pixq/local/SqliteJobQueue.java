@@ -3,15 +3,21 @@ package pixq.local;
 import static pixq.local.SqliteDatabase.instant;
 import static pixq.local.SqliteDatabase.nanos;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import pixq.job.Delivery;
 import pixq.job.JobQueue;
 import pixq.job.JobSpec;
@@ -26,12 +32,16 @@ import pixq.job.JobSpec;
  */
 public final class SqliteJobQueue implements JobQueue {
     private static final Duration POLL = Duration.ofMillis(50);
+    /** Exhausted messages one receive may dead-letter beyond the ones it leases (the rest wait for the next). */
+    private static final int MAX_DEAD_PER_RECEIVE = 100;
 
     private final SqliteDatabase db;
     private final Duration visibilityTimeout;
     private final int maxReceives;
     private final Duration receiveWait;
     private final Clock clock;
+    private final List<String> batches;
+    private final Consumer<DeadLetter> onDeadLetter;
 
     /**
      * @param visibilityTimeout how long a received message stays hidden from other receivers
@@ -48,6 +58,46 @@ public final class SqliteJobQueue implements JobQueue {
         this.maxReceives = maxReceives;
         this.receiveWait = receiveWait;
         this.clock = clock;
+        this.batches = List.of();
+        this.onDeadLetter = letter -> {};
+    }
+
+    private SqliteJobQueue(SqliteJobQueue of, List<String> batches, Consumer<DeadLetter> onDeadLetter) {
+        this.db = of.db;
+        this.visibilityTimeout = of.visibilityTimeout;
+        this.maxReceives = of.maxReceives;
+        this.receiveWait = of.receiveWait;
+        this.clock = of.clock;
+        this.batches = List.copyOf(batches);
+        this.onDeadLetter = onDeadLetter;
+    }
+
+    /**
+     * This queue, receiving only the messages of these batches: a run works off its own batch, and
+     * leaves other batches' messages for their own command.
+     */
+    public SqliteJobQueue only(Collection<String> batchIds) {
+        return new SqliteJobQueue(this, List.copyOf(new LinkedHashSet<>(batchIds)), onDeadLetter);
+    }
+
+    /** This queue, telling {@code listener} of each message it dead-letters, once that is committed. */
+    public SqliteJobQueue onDeadLetter(Consumer<DeadLetter> listener) {
+        return new SqliteJobQueue(this, batches, listener);
+    }
+
+    /**
+     * Whether any message of this queue's batches is left, visible or leased: none means every job that
+     * was sent has been settled (done, failed or dead-lettered).
+     */
+    public boolean isEmpty() {
+        return db.run(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT 1 FROM messages" + batchFilter("WHERE") + " LIMIT 1")) {
+                bindBatches(select, 1);
+                try (ResultSet rs = select.executeQuery()) {
+                    return !rs.next();
+                }
+            }
+        });
     }
 
     /** A message that was received too often without being deleted. */
@@ -58,12 +108,15 @@ public final class SqliteJobQueue implements JobQueue {
         long now = now();
         db.inTransaction(c -> {
             try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO messages (id, body, sent_at, visible_at, receive_count) VALUES (?, ?, ?, ?, 0)")) {
+                    "INSERT INTO messages (id, body, sent_at, visible_at, receive_count, job_id, batch_id) VALUES (?, ?, ?, ?, 0, ?, ?)"
+                            + " ON CONFLICT (job_id) DO NOTHING")) { // one live message per job, however often it is sent
                 for (JobSpec job : jobs) {
                     insert.setString(1, UUID.randomUUID().toString());
                     insert.setString(2, job.toJson());
                     insert.setLong(3, now);
                     insert.setLong(4, now);
+                    insert.setString(5, job.id());
+                    insert.setString(6, job.batchId());
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -79,7 +132,9 @@ public final class SqliteJobQueue implements JobQueue {
         }
         long deadline = System.nanoTime() + receiveWait.toNanos();
         while (true) {
-            List<Delivery> leased = db.inTransaction(c -> lease(c, max));
+            List<DeadLetter> dead = new ArrayList<>();
+            List<Delivery> leased = db.inTransaction(c -> lease(c, max, dead));
+            dead.forEach(onDeadLetter);
             long left = deadline - System.nanoTime();
             if (!leased.isEmpty() || left <= 0) {
                 return leased;
@@ -93,20 +148,29 @@ public final class SqliteJobQueue implements JobQueue {
         }
     }
 
-    private List<Delivery> lease(java.sql.Connection c, int max) throws SQLException {
+    /**
+     * Leases up to {@code max} visible messages, oldest first. A visible message already received
+     * {@code maxReceives} times goes to the dead letters instead (as SQS's redrive policy moves it). Only
+     * the messages looked at are read, so a receive costs the same whatever the backlog.
+     */
+    private List<Delivery> lease(Connection c, int max, List<DeadLetter> dead) throws SQLException {
         long now = now();
-        deadLetterExhausted(c, now);
         List<Delivery> leased = new ArrayList<>();
-        try (PreparedStatement select = c.prepareStatement(
-                "SELECT seq, id, body, receive_count FROM messages WHERE visible_at <= ? ORDER BY visible_at, seq LIMIT ?");
+        try (PreparedStatement select = c.prepareStatement("SELECT seq, id, body, receive_count, sent_at FROM messages"
+                        + batchFilter("WHERE") + (batches.isEmpty() ? " WHERE" : " AND") + " visible_at <= ? ORDER BY visible_at, seq LIMIT ?");
              PreparedStatement lease = c.prepareStatement(
                 "UPDATE messages SET visible_at = ?, receive_count = ?, receipt = ? WHERE seq = ?")) {
-            select.setLong(1, now);
-            select.setInt(2, max);
+            int next = bindBatches(select, 1);
+            select.setLong(next, now);
+            select.setInt(next + 1, max + MAX_DEAD_PER_RECEIVE);
             try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    Delivery delivery = new Delivery(rs.getString("id"), rs.getString("body"),
-                            UUID.randomUUID().toString(), rs.getInt("receive_count") + 1);
+                while (rs.next() && leased.size() < max) {
+                    int received = rs.getInt("receive_count");
+                    if (received >= maxReceives) {
+                        dead.add(bury(c, rs, now));
+                        continue;
+                    }
+                    Delivery delivery = new Delivery(rs.getString("id"), rs.getString("body"), UUID.randomUUID().toString(), received + 1);
                     lease.setLong(1, now + visibilityTimeout.toNanos());
                     lease.setInt(2, delivery.receiveCount());
                     lease.setString(3, delivery.receipt());
@@ -120,21 +184,64 @@ public final class SqliteJobQueue implements JobQueue {
         return leased;
     }
 
-    /** Messages visible again after their last allowed receive go to the dead letters, as SQS redrives them. */
-    private void deadLetterExhausted(java.sql.Connection c, long now) throws SQLException {
-        String exhausted = "FROM messages WHERE visible_at <= ? AND receive_count >= ?";
-        try (PreparedStatement move = c.prepareStatement(
-                "INSERT INTO dead_letters (id, body, sent_at, receive_count, dead_at) SELECT id, body, sent_at, receive_count, ? " + exhausted);
-             PreparedStatement delete = c.prepareStatement("DELETE " + exhausted)) {
-            move.setLong(1, now);
-            move.setLong(2, now);
-            move.setInt(3, maxReceives);
-            if (move.executeUpdate() > 0) {
-                delete.setLong(1, now);
-                delete.setInt(2, maxReceives);
-                delete.executeUpdate();
+    /**
+     * Dead-letters every visible message that has had its last receive, whatever its batch: for a command
+     * that opens the state, so that jobs whose workers died on each receive are FAILED before anything
+     * else (and {@code pixq redrive} finds them), not whenever some run of their batch next receives.
+     */
+    public void deadLetterExhausted() {
+        long now = now();
+        List<DeadLetter> dead = new ArrayList<>();
+        db.inTransaction(c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT seq, id, body, receive_count, sent_at FROM messages WHERE visible_at <= ? AND receive_count >= ?")) {
+                select.setLong(1, now);
+                select.setInt(2, maxReceives);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        dead.add(bury(c, rs, now));
+                    }
+                }
             }
+            return null;
+        });
+        dead.forEach(onDeadLetter);
+    }
+
+    /** Moves the message at the result set's row to the dead letters. */
+    private static DeadLetter bury(Connection c, ResultSet rs, long now) throws SQLException {
+        DeadLetter letter = new DeadLetter(rs.getString("id"), rs.getString("body"), rs.getInt("receive_count"), instant(now));
+        try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO dead_letters (id, body, sent_at, receive_count, dead_at) VALUES (?, ?, ?, ?, ?)");
+             PreparedStatement delete = c.prepareStatement("DELETE FROM messages WHERE seq = ?")) {
+            insert.setString(1, letter.messageId());
+            insert.setString(2, letter.body());
+            insert.setLong(3, rs.getLong("sent_at"));
+            insert.setInt(4, letter.receiveCount());
+            insert.setLong(5, now);
+            insert.executeUpdate();
+            delete.setLong(1, rs.getLong("seq"));
+            delete.executeUpdate();
         }
+        return letter;
+    }
+
+    private String batchFilter(String keyword) {
+        return batches.isEmpty() ? "" : " " + keyword + " batch_id IN (" + String.join(", ", Collections.nCopies(batches.size(), "?")) + ")";
+    }
+
+    /** Binds this queue's batch ids from {@code first} on; returns the next parameter's index. */
+    private int bindBatches(PreparedStatement s, int first) throws SQLException {
+        for (int i = 0; i < batches.size(); i++) {
+            s.setString(first + i, batches.get(i));
+        }
+        return first + batches.size();
+    }
+
+    /** Messages here wait until received, however long: one sent is never sent again (the job id is unique, too). */
+    @Override
+    public Duration retention() {
+        return ChronoUnit.FOREVER.getDuration();
     }
 
     /** Deletes the message if the receipt is still the current one; a stale receipt changes nothing. */
@@ -184,7 +291,9 @@ public final class SqliteJobQueue implements JobQueue {
         long now = now();
         return db.inTransaction(c -> {
             try (PreparedStatement back = c.prepareStatement(
-                    "INSERT INTO messages (id, body, sent_at, visible_at, receive_count) SELECT id, body, sent_at, ?, 0 FROM dead_letters");
+                    "INSERT INTO messages (id, body, sent_at, visible_at, receive_count, job_id, batch_id)"
+                            + " SELECT id, body, sent_at, ?, 0, json_extract(body, '$.id'), json_extract(body, '$.batchId')"
+                            + " FROM dead_letters WHERE true ON CONFLICT (job_id) DO NOTHING");
                  PreparedStatement clear = c.prepareStatement("DELETE FROM dead_letters")) {
                 back.setLong(1, now);
                 int moved = back.executeUpdate();

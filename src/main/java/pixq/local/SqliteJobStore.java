@@ -22,10 +22,13 @@ import pixq.job.JobSpec;
 import pixq.job.JobState;
 import pixq.job.JobStore;
 
-/** Job records in the {@code jobs} table of the state database; the spec is kept as its queue JSON. */
+/**
+ * Job records in the {@code jobs} table of the state database; the spec is kept as its queue JSON. An
+ * update is conditional on the state, attempts and lease end the writer read.
+ */
 public final class SqliteJobStore implements JobStore {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String COLUMNS = "id, batch_id, state, attempts, last_error, created_at, started_at, finished_at, outputs, spec";
+    private static final String COLUMNS = "id, batch_id, state, attempts, last_error, created_at, started_at, finished_at, outputs, spec, lease_until, sent_at";
 
     private final SqliteDatabase db;
 
@@ -38,7 +41,7 @@ public final class SqliteJobStore implements JobStore {
         return db.inTransaction(c -> {
             List<Job> inserted = new ArrayList<>();
             try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+                    "INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
                 for (Job job : jobs) {
                     insert.setString(1, job.id());
                     insert.setString(2, job.spec().batchId());
@@ -71,12 +74,13 @@ public final class SqliteJobStore implements JobStore {
         return db.run(c -> {
             try (PreparedStatement update = c.prepareStatement("""
                     UPDATE jobs SET state = ?, attempts = ?, last_error = ?, created_at = ?, started_at = ?,
-                                    finished_at = ?, outputs = ?, spec = ?
-                    WHERE id = ? AND state = ? AND attempts = ?""")) {
+                                    finished_at = ?, outputs = ?, spec = ?, lease_until = ?, sent_at = ?
+                    WHERE id = ? AND state = ? AND attempts = ? AND lease_until IS ?""")) {
                 bindRecord(update, 1, next);
-                update.setString(9, previous.id());
-                update.setString(10, previous.state().name());
-                update.setInt(11, previous.attempts());
+                update.setString(11, previous.id());
+                update.setString(12, previous.state().name());
+                update.setInt(13, previous.attempts());
+                setInstant(update, 14, previous.leaseUntil());
                 return update.executeUpdate() == 1;
             }
         });
@@ -111,21 +115,36 @@ public final class SqliteJobStore implements JobStore {
         return db.run(c -> {
             try (PreparedStatement select = c.prepareStatement("SELECT * FROM batches WHERE batch_id = ?")) {
                 select.setString(1, batchId);
-                Map<JobState, Long> byState = new EnumMap<>(JobState.class);
-                try (ResultSet rs = select.executeQuery()) {
-                    if (!rs.next()) {
-                        return new BatchCounts(batchId, byState, null, null);
-                    }
-                    for (JobState state : JobState.values()) {
-                        byState.put(state, rs.getLong(SqliteDatabase.column(state)));
-                    }
-                    return new BatchCounts(batchId, byState, instantOf(rs, "first_started"), instantOf(rs, "last_finished"));
-                }
+                List<BatchCounts> found = countsOf(select);
+                return found.isEmpty() ? new BatchCounts(batchId, Map.of(), null, null) : found.get(0);
             }
         });
     }
 
-    /** Binds state, attempts, last error, the three instants, outputs and spec from {@code first} on. */
+    @Override
+    public List<BatchCounts> batches() {
+        return db.run(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT * FROM batches ORDER BY created_at, rowid")) {
+                return countsOf(select);
+            }
+        });
+    }
+
+    private static List<BatchCounts> countsOf(PreparedStatement select) throws SQLException {
+        List<BatchCounts> all = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                Map<JobState, Long> byState = new EnumMap<>(JobState.class);
+                for (JobState state : JobState.values()) {
+                    byState.put(state, rs.getLong(SqliteDatabase.column(state)));
+                }
+                all.add(new BatchCounts(rs.getString("batch_id"), byState, instantOf(rs, "first_started"), instantOf(rs, "last_finished")));
+            }
+        }
+        return all;
+    }
+
+    /** Binds state, attempts, last error, the three instants, outputs, spec, lease end and sent time from {@code first} on. */
     private static void bindRecord(PreparedStatement s, int first, Job job) throws SQLException {
         s.setString(first, job.state().name());
         s.setInt(first + 1, job.attempts());
@@ -135,6 +154,8 @@ public final class SqliteJobStore implements JobStore {
         setInstant(s, first + 5, job.finishedAt());
         s.setString(first + 6, toJson(job.outputs()));
         s.setString(first + 7, job.spec().toJson());
+        setInstant(s, first + 8, job.leaseUntil());
+        setInstant(s, first + 9, job.sentAt());
     }
 
     private static void setInstant(PreparedStatement s, int index, Instant instant) throws SQLException {
@@ -157,7 +178,9 @@ public final class SqliteJobStore implements JobStore {
                         instantOf(rs, "created_at"),
                         instantOf(rs, "started_at"),
                         instantOf(rs, "finished_at"),
-                        JSON.readValue(rs.getString("outputs"), STRINGS)));
+                        JSON.readValue(rs.getString("outputs"), STRINGS),
+                        instantOf(rs, "lease_until"),
+                        instantOf(rs, "sent_at")));
             }
         } catch (JsonProcessingException e) {
             throw new SQLException("unreadable outputs column: " + e.getMessage(), e);

@@ -8,6 +8,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import pixq.image.ImageEngine;
 import pixq.image.ImageException;
@@ -29,6 +32,7 @@ public final class BatchRunner implements AutoCloseable {
     private final WorkerConfig config;
     private final Clock clock;
     private final ExecutorService pool;
+    private final ScheduledExecutorService timer;
 
     public BatchRunner(JobStore store, BlobStore blobs, ImageEngine engine, WorkerConfig config, Clock clock) {
         this.store = store;
@@ -36,6 +40,11 @@ public final class BatchRunner implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.pool = Executors.newFixedThreadPool(config.parallelism(), daemon());
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon());
+    }
+
+    WorkerConfig config() {
+        return config;
     }
 
     /** Runs every message; stops starting new ones once {@code mayStartMore} says no (they come back NOT_STARTED). */
@@ -80,13 +89,15 @@ public final class BatchRunner implements AutoCloseable {
         return store.find(spec.id()).orElse(queued);
     }
 
+    /**
+     * Takes the job: QUEUED, or RUNNING past the lease end its record holds (its worker died). The write is
+     * conditional on that very record, lease end included, so a worker that extended its lease meanwhile wins.
+     */
     private Optional<Job> start(Job current) {
-        boolean leaseExpired = current.state() == JobState.RUNNING
-                && current.startedAt().plus(config.lease()).isBefore(clock.instant());
-        if (current.state() != JobState.QUEUED && !leaseExpired) {
+        if (current.state() != JobState.QUEUED && !current.leaseExpired(clock)) {
             return Optional.empty();
         }
-        Job running = current.start(clock);
+        Job running = current.start(clock, config.lease());
         return store.update(current, running) ? Optional.of(running) : Optional.empty();
     }
 
@@ -95,19 +106,67 @@ public final class BatchRunner implements AutoCloseable {
         return current.state().isFinished() ? Outcome.SKIPPED : Outcome.RETRY;
     }
 
-    private ItemResult execute(Delivery delivery, Job running) {
+    private ItemResult execute(Delivery delivery, Job started) {
         long start = clock.millis();
+        Lease lease = new Lease(started);
+        ScheduledFuture<?> keeping = timer.scheduleWithFixedDelay(lease::extend, lease.every(), lease.every(), TimeUnit.MILLISECONDS);
         try {
-            JobRunner.Done done = runner.run(running.spec());
+            JobRunner.Done done = runner.run(started.spec());
+            Job running = lease.end();
             settle(running, running.succeed(done.outputs(), clock));
             return new ItemResult(delivery.messageId(), running.id(), Outcome.SUCCEEDED, null,
                     done.bytesIn(), done.bytesOut(), clock.millis() - start);
         } catch (ImageException | IllegalArgumentException e) {
-            return fail(delivery, running, Outcome.FAILED, reason(e));
+            return fail(delivery, lease.end(), Outcome.FAILED, reason(e));
         } catch (BlobException e) {
-            return e.retryable() ? retry(delivery, running, reason(e)) : fail(delivery, running, Outcome.FAILED, reason(e));
+            return e.retryable() ? retry(delivery, lease.end(), reason(e)) : fail(delivery, lease.end(), Outcome.FAILED, reason(e));
         } catch (RuntimeException | OutOfMemoryError e) {
-            return retry(delivery, running, reason(e));
+            return retry(delivery, lease.end(), reason(e));
+        } finally {
+            keeping.cancel(false);
+        }
+    }
+
+    /**
+     * A running job's hold on its record: pushed on every third of the lease while the job runs, within
+     * the worker's time limit, so a long job is never taken over by another worker. Each extension is a
+     * conditional write on the record as last written; once one is refused (canceled, or taken over after
+     * this worker stalled), the lease is left to run out.
+     */
+    private final class Lease {
+        private Job current;
+        private boolean ended;
+        private final long deadline;
+
+        Lease(Job started) {
+            this.current = started;
+            this.deadline = clock.millis() + config.timeLimit().toMillis();
+        }
+
+        long every() {
+            return Math.max(1, config.lease().toMillis() / 3);
+        }
+
+        synchronized void extend() {
+            if (ended || clock.millis() > deadline) {
+                return;
+            }
+            try {
+                Job extended = current.extendLease(clock, config.lease());
+                if (store.update(current, extended)) {
+                    current = extended;
+                } else {
+                    ended = true;
+                }
+            } catch (RuntimeException e) {
+                // the store failed this once: the next extension tries again, well before the lease runs out
+            }
+        }
+
+        /** Stops extending; the record as last written, for the final conditional write. */
+        synchronized Job end() {
+            ended = true;
+            return current;
         }
     }
 
@@ -157,5 +216,6 @@ public final class BatchRunner implements AutoCloseable {
     @Override
     public void close() {
         pool.shutdownNow();
+        timer.shutdownNow();
     }
 }

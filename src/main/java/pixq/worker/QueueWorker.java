@@ -3,10 +3,16 @@ package pixq.worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import pixq.job.Delivery;
 import pixq.job.JobQueue;
+import pixq.job.StoreException;
 
 /**
  * A long-running worker: pollers that receive one message at a time, run it and settle it on the queue.
@@ -30,21 +36,47 @@ public final class QueueWorker {
 
     /**
      * Polls until {@code stop} says so. {@code idle} is asked whenever the queue has nothing visible: true
-     * there ends the polling too (the local run's work is all done).
+     * there ends the polling too (the local run's work is all done). A poller that dies (the queue or the
+     * status store cannot be written, a bug) stops the others, and its error is thrown here, so no run
+     * ends as if its work were done.
      */
     public void run(BooleanSupplier stop, BooleanSupplier idle) throws InterruptedException {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "pixq-lease-keeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            pollAll(stop, idle, timer);
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    private void pollAll(BooleanSupplier stop, BooleanSupplier idle, ScheduledExecutorService timer) throws InterruptedException {
+        AtomicReference<Throwable> died = new AtomicReference<>();
+        BooleanSupplier stopAll = () -> died.get() != null || stop.getAsBoolean();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < pollers; i++) {
-            Thread thread = new Thread(() -> poll(stop, idle), "pixq-poller-" + i);
+            Thread thread = new Thread(() -> {
+                try {
+                    poll(stopAll, idle, timer);
+                } catch (RuntimeException | Error e) {
+                    died.compareAndSet(null, e);
+                }
+            }, "pixq-poller-" + i);
             thread.start();
             threads.add(thread);
         }
         for (Thread thread : threads) {
             thread.join();
         }
+        if (died.get() != null) {
+            throw new StoreException("a worker stopped: " + died.get().getMessage(), died.get());
+        }
     }
 
-    private void poll(BooleanSupplier stop, BooleanSupplier idle) {
+    private void poll(BooleanSupplier stop, BooleanSupplier idle, ScheduledExecutorService timer) {
         while (!stop.getAsBoolean()) {
             List<Delivery> received = queue.receive(1);
             if (received.isEmpty()) {
@@ -54,11 +86,38 @@ public final class QueueWorker {
                 sleep(IDLE_PAUSE);
                 continue;
             }
-            List<ItemResult> results = runner.run(received, () -> !stop.getAsBoolean());
+            ScheduledFuture<?> keeping = keepHidden(received, timer);
+            List<ItemResult> results;
+            try {
+                results = runner.run(received, () -> !stop.getAsBoolean());
+            } finally {
+                keeping.cancel(false);
+            }
             for (int i = 0; i < results.size(); i++) {
                 settle(received.get(i), results.get(i));
             }
         }
+    }
+
+    /**
+     * While the messages' jobs run, keeps them hidden from other workers: every third of the lease (the
+     * queue's visibility timeout), for another lease, up to the worker's time limit.
+     */
+    private ScheduledFuture<?> keepHidden(List<Delivery> received, ScheduledExecutorService timer) {
+        Duration lease = runner.config().lease();
+        long every = Math.max(1, lease.toMillis() / 3);
+        long deadline = System.nanoTime() + runner.config().timeLimit().toNanos();
+        return timer.scheduleWithFixedDelay(() -> {
+            if (System.nanoTime() < deadline) {
+                for (Delivery delivery : received) {
+                    try {
+                        queue.extendLease(delivery, lease);
+                    } catch (RuntimeException e) {
+                        // tried again on the next tick, well before the visibility runs out
+                    }
+                }
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     private void settle(Delivery delivery, ItemResult result) {
@@ -70,9 +129,12 @@ public final class QueueWorker {
         listener.accept(result);
     }
 
-    /** Exponential backoff for retries (1 s, 2 s, 4 s ... up to a minute); no wait for work never started. */
+    /**
+     * Exponential backoff for retries (1 s, 2 s, 4 s ... up to a minute); no wait for work never started, nor
+     * for a message to be dead-lettered (the queue moves it on its next receive).
+     */
     static Duration backoff(int receiveCount, Outcome outcome) {
-        if (outcome == Outcome.NOT_STARTED) {
+        if (outcome == Outcome.NOT_STARTED || outcome == Outcome.DEAD_LETTERED) {
             return Duration.ZERO;
         }
         return Duration.ofSeconds(Math.min(60, 1L << Math.min(6, Math.max(0, receiveCount - 1))));

@@ -54,12 +54,13 @@ class AwsCommandsTest {
         SqsClient sqs = aws.sqs();
         queueUrl = sqs.createQueue(b -> b.queueName(Moto.unique("cli-jobs"))).queueUrl();
         dlqUrl = sqs.createQueue(b -> b.queueName(Moto.unique("cli-dlq"))).queueUrl();
+        String archiveUrl = sqs.createQueue(b -> b.queueName(Moto.unique("cli-dlq-archive"))).queueUrl();
         input = Moto.unique("cli-in");
         output = Moto.unique("cli-out");
         aws.s3().createBucket(b -> b.bucket(input));
         aws.s3().createBucket(b -> b.bucket(output));
         names = new String[] {"--endpoint-url", Moto.connection().endpoint().toString(), "--region", "us-east-1",
-            "--table", table, "--queue-url", queueUrl, "--dlq-url", dlqUrl, "--input-bucket", input, "--output-bucket", output};
+            "--table", table, "--queue-url", queueUrl, "--dlq-url", dlqUrl, "--dlq-archive-url", archiveUrl, "--input-bucket", input, "--output-bucket", output};
     }
 
     private static String run(Object command, String... args) {
@@ -127,7 +128,7 @@ class AwsCommandsTest {
     void redriveMovesDeadLettersBackAndRequeuesTheirRecords() {
         // given: a job that failed for good and whose message is in the dead-letter queue
         Job queued = JobBuilders.aJob().spec(JobBuilders.aSpec().batch("to-redrive").input("s3://x/3.jpg")).build();
-        Job failed = queued.start(Clock.systemUTC()).fail("dead-lettered", Clock.systemUTC());
+        Job failed = queued.start(Clock.systemUTC(), JobBuilders.LEASE).fail("dead-lettered", Clock.systemUTC());
         store().insertNew(List.of(failed));
         new SqsJobQueue(aws.sqs(), dlqUrl, Duration.ZERO).send(List.of(failed.spec()));
 

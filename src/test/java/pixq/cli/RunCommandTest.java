@@ -23,6 +23,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pixq.job.Job;
+import pixq.job.JobBuilders;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
 import pixq.local.LocalState;
@@ -127,7 +128,7 @@ class RunCommandTest {
             Clock clock = Clock.systemUTC();
             Job queued = Job.queued(spec, clock);
             state.jobs().insertNew(List.of(queued));
-            state.jobs().update(queued, queued.start(clock).fail("gave up after 3 attempts (dead-lettered): disk busy", clock));
+            state.jobs().update(queued, queued.start(clock, JobBuilders.LEASE).fail("gave up after 3 attempts (dead-lettered): disk busy", clock));
             state.queue().send(List.of(spec));
             for (int i = 0; i < LocalState.DEFAULT_MAX_RECEIVES; i++) {
                 state.queue().retryLater(state.queue().receive(1).get(0), Duration.ZERO);
@@ -206,6 +207,60 @@ class RunCommandTest {
             }
         });
         assertEquals(images * 3, outputTimes(out).size());
+    }
+
+    @Test
+    void a_second_run_on_the_same_state_leaves_the_first_runs_jobs_queued_for_their_own_command() throws Exception {
+        // given: batch A's jobs queued and never run (A was stopped at once), outputs meant for outA
+        Path in = Files.createDirectories(dir.resolve("in"));
+        anImage(in.resolve("a1.jpg"), "jpg", 300, 200);
+        anImage(in.resolve("a2.jpg"), "jpg", 300, 200);
+        anImage(dir.resolve("one.jpg"), "jpg", 300, 200);
+        List<JobSpec> batchA = List.of("a1.jpg", "a2.jpg").stream().map(name -> JobSpec.of("A", in.resolve(name).toUri().toString(),
+                dir.resolve("outA").toUri() + "/", Recipes.resolve("thumbnail"), List.of())).toList();
+        try (LocalState state = LocalState.open(dir.resolve("state"))) {
+            new pixq.job.Submitter(state.jobs(), state.queue(), Clock.systemUTC()).submit("A", batchA);
+        }
+        // when
+        int exit = pixq("run", dir.resolve("one.jpg").toString(), "--out", dir.resolve("outB").toString(),
+                "--state", dir.resolve("state").toString());
+        // then B ran; A's jobs are untouched and still have their messages
+        assertEquals(0, exit);
+        Map<String, Job> jobs = jobsByFile();
+        assertEquals(JobState.SUCCEEDED, jobs.get("one.jpg").state());
+        assertEquals(JobState.QUEUED, jobs.get("a1.jpg").state());
+        assertEquals(0, jobs.get("a1.jpg").attempts());
+        assertEquals(JobState.QUEUED, jobs.get("a2.jpg").state());
+        try (LocalState state = LocalState.open(dir.resolve("state"))) {
+            assertEquals(2, state.queue().only(List.of("A")).receive(10).size());
+        }
+        assertEquals(List.of("one-thumb.jpg"), List.of(dir.resolve("outB").toFile().list()));
+    }
+
+    @Test
+    void a_job_whose_worker_died_on_each_receive_is_failed_and_redriven_by_the_next_redrive() throws Exception {
+        // given: a job whose worker was killed on each of its three receives (its message leased, never settled)
+        Path in = Files.createDirectories(dir.resolve("in"));
+        anImage(in.resolve("a.jpg"), "jpg", 300, 200);
+        JobSpec spec = JobSpec.of("crashes", in.resolve("a.jpg").toUri().toString(), dir.resolve("out").toUri() + "/",
+                Recipes.resolve("thumbnail"), List.of());
+        try (LocalState state = LocalState.open(dir.resolve("state"))) {
+            Clock clock = Clock.systemUTC();
+            new pixq.job.Submitter(state.jobs(), state.queue(), clock).submit("crashes", List.of(spec));
+            for (int i = 0; i < LocalState.DEFAULT_MAX_RECEIVES; i++) {
+                state.queue().receive(1);
+                state.queue().releaseLeases(); // the worker died: its lease is released by the next run
+            }
+            Job queued = state.jobs().find(spec.id()).orElseThrow();
+            state.jobs().update(queued, queued.start(clock, JobBuilders.LEASE));
+        }
+        // when: the next command on the state, as soon as no worker is alive (pixq status shows it FAILED then)
+        String status = pixqOut("failures", "--state", dir.resolve("state").toString());
+        String redrive = pixqOut("redrive", "--state", dir.resolve("state").toString());
+        // then
+        assertTrue(status.contains("dead-lettered after 3 receives: the worker timed out or crashed"), status);
+        assertTrue(redrive.contains("redrove 1 job messages"), redrive);
+        assertEquals(JobState.SUCCEEDED, jobsByFile().get("a.jpg").state());
     }
 
     private static boolean finishedBefore(Path output, Map<String, Job> jobs) {

@@ -1,6 +1,7 @@
 package pixq.job;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -14,6 +15,8 @@ import pixq.recipe.Recipe;
 public final class JobBuilders {
     public static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
     public static final Clock CLOCK = Clock.fixed(T0, ZoneOffset.UTC);
+    /** A worker's lease on a RUNNING job, for tests that start jobs by hand. */
+    public static final Duration LEASE = Duration.ofMinutes(2);
 
     private JobBuilders() {}
 
@@ -78,6 +81,8 @@ public final class JobBuilders {
         private Instant startedAt;
         private Instant finishedAt;
         private List<String> outputs = List.of();
+        private Instant leaseUntil;
+        private Instant sentAt;
 
         public JobBuilder spec(JobSpec spec) {
             this.spec = spec;
@@ -124,8 +129,18 @@ public final class JobBuilders {
             return this;
         }
 
+        public JobBuilder leaseUntil(Instant leaseUntil) {
+            this.leaseUntil = leaseUntil;
+            return this;
+        }
+
+        public JobBuilder sentAt(Instant sentAt) {
+            this.sentAt = sentAt;
+            return this;
+        }
+
         public Job build() {
-            return new Job(spec, state, attempts, lastError, createdAt, startedAt, finishedAt, outputs);
+            return new Job(spec, state, attempts, lastError, createdAt, startedAt, finishedAt, outputs, leaseUntil, sentAt);
         }
     }
 }

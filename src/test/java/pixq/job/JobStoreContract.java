@@ -3,6 +3,7 @@ package pixq.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static pixq.job.JobBuilders.LEASE;
 import static pixq.job.JobBuilders.T0;
 import static pixq.job.JobBuilders.aJob;
 import static pixq.job.JobBuilders.aSpec;
@@ -89,7 +90,7 @@ public abstract class JobStoreContract {
         store().insertNew(List.of(queued));
 
         // when
-        Job running = queued.start(at(Duration.ofSeconds(5)));
+        Job running = queued.start(at(Duration.ofSeconds(5)), LEASE);
         boolean started = store().update(queued, running);
         Job succeeded = running.succeed(List.of("file:/out/a.thumb.jpg"), at(Duration.ofSeconds(7)));
         boolean finished = store().update(running, succeeded);
@@ -105,8 +106,8 @@ public abstract class JobStoreContract {
         // given: two workers read the same queued record
         Job queued = queuedIn(newBatch(), "a.jpg");
         store().insertNew(List.of(queued));
-        Job byFirst = queued.start(at(Duration.ofSeconds(1)));
-        Job bySecond = queued.start(at(Duration.ofSeconds(2)));
+        Job byFirst = queued.start(at(Duration.ofSeconds(1)), LEASE);
+        Job bySecond = queued.start(at(Duration.ofSeconds(2)), LEASE);
 
         // when
         boolean firstWins = store().update(queued, byFirst);
@@ -123,9 +124,9 @@ public abstract class JobStoreContract {
         // given: a worker's lease ran out and another worker started the job again (RUNNING -> RUNNING)
         Job queued = queuedIn(newBatch(), "a.jpg");
         store().insertNew(List.of(queued));
-        Job firstRun = queued.start(at(Duration.ofSeconds(1)));
+        Job firstRun = queued.start(at(Duration.ofSeconds(1)), LEASE);
         store().update(queued, firstRun);
-        Job secondRun = firstRun.start(at(Duration.ofSeconds(40)));
+        Job secondRun = firstRun.start(at(Duration.ofSeconds(40)), LEASE);
         assertTrue(store().update(firstRun, secondRun));
 
         // when: the first, slow worker finishes
@@ -137,11 +138,33 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void takingOverFailsWhenTheOwnerExtendedItsLeaseSinceTheRecordWasRead() {
+        // given: a running job, read by a second worker which finds its lease run out
+        Job queued = queuedIn(newBatch(), "long.jpg");
+        store().insertNew(List.of(queued));
+        Job running = queued.start(at(Duration.ZERO), Duration.ofSeconds(30));
+        store().update(queued, running);
+        Clock later = at(Duration.ofSeconds(31));
+        Job asRead = store().find(queued.id()).orElseThrow();
+        assertTrue(asRead.leaseExpired(later));
+
+        // when: the owner extends its lease just before the second worker writes
+        Job extended = running.extendLease(at(Duration.ofSeconds(29)), Duration.ofSeconds(30));
+        boolean ownerKeeps = store().update(running, extended);
+        boolean takenOver = store().update(asRead, asRead.start(later, Duration.ofSeconds(30)));
+
+        // then: the lease end is part of the condition, whatever the readers' clocks said
+        assertTrue(ownerKeeps);
+        assertFalse(takenOver);
+        assertEquals(Optional.of(extended), store().find(queued.id()));
+    }
+
+    @Test
     void failedJobKeepsItsReasonAndTimings() {
         // given
         Job queued = queuedIn(newBatch(), "broken.jpg");
         store().insertNew(List.of(queued));
-        Job running = queued.start(at(Duration.ofSeconds(1)));
+        Job running = queued.start(at(Duration.ofSeconds(1)), LEASE);
         store().update(queued, running);
 
         // when
@@ -175,7 +198,7 @@ public abstract class JobStoreContract {
         Job first = aJob().spec(aSpec().batch(batch).input("file:/in/1.jpg")).createdAt(T0.plusSeconds(1)).build();
         Job elsewhere = queuedIn(newBatch(), "elsewhere.jpg"); // another input: job ids do not depend on the batch
         store().insertNew(List.of(second, third, first, elsewhere));
-        Job secondRunning = second.start(at(Duration.ofSeconds(10)));
+        Job secondRunning = second.start(at(Duration.ofSeconds(10)), LEASE);
         store().update(second, secondRunning);
 
         // when
@@ -221,13 +244,13 @@ public abstract class JobStoreContract {
         store().insertNew(List.of(queuedIn(newBatch(), "elsewhere.jpg")));
 
         // when: a runs, b runs, c is canceled, a succeeds; a refused write counts nothing
-        Job aRunning = a.start(at(Duration.ofSeconds(5)));
+        Job aRunning = a.start(at(Duration.ofSeconds(5)), LEASE);
         store().update(a, aRunning);
-        Job bRunning = b.start(at(Duration.ofSeconds(7)));
+        Job bRunning = b.start(at(Duration.ofSeconds(7)), LEASE);
         store().update(b, bRunning);
         store().update(c, c.cancel(at(Duration.ofSeconds(8))));
         store().update(aRunning, aRunning.succeed(List.of(), at(Duration.ofSeconds(9))));
-        assertFalse(store().update(a, a.start(at(Duration.ofSeconds(10)))));
+        assertFalse(store().update(a, a.start(at(Duration.ofSeconds(10)), LEASE)));
         BatchCounts counts = store().counts(batch);
 
         // then
@@ -245,5 +268,23 @@ public abstract class JobStoreContract {
 
         assertEquals(0, counts.total());
         assertEquals(null, counts.firstStarted());
+    }
+
+    @Test
+    void batchesGivesEveryBatchsCountsOldestFirst() {
+        // given
+        String older = newBatch();
+        String newer = newBatch();
+        store().insertNew(List.of(aJob().spec(aSpec().batch(newer).input("file:/in/n.jpg")).createdAt(T0.plusSeconds(10)).build()));
+        store().insertNew(List.of(aJob().spec(aSpec().batch(older).input("file:/in/o1.jpg")).build(),
+                aJob().spec(aSpec().batch(older).input("file:/in/o2.jpg")).build()));
+
+        // when
+        List<BatchCounts> ours = store().batches().stream().filter(b -> b.batchId().equals(older) || b.batchId().equals(newer)).toList();
+
+        // then
+        assertEquals(List.of(older, newer), ours.stream().map(BatchCounts::batchId).toList());
+        assertEquals(2, ours.get(0).of(JobState.QUEUED));
+        assertEquals(1, ours.get(1).total());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static pixq.job.JobBuilders.LEASE;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -36,7 +37,7 @@ class JobTest {
         // given
         Job queued = Job.queued(spec("s3://in/a.jpg", List.of()), CLOCK);
         // when
-        Job running = queued.start(CLOCK);
+        Job running = queued.start(CLOCK, LEASE);
         Job done = running.succeed(List.of("s3://out/a-thumb.jpg"), CLOCK);
         // then
         assertEquals(JobState.SUCCEEDED, done.state());
@@ -48,23 +49,23 @@ class JobTest {
 
     @Test
     void a_retryable_failure_goes_back_to_the_queue_with_its_reason_and_counts_the_attempt() {
-        Job again = Job.queued(spec("s3://in/a.jpg", List.of()), CLOCK).start(CLOCK).retryLater("S3 timed out");
+        Job again = Job.queued(spec("s3://in/a.jpg", List.of()), CLOCK).start(CLOCK, LEASE).retryLater("S3 timed out");
         assertEquals(JobState.QUEUED, again.state());
         assertEquals("S3 timed out", again.lastError());
-        assertEquals(2, again.start(CLOCK).attempts());
+        assertEquals(2, again.start(CLOCK, LEASE).attempts());
     }
 
     @Test
     void a_succeeded_job_never_goes_back() {
-        Job done = Job.queued(spec("s3://in/a.jpg", List.of()), CLOCK).start(CLOCK).succeed(List.of(), CLOCK);
-        assertThrows(IllegalTransitionException.class, () -> done.start(CLOCK));
+        Job done = Job.queued(spec("s3://in/a.jpg", List.of()), CLOCK).start(CLOCK, LEASE).succeed(List.of(), CLOCK);
+        assertThrows(IllegalTransitionException.class, () -> done.start(CLOCK, LEASE));
         assertThrows(IllegalTransitionException.class, done::requeue);
         assertThrows(IllegalTransitionException.class, () -> done.fail("late", CLOCK));
     }
 
     @Test
     void a_failed_job_can_be_requeued_like_rq_requeue() {
-        Job failed = Job.queued(spec("s3://in/a.jpg", List.of()), CLOCK).start(CLOCK).fail("corrupt JPEG", CLOCK);
+        Job failed = Job.queued(spec("s3://in/a.jpg", List.of()), CLOCK).start(CLOCK, LEASE).fail("corrupt JPEG", CLOCK);
         Job requeued = failed.requeue();
         assertEquals(JobState.QUEUED, requeued.state());
         assertEquals(0, requeued.attempts());
@@ -72,10 +73,10 @@ class JobTest {
     }
 
     @Test
-    void a_queued_job_cannot_finish_without_running() {
+    void a_queued_job_cannot_succeed_without_running_but_can_fail_when_dead_lettered() {
         Job queued = Job.queued(spec("s3://in/a.jpg", List.of()), CLOCK);
         assertThrows(IllegalTransitionException.class, () -> queued.succeed(List.of(), CLOCK));
-        assertThrows(IllegalTransitionException.class, () -> queued.fail("x", CLOCK));
+        assertEquals(JobState.FAILED, queued.fail("dead-lettered after 3 receives", CLOCK).state());
     }
 
     @ParameterizedTest

@@ -185,4 +185,88 @@ class SqliteJobQueueLeaseTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aJobSentAgainStillHasOneLiveMessage() {
+        // given: five interrupted runs, each sending every job still queued
+        SqliteJobQueue queue = queue(clock);
+        List<JobSpec> jobs = specs(3);
+        for (int run = 0; run < 5; run++) {
+            queue.send(jobs);
+        }
+
+        // when
+        List<Delivery> got = queue.receive(100);
+
+        // then
+        assertEquals(3, got.size());
+        assertEquals(new HashSet<>(jobs), new HashSet<>(got.stream().map(d -> JobSpec.fromJson(d.body())).toList()));
+    }
+
+    @Test
+    void aQueueForOneBatchLeavesOtherBatchesMessagesAlone() {
+        // given
+        SqliteJobQueue queue = queue(clock);
+        JobSpec ours = aSpec().batch("ours").input("file:/in/ours.jpg").build();
+        JobSpec theirs = aSpec().batch("theirs").input("file:/in/theirs.jpg").build();
+        queue.send(List.of(theirs, ours));
+        SqliteJobQueue onlyOurs = queue.only(List.of("ours"));
+
+        // when
+        Delivery got = only(onlyOurs.receive(10));
+        onlyOurs.delete(got);
+
+        // then
+        assertEquals(ours, JobSpec.fromJson(got.body()));
+        assertTrue(onlyOurs.isEmpty());
+        assertEquals(List.of(), onlyOurs.receive(10));
+        assertEquals(theirs, JobSpec.fromJson(only(queue.receive(10)).body()));
+    }
+
+    @Test
+    void theDeadLetterListenerHearsOfEachMessageAsItIsDeadLettered() {
+        // given
+        List<SqliteJobQueue.DeadLetter> heard = new ArrayList<>();
+        SqliteJobQueue queue = queue(clock).onDeadLetter(heard::add);
+        JobSpec poison = specs(1).get(0);
+        queue.send(List.of(poison));
+        for (int i = 0; i < 3; i++) {
+            only(queue.receive(10));
+            clock.advance(VISIBILITY.plusSeconds(1));
+        }
+
+        // when
+        queue.receive(10);
+
+        // then
+        assertEquals(1, heard.size());
+        assertEquals(poison, JobSpec.fromJson(heard.get(0).body()));
+        assertEquals(3, heard.get(0).receiveCount());
+    }
+
+    @Test
+    void receivingCostsTheSameWhateverTheBacklogOfExhaustedMessages() {
+        // given: 300 messages each received three times, their leases run out
+        SqliteJobQueue queue = queue(clock);
+        queue.send(specs(300));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(300, queue.receive(300).size());
+            clock.advance(VISIBILITY.plusSeconds(1));
+        }
+        JobSpec fresh = aSpec().input("file:/in/fresh.jpg").build();
+        queue.send(List.of(fresh));
+
+        // when: each receive dead-letters a bounded number of them on its way
+        List<Delivery> got = new ArrayList<>();
+        int receives = 0;
+        while (got.isEmpty()) {
+            got.addAll(queue.receive(1));
+            receives++;
+        }
+
+        // then
+        assertEquals(fresh, JobSpec.fromJson(only(got).body()));
+        assertEquals(3, receives, "100 dead-lettered per receive");
+        assertEquals(300, queue.deadLetters(1000).size());
+    }
 }

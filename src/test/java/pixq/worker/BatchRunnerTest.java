@@ -28,6 +28,7 @@ import pixq.job.BlobException;
 import pixq.job.BlobStore;
 import pixq.job.Delivery;
 import pixq.job.Job;
+import pixq.job.JobBuilders;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
 import pixq.local.LocalFolderBlobStore;
@@ -38,7 +39,7 @@ import pixq.recipe.Recipes;
 
 class BatchRunnerTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
-    private static final WorkerConfig CONFIG = new WorkerConfig(2, 3, 1 << 20, Duration.ofMinutes(5));
+    private static final WorkerConfig CONFIG = new WorkerConfig(2, 3, 1 << 20, Duration.ofMinutes(5), Duration.ofMinutes(15));
 
     @TempDir
     Path dir;
@@ -139,7 +140,7 @@ class BatchRunnerTest {
         // given a job another worker started
         JobSpec spec = queued(anImage("a.jpg", 64, 64), Recipes.resolve("thumbnail"));
         Job queued = store.find(spec.id()).orElseThrow();
-        store.update(queued, queued.start(CLOCK));
+        store.update(queued, queued.start(CLOCK, JobBuilders.LEASE));
         // when its message comes again within the lease, then it is handed back
         assertEquals(Outcome.RETRY, run(delivery(spec, 2)).get(0).outcome());
         // when it comes after the lease (the other worker died), then it is taken over

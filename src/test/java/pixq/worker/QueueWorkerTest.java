@@ -1,0 +1,128 @@
+package pixq.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pixq.image.EngineConfig;
+import pixq.image.OpenCvImageEngine;
+import pixq.job.Delivery;
+import pixq.job.Job;
+import pixq.job.JobQueue;
+import pixq.job.JobSpec;
+import pixq.job.JobState;
+import pixq.job.StoreException;
+import pixq.job.Submitter;
+import pixq.local.LocalFolderBlobStore;
+import pixq.local.SqliteDatabase;
+import pixq.local.SqliteJobQueue;
+import pixq.local.SqliteJobStore;
+import pixq.recipe.RecipeString;
+
+/** The long-running worker on the embedded queue, in real time: leases kept while jobs run, pollers that die. */
+class QueueWorkerTest {
+    /** Short, so that a job of a few seconds outlives it several times over. */
+    private static final Duration LEASE = Duration.ofMillis(900);
+
+    @TempDir
+    Path dir;
+
+    private SqliteDatabase db;
+    private SqliteJobStore store;
+
+    @BeforeEach
+    void open() {
+        db = SqliteDatabase.open(dir.resolve("pixq.db"));
+        store = new SqliteJobStore(db);
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    @Test
+    void a_job_longer_than_its_lease_runs_once_while_two_pollers_wait() throws Exception {
+        // given: a command that takes 3 s (over three leases) and counts its runs
+        Path runs = dir.resolve("runs.txt");
+        Path slow = script("slow.sh", "echo run >> '" + runs + "'\nsleep 3\ncp \"$1\" \"$2\"\n");
+        Path input = Files.copy(Path.of("samples/gray.jpg"), dir.resolve("gray.jpg"));
+        JobSpec spec = JobSpec.of("long", input.toUri().toString(), dir.resolve("out").toUri() + "/",
+                RecipeString.parse("command slow | png"), List.of());
+        SqliteJobQueue queue = new SqliteJobQueue(db, LEASE, 3, Duration.ofMillis(50), Clock.systemUTC());
+        new Submitter(store, queue, Clock.systemUTC()).submit("long", List.of(spec));
+        WorkerConfig config = new WorkerConfig(2, 3, 1 << 24, LEASE, Duration.ofMinutes(1));
+        var engine = new OpenCvImageEngine(EngineConfig.defaults().withCommands(Map.of("slow", slow)));
+
+        // when
+        try (BatchRunner runner = new BatchRunner(store, new LocalFolderBlobStore(dir.resolve("out")), engine, config, Clock.systemUTC())) {
+            new QueueWorker(queue, runner, 2, result -> {}).run(() -> false, queue::isEmpty);
+        }
+
+        // then
+        Job job = store.find(spec.id()).orElseThrow();
+        assertEquals(JobState.SUCCEEDED, job.state(), String.valueOf(job.lastError()));
+        assertEquals(1, job.attempts());
+        assertEquals(List.of("run"), Files.readAllLines(runs));
+    }
+
+    @Test
+    void a_poller_that_dies_stops_the_others_and_its_error_is_thrown() {
+        // given: a queue whose database cannot be written any more
+        AtomicInteger receives = new AtomicInteger();
+        JobQueue full = new JobQueue() {
+            @Override
+            public void send(List<JobSpec> jobs) {}
+
+            @Override
+            public List<Delivery> receive(int max) {
+                if (receives.incrementAndGet() == 3) {
+                    throw new StoreException("the state database pixq.db cannot be written: its disk is full", null);
+                }
+                return List.of();
+            }
+
+            @Override
+            public void delete(Delivery delivery) {}
+
+            @Override
+            public void retryLater(Delivery delivery, Duration delay) {}
+
+            @Override
+            public Duration retention() {
+                return Duration.ofDays(4);
+            }
+        };
+        WorkerConfig config = new WorkerConfig(4, 3, 1 << 20, LEASE, Duration.ofMinutes(1));
+
+        // when
+        StoreException thrown;
+        try (BatchRunner runner = new BatchRunner(store, new LocalFolderBlobStore(dir), new OpenCvImageEngine(), config, Clock.systemUTC())) {
+            thrown = assertThrows(StoreException.class,
+                    () -> new QueueWorker(full, runner, 4, result -> {}).run(() -> false, () -> false));
+        }
+
+        // then: the run ends (it never would by itself: idle is always false) and says why
+        assertTrue(thrown.getMessage().contains("disk is full"), thrown.getMessage());
+    }
+
+    private Path script(String name, String body) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return file;
+    }
+}
