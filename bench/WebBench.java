@@ -6,13 +6,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import pixq.job.Job;
 import pixq.job.JobSpec;
-import pixq.job.JobState;
 import pixq.local.LocalState;
 import pixq.recipe.Recipes;
 
@@ -72,10 +74,10 @@ public class WebBench {
         List<Job> jobs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             JobSpec spec = JobSpec.of("bench", "file:/photos/IMG_" + i + ".jpg", "file:/out/", Recipes.THUMBNAIL, List.of());
-            boolean failed = i % 10 == 0;
             Instant start = t0.plusMillis(i * 50L);
-            jobs.add(new Job(spec, failed ? JobState.FAILED : JobState.SUCCEEDED, 1, failed ? "reason " + (i % 20) : null,
-                    t0, start, start.plusMillis(80), failed ? List.of() : List.of("file:/out/IMG_" + i + "-thumb.jpg")));
+            Job running = Job.queued(spec, Clock.fixed(t0, ZoneOffset.UTC)).start(Clock.fixed(start, ZoneOffset.UTC), Duration.ofMinutes(2));
+            Clock end = Clock.fixed(start.plusMillis(80), ZoneOffset.UTC);
+            jobs.add(i % 10 == 0 ? running.fail("reason " + (i % 20), end) : running.succeed(List.of("file:/out/IMG_" + i + "-thumb.jpg"), end));
         }
         try (LocalState local = LocalState.open(state)) {
             local.jobs().insertNew(jobs);
