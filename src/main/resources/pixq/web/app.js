@@ -89,7 +89,7 @@
     const items = [["jobs", b.total], ["finished", b.finished]];
     STATES.forEach((s) => items.push([s.toLowerCase(), b.counts[s]]));
     items.push(["images/s", b.rate ? b.rate.toFixed(1) : "—"], ["ETA", b.etaSeconds === null ? "—" : duration(b.etaSeconds * 1000)],
-      ["started", when(b.start)], ["ended", b.done ? when(b.end) : "running"]);
+      ["started", when(b.start)], ["ended", b.done ? when(b.end) : "not yet"]);
     return el("div", { class: "facts" }, items.map(([k, v]) => el("div", { class: "fact-" + k.replace(/\W/g, "") }, el("b", {}, v), k)));
   }
 
