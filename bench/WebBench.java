@@ -37,7 +37,7 @@ public class WebBench {
             }
         }
         System.out.printf("%-40s %s%n", "request (median of 7, ms)", sizes);
-        List<String> paths = List.of("api/batches", "api/batch?id=B", "api/batch?id=B&page=LAST", "api/batch?id=B&state=failed",
+        List<String> paths = List.of("api/batches", "api/batch?id=B", "api/batch?id=B&after=LAST", "api/batch?id=B&state=failed",
                 "api/gallery?id=B", "api/failures?id=B");
         List<double[]> rows = new ArrayList<>();
         for (int p = 0; p < paths.size(); p++) {
@@ -46,13 +46,13 @@ public class WebBench {
         for (int s = 0; s < sizes.size(); s++) {
             int n = sizes.get(s);
             Path state = Files.createTempDirectory("pixq-webbench-");
-            fill(state, n);
+            String lastPage = fill(state, n); // the job the last page of 50 starts after
             Process web = new ProcessBuilder("java", "-jar", "target/pixq.jar", "status", "--web", "--port", "0", "--state", state.toString())
                     .redirectErrorStream(true).start();
             try {
                 URI base = URI.create(new BufferedReader(new InputStreamReader(web.getInputStream())).readLine().replaceAll(".*(http://\\S+).*", "$1"));
                 for (int p = 0; p < paths.size(); p++) {
-                    String path = paths.get(p).replace("=B", "=bench").replace("LAST", Integer.toString(n / 50 - 1));
+                    String path = paths.get(p).replace("=B", "=bench").replace("LAST", lastPage);
                     rows.get(p)[s] = median(base.resolve(path));
                 }
             } finally {
@@ -69,7 +69,7 @@ public class WebBench {
         }
     }
 
-    private static void fill(Path state, int n) {
+    private static String fill(Path state, int n) {
         Instant t0 = Instant.parse("2026-01-01T10:00:00Z");
         List<Job> jobs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -82,6 +82,7 @@ public class WebBench {
         try (LocalState local = LocalState.open(state)) {
             local.jobs().insertNew(jobs);
         }
+        return jobs.get(n - 51).id();
     }
 
     private static double median(URI url) throws Exception {

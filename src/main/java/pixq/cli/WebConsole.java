@@ -148,8 +148,8 @@ final class WebConsole implements HttpHandler {
         } else {
             switch (route) {
                 case "api/batches" -> json(exchange, batches());
-                case "api/batch" -> json(exchange, batch(required(q, "id"), state(q.get("state")), pageNumber(q)));
-                case "api/gallery" -> json(exchange, gallery(required(q, "id"), pageNumber(q)));
+                case "api/batch" -> json(exchange, batch(required(q, "id"), state(q.get("state")), q.get("after")));
+                case "api/gallery" -> json(exchange, gallery(required(q, "id"), q.get("after")));
                 case "api/failures" -> json(exchange, failures(q.get("id")));
                 case "api/job" -> json(exchange, jobRow(job(required(q, "id"))));
                 case "api/retry" -> json(exchange, retry(exchange));
@@ -174,23 +174,23 @@ final class WebConsole implements HttpHandler {
         return out;
     }
 
-    private Map<String, Object> batch(String id, JobState state, int page) {
+    private Map<String, Object> batch(String id, JobState state, String after) {
         BatchProgress progress = progress(id);
-        List<Job> jobs = pageOf(id, state, page, PAGE_SIZE);
+        List<Job> jobs = pageOf(id, state, after, PAGE_SIZE);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("batch", summary(progress));
         BatchBoard.Chart chart = board.chart(id);
         out.put("chart", Map.of("sliceMillis", chart.sliceMillis(), "succeeded", chart.succeeded(), "failed", chart.failed()));
-        out.put("page", page);
-        out.put("hasNext", jobs.size() > PAGE_SIZE);
+        out.put("after", after);
+        out.put("next", next(jobs, PAGE_SIZE));
         out.put("jobs", jobs.stream().limit(PAGE_SIZE).map(this::jobRow).toList());
         return out;
     }
 
-    private Map<String, Object> gallery(String id, int page) throws InterruptedException {
+    private Map<String, Object> gallery(String id, String after) throws InterruptedException {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("batch", summary(progress(id)));
-        List<Job> jobs = pageOf(id, JobState.SUCCEEDED, page, GALLERY_PAGE_SIZE);
+        List<Job> jobs = pageOf(id, JobState.SUCCEEDED, after, GALLERY_PAGE_SIZE);
         // Sizes come from the blob store (a HEAD per blob on S3): side by side, for the page only.
         List<Future<Map<String, Object>>> cards = new ArrayList<>();
         jobs.stream().limit(GALLERY_PAGE_SIZE).forEach(job -> cards.add(io.submit(() -> card(job))));
@@ -202,8 +202,8 @@ final class WebConsole implements HttpHandler {
                 throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             }
         }
-        out.put("page", page);
-        out.put("hasNext", jobs.size() > GALLERY_PAGE_SIZE);
+        out.put("after", after);
+        out.put("next", next(jobs, GALLERY_PAGE_SIZE));
         out.put("items", items);
         return out;
     }
@@ -326,10 +326,14 @@ final class WebConsole implements HttpHandler {
         return progress;
     }
 
-    /** One page of a batch's jobs and one more, to tell whether there is a next page. */
-    private List<Job> pageOf(String batch, JobState state, int page, int size) {
-        List<Job> upTo = sources.jobs().list(batch, state, (page + 1) * size + 1);
-        return upTo.subList(Math.min(upTo.size(), page * size), upTo.size());
+    /** One page of a batch's jobs and one more, to tell whether there is a next page; it starts after a job. */
+    private List<Job> pageOf(String batch, JobState state, String after, int size) {
+        return sources.jobs().listAfter(batch, state, after == null || after.isEmpty() ? null : after, size + 1);
+    }
+
+    /** Where the next page starts: after the last job of this one, when there is more. */
+    private static String next(List<Job> jobs, int size) {
+        return jobs.size() > size ? jobs.get(size - 1).id() : null;
     }
 
     private Job job(String id) {
@@ -528,10 +532,6 @@ final class WebConsole implements HttpHandler {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("no state " + name);
         }
-    }
-
-    private static int pageNumber(Map<String, String> q) {
-        return number(q.getOrDefault("page", "0"), "page");
     }
 
     private static int index(Map<String, String> q) {

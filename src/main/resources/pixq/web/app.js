@@ -151,11 +151,11 @@
         withRetry && j.state === "FAILED" ? el("td", {}, el("button", { class: "retry", onclick: () => retry({ job: j.id }, [j]) }, "retry")) : null))));
   }
 
+  // Pages start after a job (a page costs the same anywhere in a batch): "next" and back to the first.
   function pager(data, query) {
     return el("p", { class: "pager" },
-      data.page > 0 ? el("a", { href: href(page, { ...query, page: data.page - 1 }) }, "← previous") : null,
-      "page " + (data.page + 1),
-      data.hasNext ? el("a", { href: href(page, { ...query, page: data.page + 1 }) }, "next →") : null);
+      data.after ? el("a", { href: href(page, query) }, "⇤ first page") : null,
+      data.next ? el("a", { href: href(page, { ...query, after: data.next }) }, "next →") : null);
   }
 
   function batchPage(data) {
@@ -247,8 +247,8 @@
 
   const PAGES = {
     batches: { api: () => get("api/batches"), draw: batchesPage, running: (d) => d.some((b) => !b.done) },
-    batch: { api: () => get("api/batch", { id: params.get("id"), state: params.get("state"), page: params.get("page") }), draw: batchPage, running: (d) => !d.batch.done },
-    gallery: { api: () => get("api/gallery", { id: params.get("id"), page: params.get("page") }), draw: galleryPage, running: (d) => !d.batch.done },
+    batch: { api: () => get("api/batch", { id: params.get("id"), state: params.get("state"), after: params.get("after") }), draw: batchPage, running: (d) => !d.batch.done },
+    gallery: { api: () => get("api/gallery", { id: params.get("id"), after: params.get("after") }), draw: galleryPage, running: (d) => !d.batch.done },
     failures: { api: () => get("api/failures", { id: params.get("id") }), draw: failuresPage, running: (d) => d.batch !== null && !d.batch.done },
   };
 

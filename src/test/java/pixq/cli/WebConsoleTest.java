@@ -66,7 +66,7 @@ class WebConsoleTest {
     }
 
     @Test
-    void a_batch_of_120_jobs_comes_in_pages_of_50_and_filters_by_state() throws Exception {
+    void a_batch_of_120_jobs_comes_in_pages_of_50_each_after_the_last_and_filters_by_state() throws Exception {
         List<Job> jobs = new ArrayList<>();
         for (int i = 0; i < 120; i++) {
             jobs.add(aJob().spec(aSpec().batch("big").input("file:/in/p" + i + ".jpg"))
@@ -76,15 +76,17 @@ class WebConsoleTest {
         state.jobs().insertNew(jobs);
 
         JsonNode first = json("api/batch?id=big");
-        JsonNode last = json("api/batch?id=big&page=2");
+        JsonNode second = json("api/batch?id=big&after=" + first.get("next").asText());
+        JsonNode last = json("api/batch?id=big&after=" + second.get("next").asText());
         JsonNode failed = json("api/batch?id=big&state=failed");
 
         assertEquals(50, first.get("jobs").size());
-        assertTrue(first.get("hasNext").asBoolean());
         assertEquals("/in/p0.jpg", first.get("jobs").get(0).get("input").asText());
+        assertEquals("/in/p50.jpg", second.get("jobs").get(0).get("input").asText());
         assertEquals(20, last.get("jobs").size());
-        assertFalse(last.get("hasNext").asBoolean());
+        assertTrue(last.get("next").isNull());
         assertEquals("/in/p100.jpg", last.get("jobs").get(0).get("input").asText());
+        assertEquals(400, get("api/batch?id=big&after=nosuchjob").statusCode());
         assertEquals(30, failed.get("jobs").size());
         assertEquals(30, first.get("batch").get("counts").get("FAILED").asInt());
         assertEquals(120, json("api/batches").get(0).get("total").asInt());
