@@ -69,7 +69,7 @@ final class LocalWork implements AutoCloseable {
     /**
      * Processes the batches of {@code specs} until none of their messages is left (other batches' jobs wait
      * for their own command), writing only under the deepest folder that holds all their outputs. A dead
-     * worker thread or a state database that cannot be written stops the run with a {@link StoreException}:
+     * worker thread or a state database that cannot be written stops the run with an exception saying so:
      * the jobs left stay queued, for the same command to resume.
      */
     int until(List<JobSpec> specs) throws InterruptedException {
@@ -85,9 +85,10 @@ final class LocalWork implements AutoCloseable {
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> interrupt(stop, finished));
         Runtime.getRuntime().addShutdownHook(hook);
-        long start = clock.millis();
         var blobs = new LocalFolderBlobStore(outputRoot);
-        try (BatchRunner runner = new BatchRunner(local.jobs(), blobs, engine.join(), config, clock)) {
+        ImageEngine ready = engine.join();
+        long start = clock.millis(); // the summary's images/s: processing, not loading OpenCV
+        try (BatchRunner runner = new BatchRunner(local.jobs(), blobs, ready, config, clock)) {
             QueueWorker worker = new QueueWorker(queue, runner, config.parallelism(), result -> {
                 ran.addAndGet(result.outcome() == Outcome.SUCCEEDED ? 1 : 0);
                 counts(batches).showOn(bar);
@@ -125,8 +126,8 @@ final class LocalWork implements AutoCloseable {
         local.close();
     }
 
-    /** The batches' jobs: all of them, and those finished and failed (the sums of their counts). */
-    private record Counts(long total, long finished, long failed) {
+    /** The batches' jobs: all of them, and those finished, failed and succeeded (the sums of their counts). */
+    private record Counts(long total, long finished, long failed, long succeeded) {
         void showOn(ProgressBar bar) {
             bar.show((int) finished, (int) failed);
         }
@@ -135,7 +136,7 @@ final class LocalWork implements AutoCloseable {
     private Counts counts(Set<String> batches) {
         List<BatchCounts> all = batches.stream().map(local.jobs()::counts).toList();
         return new Counts(all.stream().mapToLong(BatchCounts::total).sum(), all.stream().mapToLong(BatchCounts::finished).sum(),
-                all.stream().mapToLong(c -> c.of(JobState.FAILED)).sum());
+                all.stream().mapToLong(c -> c.of(JobState.FAILED)).sum(), all.stream().mapToLong(c -> c.of(JobState.SUCCEEDED)).sum());
     }
 
     /** Ctrl-C or kill: stop starting jobs, let the running ones finish briefly; the rest resumes next time. */
@@ -150,11 +151,9 @@ final class LocalWork implements AutoCloseable {
     }
 
     private int summary(Set<String> batches, int ran, long millis, Path outputRoot) {
-        List<BatchCounts> all = batches.stream().map(local.jobs()::counts).toList();
-        long succeeded = all.stream().mapToLong(c -> c.of(JobState.SUCCEEDED)).sum();
         Counts counts = counts(batches);
         System.out.printf("%d succeeded, %d failed; %d images processed in %.1f s (%.1f images/s); outputs in %s%n",
-                succeeded, counts.failed, ran, millis / 1000.0, ran * 1000.0 / Math.max(1, millis), outputRoot);
+                counts.succeeded, counts.failed, ran, millis / 1000.0, ran * 1000.0 / Math.max(1, millis), outputRoot);
         List<Job> failedJobs = batches.stream().flatMap(b -> local.jobs().list(b, JobState.FAILED, 20).stream()).limit(20).toList();
         failedJobs.forEach(job -> System.out.printf("  FAILED %s  %s: %s%n", job.id(), job.spec().input(), job.lastError()));
         if (counts.failed > 20) {

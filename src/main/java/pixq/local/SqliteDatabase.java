@@ -5,11 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -121,6 +124,8 @@ public final class SqliteDatabase implements AutoCloseable {
 
     private final Path file;
     private final Connection connection;
+    /** The hot statements, prepared once: preparing costs more than running most of them. */
+    private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
     private SqliteDatabase(Path file, Connection connection) {
         this.file = file;
@@ -206,6 +211,19 @@ public final class SqliteDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * A statement prepared once per database and kept until {@link #close()}; for use inside {@link #run}
+     * or {@link #inTransaction} only (they hold the lock), and never closed by the caller.
+     */
+    PreparedStatement prepared(String sql) throws SQLException {
+        PreparedStatement statement = prepared.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            prepared.put(sql, statement);
+        }
+        return statement;
+    }
+
     /** Rolls back, unless SQLite already did (after a full disk it does): the first error is the one that counts. */
     private void rollbackAfter(Exception first) {
         try {
@@ -230,6 +248,9 @@ public final class SqliteDatabase implements AutoCloseable {
     @Override
     public synchronized void close() {
         try {
+            for (PreparedStatement statement : prepared.values()) {
+                statement.close();
+            }
             connection.close();
         } catch (SQLException e) {
             throw new StoreException("cannot close the state database " + file + ": " + e.getMessage(), e);

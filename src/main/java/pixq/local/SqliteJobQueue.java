@@ -91,11 +91,10 @@ public final class SqliteJobQueue implements JobQueue {
      */
     public boolean isEmpty() {
         return db.run(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT 1 FROM messages" + batchFilter("WHERE") + " LIMIT 1")) {
-                bindBatches(select, 1);
-                try (ResultSet rs = select.executeQuery()) {
-                    return !rs.next();
-                }
+            PreparedStatement select = db.prepared("SELECT 1 FROM messages" + batchFilter("WHERE") + " LIMIT 1");
+            bindBatches(select, 1);
+            try (ResultSet rs = select.executeQuery()) {
+                return !rs.next();
             }
         });
     }
@@ -156,31 +155,30 @@ public final class SqliteJobQueue implements JobQueue {
     private List<Delivery> lease(Connection c, int max, List<DeadLetter> dead) throws SQLException {
         long now = now();
         List<Delivery> leased = new ArrayList<>();
-        try (PreparedStatement select = c.prepareStatement("SELECT seq, id, body, receive_count, sent_at FROM messages"
-                        + batchFilter("WHERE") + (batches.isEmpty() ? " WHERE" : " AND") + " visible_at <= ? ORDER BY visible_at, seq LIMIT ?");
-             PreparedStatement lease = c.prepareStatement(
-                "UPDATE messages SET visible_at = ?, receive_count = ?, receipt = ? WHERE seq = ?")) {
-            int next = bindBatches(select, 1);
-            select.setLong(next, now);
-            select.setInt(next + 1, max + MAX_DEAD_PER_RECEIVE);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next() && leased.size() < max) {
-                    int received = rs.getInt("receive_count");
-                    if (received >= maxReceives) {
-                        dead.add(bury(c, rs, now));
-                        continue;
-                    }
-                    Delivery delivery = new Delivery(rs.getString("id"), rs.getString("body"), UUID.randomUUID().toString(), received + 1);
-                    lease.setLong(1, now + visibilityTimeout.toNanos());
-                    lease.setInt(2, delivery.receiveCount());
-                    lease.setString(3, delivery.receipt());
-                    lease.setLong(4, rs.getLong("seq"));
-                    lease.addBatch();
-                    leased.add(delivery);
+        PreparedStatement select = db.prepared("SELECT seq, id, body, receive_count, sent_at FROM messages"
+                + batchFilter("WHERE") + (batches.isEmpty() ? " WHERE" : " AND") + " visible_at <= ? ORDER BY visible_at, seq LIMIT ?");
+        PreparedStatement lease = db.prepared("UPDATE messages SET visible_at = ?, receive_count = ?, receipt = ? WHERE seq = ?");
+        lease.clearBatch(); // a kept statement: nothing left from a receive that failed half-way
+        int next = bindBatches(select, 1);
+        select.setLong(next, now);
+        select.setInt(next + 1, max + MAX_DEAD_PER_RECEIVE);
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next() && leased.size() < max) {
+                int received = rs.getInt("receive_count");
+                if (received >= maxReceives) {
+                    dead.add(bury(c, rs, now));
+                    continue;
                 }
+                Delivery delivery = new Delivery(rs.getString("id"), rs.getString("body"), UUID.randomUUID().toString(), received + 1);
+                lease.setLong(1, now + visibilityTimeout.toNanos());
+                lease.setInt(2, delivery.receiveCount());
+                lease.setString(3, delivery.receipt());
+                lease.setLong(4, rs.getLong("seq"));
+                lease.addBatch();
+                leased.add(delivery);
             }
-            lease.executeBatch();
         }
+        lease.executeBatch();
         return leased;
     }
 
@@ -248,10 +246,9 @@ public final class SqliteJobQueue implements JobQueue {
     @Override
     public void delete(Delivery delivery) {
         db.run(c -> {
-            try (PreparedStatement delete = c.prepareStatement("DELETE FROM messages WHERE receipt = ?")) {
-                delete.setString(1, delivery.receipt());
-                return delete.executeUpdate();
-            }
+            PreparedStatement delete = db.prepared("DELETE FROM messages WHERE receipt = ?");
+            delete.setString(1, delivery.receipt());
+            return delete.executeUpdate();
         });
     }
 
@@ -260,11 +257,10 @@ public final class SqliteJobQueue implements JobQueue {
     public void retryLater(Delivery delivery, Duration delay) {
         long visibleAt = now() + delay.toNanos();
         db.run(c -> {
-            try (PreparedStatement update = c.prepareStatement("UPDATE messages SET visible_at = ? WHERE receipt = ?")) {
-                update.setLong(1, visibleAt);
-                update.setString(2, delivery.receipt());
-                return update.executeUpdate();
-            }
+            PreparedStatement update = db.prepared("UPDATE messages SET visible_at = ? WHERE receipt = ?");
+            update.setLong(1, visibleAt);
+            update.setString(2, delivery.receipt());
+            return update.executeUpdate();
         });
     }
 

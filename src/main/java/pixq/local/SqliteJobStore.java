@@ -58,11 +58,9 @@ public final class SqliteJobStore implements JobStore {
     @Override
     public Optional<Job> find(String id) {
         return db.run(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ?")) {
-                select.setString(1, id);
-                List<Job> found = jobsOf(select);
-                return found.stream().findFirst();
-            }
+            PreparedStatement select = db.prepared("SELECT " + COLUMNS + " FROM jobs WHERE id = ?");
+            select.setString(1, id);
+            return jobsOf(select).stream().findFirst();
         });
     }
 
@@ -72,17 +70,16 @@ public final class SqliteJobStore implements JobStore {
             throw new IllegalArgumentException("cannot replace job " + previous.id() + " by job " + next.id());
         }
         return db.run(c -> {
-            try (PreparedStatement update = c.prepareStatement("""
+            PreparedStatement update = db.prepared("""
                     UPDATE jobs SET state = ?, attempts = ?, last_error = ?, created_at = ?, started_at = ?,
                                     finished_at = ?, outputs = ?, spec = ?, lease_until = ?, sent_at = ?
-                    WHERE id = ? AND state = ? AND attempts = ? AND lease_until IS ?""")) {
-                bindRecord(update, 1, next);
-                update.setString(11, previous.id());
-                update.setString(12, previous.state().name());
-                update.setInt(13, previous.attempts());
-                setInstant(update, 14, previous.leaseUntil());
-                return update.executeUpdate() == 1;
-            }
+                    WHERE id = ? AND state = ? AND attempts = ? AND lease_until IS ?""");
+            bindRecord(update, 1, next);
+            update.setString(11, previous.id());
+            update.setString(12, previous.state().name());
+            update.setInt(13, previous.attempts());
+            setInstant(update, 14, previous.leaseUntil());
+            return update.executeUpdate() == 1;
         });
     }
 
@@ -129,11 +126,10 @@ public final class SqliteJobStore implements JobStore {
     @Override
     public BatchCounts counts(String batchId) {
         return db.run(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT * FROM batches WHERE batch_id = ?")) {
-                select.setString(1, batchId);
-                List<BatchCounts> found = countsOf(select);
-                return found.isEmpty() ? new BatchCounts(batchId, Map.of(), null, null) : found.get(0);
-            }
+            PreparedStatement select = db.prepared("SELECT * FROM batches WHERE batch_id = ?");
+            select.setString(1, batchId);
+            List<BatchCounts> found = countsOf(select);
+            return found.isEmpty() ? new BatchCounts(batchId, Map.of(), null, null) : found.get(0);
         });
     }
 

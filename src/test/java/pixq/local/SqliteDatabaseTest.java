@@ -1,22 +1,49 @@
 package pixq.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static pixq.job.JobBuilders.aJob;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import pixq.job.Job;
+import pixq.job.StoreException;
 
 class SqliteDatabaseTest {
     @TempDir
     Path dir;
+
+    @Test
+    void aFullDiskIsSaidPlainlyEvenWhenSqliteOnlyReportsTheRollbackItDid() {
+        // given: what SQLite reports on a full disk, at a statement or (having rolled back itself) at commit
+        List<SQLException> reported = List.of(
+                new SQLiteException("[SQLITE_FULL] database or disk is full", SQLiteErrorCode.SQLITE_FULL),
+                new SQLiteException("[SQLITE_ERROR] SQL error or missing database (cannot commit - no transaction is active)",
+                        SQLiteErrorCode.SQLITE_ERROR));
+
+        try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("pixq.db"))) {
+            for (SQLException error : reported) {
+                // when
+                StoreException thrown = assertThrows(StoreException.class, () -> db.inTransaction(c -> {
+                    throw error;
+                }));
+
+                // then
+                assertTrue(thrown.getMessage().contains("cannot be written: its disk is full or failing")
+                        && thrown.getMessage().contains("run the same command again to resume"), thrown.getMessage());
+            }
+        }
+    }
 
     @Test
     void opensInWalModeCreatingTheStateFolder() {
