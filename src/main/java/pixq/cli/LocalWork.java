@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import pixq.image.EngineConfig;
 import pixq.image.ImageEngine;
 import pixq.image.OpenCvImageEngine;
 import pixq.job.BatchCounts;
@@ -50,7 +51,8 @@ final class LocalWork implements AutoCloseable {
      */
     static LocalWork open(Path stateDir, WorkOptions options, Clock clock) {
         // Loading OpenCV's natives takes most of a second: do it while the database opens and jobs are submitted.
-        CompletableFuture<ImageEngine> engine = CompletableFuture.supplyAsync(() -> new OpenCvImageEngine(options.engine()));
+        EngineConfig config = options.engine(); // here, so that a bad --command stops the run before any job is queued
+        CompletableFuture<ImageEngine> engine = CompletableFuture.supplyAsync(() -> new OpenCvImageEngine(config));
         // A short receive wait: the run ends as soon as its last job does, not a long poll later.
         LocalState local = LocalState.open(stateDir, LocalState.DEFAULT_VISIBILITY_TIMEOUT, LocalState.DEFAULT_MAX_RECEIVES,
                 Duration.ofMillis(50), clock);
@@ -155,7 +157,8 @@ final class LocalWork implements AutoCloseable {
         System.out.printf("%d succeeded, %d failed; %d images processed in %.1f s (%.1f images/s); outputs in %s%n",
                 counts.succeeded, counts.failed, ran, millis / 1000.0, ran * 1000.0 / Math.max(1, millis), outputRoot);
         List<Job> failedJobs = batches.stream().flatMap(b -> local.jobs().list(b, JobState.FAILED, 20).stream()).limit(20).toList();
-        failedJobs.forEach(job -> System.out.printf("  FAILED %s  %s: %s%n", job.id(), job.spec().input(), job.lastError()));
+        failedJobs.forEach(job -> System.out.printf("  FAILED %s  %s: %s%n", job.id(),
+                job.spec().input() != null ? job.spec().input() : "args " + job.spec().args(), job.lastError()));
         if (counts.failed > 20) {
             System.out.printf("  ... and %d more: pixq failures%n", counts.failed - 20);
         }

@@ -22,9 +22,11 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_WEBP_QUALITY;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -94,8 +96,15 @@ public final class OpenCvImageEngine implements ImageEngine {
         byte[] bytes = input;
         int first = 0;
         String ext = bytes == null ? "" : sniffedExtension(bytes, !steps.isEmpty() && steps.get(0) instanceof Command);
+        List<Rendition> commandFiles = new ArrayList<>();
         for (; first < steps.size() && steps.get(first) instanceof Command c; first++) {
-            bytes = commands.run(c.name(), bytes, ext, jobArgs);
+            boolean last = recipe.writesCommandFiles() && first == steps.size() - 1;
+            CommandRunner.Result result = commands.run(c, bytes, ext, jobArgs, !last);
+            commandFiles.addAll(result.files());
+            if (last) {
+                return distinct(commandFiles);
+            }
+            bytes = result.image();
             ext = extension(checked(bytes));
         }
         if (bytes == null) {
@@ -109,7 +118,7 @@ public final class OpenCvImageEngine implements ImageEngine {
         try (PointerScope scope = new PointerScope()) {
             Canvas start = anyPixels ? decode(bytes, header, meta.orientation(), shared, recipe.outputs()) : null;
             Canvas common = start == null ? null : run(start, shared, jobArgs);
-            List<Rendition> renditions = new ArrayList<>();
+            List<Rendition> renditions = new ArrayList<>(commandFiles);
             for (Output o : recipe.outputs()) {
                 if (o.isMeta()) {
                     renditions.add(new Rendition(o.suffix(), "application/json", meta.toJson(header, bytes.length)));
@@ -126,14 +135,27 @@ public final class OpenCvImageEngine implements ImageEngine {
             }
             if (common != null) {
                 common.mat.close();
+                renditions.addAll(common.commandFiles);
             }
-            return renditions;
+            return distinct(renditions);
         } catch (ImageException e) {
             throw e;
         } catch (RuntimeException e) { // OpenCV's cv::Exception arrives as a RuntimeException
             String why = String.valueOf(e.getMessage()).lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("");
             throw new ImageException("the image could not be processed: " + why.strip(), e);
         }
+    }
+
+    /** Refuses two outputs of one name (a command's file named as a recipe output, say): never overwrite silently. */
+    private static List<Rendition> distinct(List<Rendition> renditions) {
+        Set<String> suffixes = new HashSet<>();
+        for (Rendition r : renditions) {
+            if (!suffixes.add(r.suffix())) {
+                throw new ImageException("two outputs of this job would both be written as <name>" + r.suffix()
+                        + ": rename the file the command writes, or the recipe's output");
+            }
+        }
+        return renditions;
     }
 
     /** Reads the header and applies the size and pixel limits. */
@@ -245,6 +267,8 @@ public final class OpenCvImageEngine implements ImageEngine {
         /** While the decode was reduced and no resize has run yet: the full-size dimensions it stands for. */
         int logicalW;
         int logicalH;
+        /** Files that commands among the steps wrote into their output folder: shared by every branch. */
+        List<Rendition> commandFiles = new ArrayList<>();
 
         Canvas(Mat mat, boolean owned, int orientation) {
             this.mat = mat;
@@ -257,6 +281,7 @@ public final class OpenCvImageEngine implements ImageEngine {
             Canvas c = new Canvas(mat, false, orientation);
             c.logicalW = logicalW;
             c.logicalH = logicalH;
+            c.commandFiles = commandFiles;
             return c;
         }
 
@@ -322,8 +347,9 @@ public final class OpenCvImageEngine implements ImageEngine {
             c.replace(watermark(m, w));
         } else if (op instanceof Command k) {
             byte[] png = encode(m, new Output("", "png", 1, List.of()));
-            byte[] result = commands.run(k.name(), png, ".png", args);
-            c.replace(decodeWhole(result));
+            CommandRunner.Result result = commands.run(k, png, ".png", args, true);
+            c.commandFiles.addAll(result.files());
+            c.replace(decodeWhole(result.image()));
         } else if (op instanceof Custom k) {
             c.replace(custom(c.owned ? m : m.clone(), k, args));
         }

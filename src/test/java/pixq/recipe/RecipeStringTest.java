@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,18 @@ class RecipeStringTest {
         assertEquals(new Output("-a", "jpeg", 70, List.of(), true), r.outputs().get(0));
         assertEquals(".json", r.outputs().get(1).extension());
         assertEquals("-info.json", r.outputs().get(1).suffix());
+    }
+
+    @Test
+    void aRecipeOfCommandsOnlyHasTheLastCommandsFilesAsOutputs() throws Exception {
+        Recipe r = RecipeString.parse("command denoise | command detect allow-empty");
+        assertEquals(List.of(new Command("denoise"), new Command("detect", true)), r.steps());
+        assertTrue(r.outputs().isEmpty() && r.writesCommandFiles());
+        assertEquals(r, r.validated());
+        // absent when not set, so the job ids of existing command recipes stay as they were
+        assertEquals("{\"op\":\"command\",\"name\":\"denoise\"}", new ObjectMapper().writeValueAsString(new Command("denoise", false)));
+        assertError("orient | command detect", "ends with an output");
+        assertError("command detect sometimes", "command takes a name, then optionally allow-empty");
     }
 
     @Test
