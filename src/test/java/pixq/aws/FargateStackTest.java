@@ -79,7 +79,7 @@ class FargateStackTest {
             ContainerDefinition worker = ecs.describeTaskDefinition(b -> b.taskDefinition(service.taskDefinition()))
                     .taskDefinition().containerDefinitions().get(0);
             assertEquals(List.of("java"), worker.entryPoint());
-            assertTrue(worker.command().containsAll(List.of("worker", "--lease", "PT3600S")), worker.command().toString());
+            assertTrue(worker.command().containsAll(List.of("worker", "--time-limit", "PT3600S")), worker.command().toString());
             assertTrue(worker.environment().stream().anyMatch(e -> e.name().equals("COMMANDS") && e.value().equals("myjob=/opt/job/myjob.py")));
             assertEquals(120, worker.stopTimeout());
         }
