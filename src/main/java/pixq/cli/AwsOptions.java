@@ -2,6 +2,7 @@ package pixq.cli;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
 import pixq.aws.AwsConnection;
@@ -72,8 +73,13 @@ final class AwsOptions {
         return name(dlqUrl, "DeadLetterQueueUrl", "--dlq-url");
     }
 
-    String dlqArchiveUrl() {
-        return name(dlqArchiveUrl, "DeadLetterArchiveUrl", "--dlq-archive-url");
+    /**
+     * The dead-letter archive, where the dead-letter function keeps what it recorded FAILED; none when
+     * --dlq-url names another dead-letter queue (the long queue's) without --dlq-archive-url.
+     */
+    Optional<String> dlqArchiveUrl() {
+        return dlqUrl != null && dlqArchiveUrl == null ? Optional.empty()
+                : Optional.of(name(dlqArchiveUrl, "DeadLetterArchiveUrl", "--dlq-archive-url"));
     }
 
     String inputBucket() {

@@ -48,8 +48,11 @@ final class RedriveCommand implements Callable<Integer> {
         try (Target target = aws.open()) {
             // The dead-letter function moves what it recorded FAILED to the archive; the rest is still in the DLQ.
             Moved moved = new Moved();
-            for (String from : List.of(aws.dlqArchiveUrl(), aws.dlqUrl())) {
-                moveBack(new SqsJobQueue(connection.sqs(), from, Duration.ZERO), queue, target.store(), moved);
+            List<String> from = new ArrayList<>();
+            aws.dlqArchiveUrl().ifPresent(from::add);
+            from.add(aws.dlqUrl());
+            for (String url : from) {
+                moveBack(new SqsJobQueue(connection.sqs(), url, Duration.ZERO), queue, target.store(), moved);
             }
             System.err.println();
             System.out.printf("redrove %d job messages to the job queue%s%n", moved.jobs,

@@ -22,8 +22,8 @@ class FargateTaskTest {
     void theTaskRunsPixqWorkerFromTheImagesJarWithOptionsItAccepts() throws Exception {
         JsonNode template = new YAMLMapper().readTree(Path.of("template.yaml").toFile());
         JsonNode container = template.path("Resources").path("WorkerTaskDefinition").path("Properties").path("ContainerDefinitions").get(0);
-        // YAML drops CloudFormation's tags: "!Ref LongJobQueue" reads "LongJobQueue" (a parameter would read as its
-        // default here), "!Sub PT${LongJobTimeout}S" as is
+        // YAML drops CloudFormation's tags: "!Ref MaxReceives" reads "MaxReceives" (a parameter: its default here),
+        // "!Ref LongJobQueue" reads "LongJobQueue", "!Sub PT${LongJobTimeout}S" as is
         JsonNode parameters = template.path("Parameters");
         List<String> command = new ArrayList<>();
         container.path("Command").forEach(word -> command.add(parameters.has(word.asText())
@@ -36,7 +36,7 @@ class FargateTaskTest {
         String dockerfile = Files.readString(Path.of("functions/worker/Dockerfile"));
         assertTrue(dockerfile.contains("${LAMBDA_TASK_ROOT}/lib/") && dockerfile.contains("public.ecr.aws/lambda/java"), dockerfile);
 
-        // then `pixq worker` accepts every option, the long job's limit as its time limit
+        // then `pixq worker` accepts every option, the long job's limit as its time limit (the lease is the queue's)
         ParseResult parsed = Main.commandLine().parseArgs(command.subList(3, command.size()).toArray(String[]::new));
         ParseResult worker = parsed.subcommand();
         assertEquals("worker", worker.commandSpec().name());
