@@ -92,15 +92,10 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
+    /** The version is the ETag, without the quotes listings put around it and events do not: one form for both. */
     @Override
-    public boolean exists(String uri) {
-        return head(uri).isPresent();
-    }
-
-    /** The ETag, without the quotes listings put around it and events do not: one form for both. */
-    @Override
-    public String version(String uri) {
-        return head(uri).map(h -> unquoted(h.eTag())).orElse(null);
+    public Optional<Stat> stat(String uri) {
+        return head(uri).map(h -> new Stat(h.contentLength(), unquoted(h.eTag())));
     }
 
     @Override

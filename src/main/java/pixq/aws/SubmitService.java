@@ -147,7 +147,7 @@ public final class SubmitService {
                 readable.add(input);
             }
         }
-        List<String> eTags = Parallel.map(readable, blobs::version);
+        List<String> eTags = Parallel.map(readable, uri -> blobs.stat(uri).map(BlobStore.Stat::version).orElse(null));
         for (int i = 0; i < readable.size(); i++) {
             if (eTags.get(i) == null) {
                 rejected.add(readable.get(i) + " (no such object)");

@@ -21,6 +21,13 @@ record BatchProgress(BatchCounts counts, Duration eta) {
         return new BatchProgress(counts, eta);
     }
 
+    /** Jobs finished per second between the first start and the last finish; 0 before that can be told. */
+    double rate() {
+        long millis = counts.firstStarted() == null || counts.lastFinished() == null ? 0
+                : Duration.between(counts.firstStarted(), counts.lastFinished()).toMillis();
+        return millis <= 0 ? 0 : counts.finished() * 1000.0 / millis;
+    }
+
     boolean done() {
         return counts.finished() == counts.total();
     }

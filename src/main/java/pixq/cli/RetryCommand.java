@@ -63,13 +63,8 @@ final class RetryCommand implements Callable<Integer> {
         if (canceled) {
             candidates.addAll(store.list(batch, JobState.CANCELED, Integer.MAX_VALUE));
         }
-        List<JobSpec> requeued = new ArrayList<>();
-        for (Job job : candidates) {
-            if ((jobIds.isEmpty() || jobIds.contains(job.id())) && store.update(job, job.requeue())) {
-                requeued.add(job.spec());
-            }
-        }
-        queue.send(requeued);
+        candidates.removeIf(job -> !jobIds.isEmpty() && !jobIds.contains(job.id()));
+        List<JobSpec> requeued = Requeue.jobs(store, queue, candidates);
         System.err.println("requeued " + requeued.size() + " jobs");
         return requeued;
     }

@@ -1,5 +1,8 @@
 package pixq.cli;
 
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +17,9 @@ import pixq.job.JobState;
         name = "status",
         header = "Jobs per state and progress, per batch or for one job (like rq info).",
         description = "Jobs per state, per batch (like `rq info`), with a progress bar and ETA for each batch, here or on AWS.",
-        footer = {"", "Examples:", "  pixq status", "  pixq status run-1a2b3c4d5e", "  pixq status s3-20261127 --stack pixq", "  pixq status --job 3f2a9c0d1e2b4a5c6d7e8f90     one job (like rq's job.get_status())", "", "To follow a batch until it is done: pixq watch BATCH"})
+        footer = {"", "Examples:", "  pixq status", "  pixq status run-1a2b3c4d5e", "  pixq status s3-20261127 --stack pixq", "  pixq status --job 3f2a9c0d1e2b4a5c6d7e8f90     one job (like rq's job.get_status())",
+            "  pixq status --web                               the same as web pages, with a gallery and retry",
+            "  pixq status --web --stack pixq --port 8080", "", "To follow a batch until it is done: pixq watch BATCH"})
 final class StatusCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "BATCH", description = "Only this batch.")
     String batch;
@@ -22,11 +27,32 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--job", paramLabel = "ID", description = "One job's whole record: state, attempts, times, error, outputs.")
     String jobId;
 
+    @Option(names = "--web", description = "Serve web pages instead (batches, jobs, before/after gallery, failures with retry) until Ctrl-C.")
+    boolean web;
+
+    @Option(names = "--port", defaultValue = "3002", paramLabel = "N", description = "With --web: the port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+            description = "With --web: the address to listen on (default: ${DEFAULT-VALUE}, this machine only). "
+                    + "Anyone who can reach another address can see the images and retry jobs.")
+    String bind;
+
     @Mixin
     TargetOptions target;
 
+    @Mixin
+    WorkOptions work;
+
     @Override
     public Integer call() throws Exception {
+        if (web) {
+            try (WebStatus pages = WebStatus.start(target, work, bind, port)) {
+                URI page = batch == null ? pages.url() : pages.url().resolve("batch?id=" + URLEncoder.encode(batch, StandardCharsets.UTF_8));
+                System.out.println("pixq status: " + page + "  (Ctrl-C to stop)");
+                new java.util.concurrent.CountDownLatch(1).await();
+            }
+        }
         try (Target open = target.open()) {
             if (jobId != null) {
                 return open.store().find(jobId).map(StatusCommand::show).orElseGet(() -> {

@@ -30,8 +30,12 @@ final class TargetOptions {
         if (!LocalState.exists(state.dir)) {
             throw new IllegalArgumentException("no pixq state in " + state.dir + ": run `pixq run` first, or pass --state DIR");
         }
+        // No run alive: show a killed run's jobs as they are. The run lock that proves it is let go at once,
+        // so that a run may start while this command reads (pixq watch, pixq status --web stay for long).
+        try (LocalState recovering = LocalState.open(state.dir)) {
+            recovering.recoverIfIdle(Clock.systemUTC());
+        }
         LocalState local = LocalState.open(state.dir);
-        local.recoverIfIdle(Clock.systemUTC()); // no run alive: show a killed run's jobs as they are
         return new Target() {
             @Override
             public JobStore store() {

@@ -1,6 +1,7 @@
 package pixq.job;
 
 import java.util.List;
+import java.util.Optional;
 
 /** Port: the bytes of inputs and outputs, named by URI (s3://bucket/key, or file:/path for a local folder). */
 public interface BlobStore {
@@ -21,25 +22,25 @@ public interface BlobStore {
      */
     void write(String uri, byte[] bytes, String contentType, String source);
 
-    /** Whether a blob is stored under exactly this name. */
-    boolean exists(String uri);
-
     /**
-     * Which version of the blob is stored (S3: its ETag; a file: its size and modification time), changed
-     * by any replacement: a job is for one version of its input. Null when there is no such blob.
+     * What is stored under exactly this name, without reading it: its size and its version (S3: the ETag; a
+     * file: its size and modification time), which any replacement changes, so that a job is for one version
+     * of its input. Empty when there is no such blob.
      */
-    String version(String uri);
+    Optional<Stat> stat(String uri);
+
+    record Stat(long size, String version) {}
 
     /** URIs of every blob under a prefix URI, in name order. */
     List<String> list(String prefixUri);
 
     /**
-     * One page of {@link #list} with each blob's {@link #version}: at most {@code max} blobs after the URI
+     * One page of {@link #list} with each blob's version: at most {@code max} blobs after the URI
      * {@code startAfter} (null: from the first), and whether more follow. S3 pages natively.
      */
     default Page page(String prefixUri, String startAfter, int max) {
         List<String> after = list(prefixUri).stream().filter(uri -> startAfter == null || uri.compareTo(startAfter) > 0).toList();
-        List<Listed> listed = after.subList(0, Math.min(max, after.size())).stream().map(uri -> new Listed(uri, version(uri))).toList();
+        List<Listed> listed = after.subList(0, Math.min(max, after.size())).stream().map(uri -> new Listed(uri, stat(uri).map(Stat::version).orElse(null))).toList();
         return new Page(listed, after.size() > max);
     }
 

@@ -20,6 +20,14 @@ public interface JobStore {
     /** Jobs of one batch (all batches when batchId is null), in one state or all (null), oldest first. */
     List<Job> list(String batchId, JobState state, int limit);
 
+    /**
+     * A page of one batch's jobs, in one state or all (null), oldest first, starting after the job
+     * {@code afterId} (null: from the first): a page costs the same wherever it starts in the batch.
+     *
+     * @throws IllegalArgumentException when there is no job {@code afterId}
+     */
+    List<Job> listAfter(String batchId, JobState state, String afterId, int limit);
+
     /** The batch's jobs per state, kept up to date by every write, so reading it costs the same at any size. */
     BatchCounts counts(String batchId);
 

@@ -69,7 +69,7 @@ public final class Submitter {
                     ? Optional.of(job) : Optional.empty();
             case SUCCEEDED -> {
                 Job requeued = job.requeue();
-                yield !job.outputs().stream().allMatch(outputs::exists) && store.update(job, requeued)
+                yield !job.outputs().stream().allMatch(uri -> outputs.stat(uri).isPresent()) && store.update(job, requeued)
                         ? Optional.of(requeued) : Optional.empty();
             }
             case RUNNING, FAILED, CANCELED -> Optional.empty();

@@ -2,6 +2,7 @@ package pixq.local;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import pixq.job.BlobException;
 import pixq.job.BlobStore;
 
@@ -37,13 +38,8 @@ public final class BucketFolders implements BlobStore {
     }
 
     @Override
-    public boolean exists(String uri) {
-        return files.exists(path(uri).toString());
-    }
-
-    @Override
-    public String version(String uri) {
-        return files.version(path(uri).toString());
+    public Optional<Stat> stat(String uri) {
+        return files.stat(path(uri).toString());
     }
 
     @Override

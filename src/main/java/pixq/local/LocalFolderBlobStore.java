@@ -13,8 +13,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import pixq.job.BlobException;
@@ -117,24 +119,33 @@ public final class LocalFolderBlobStore implements BlobStore {
     }
 
     @Override
-    public boolean exists(String uri) {
-        return Files.isRegularFile(pathOf(uri));
-    }
-
-    @Override
-    public String version(String uri) {
+    public Optional<Stat> stat(String uri) {
         Path path = pathOf(uri);
-        return Files.isRegularFile(path) ? version(path) : null;
+        if (!Files.isRegularFile(path)) {
+            return Optional.empty();
+        }
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            return Optional.of(new Stat(attributes.size(), version(attributes)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw failure("cannot read the attributes of " + uri, e);
+        }
     }
 
-    /** Size and modification time: any ordinary write changes one of them, and the changed file is new work. */
+    /** A file's version, as {@link #stat} gives it. */
     public static String version(Path file) {
         try {
-            java.nio.file.attribute.BasicFileAttributes attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
-            return attributes.size() + ":" + attributes.lastModifiedTime();
+            return version(Files.readAttributes(file, BasicFileAttributes.class));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Size and modification time: any ordinary write changes one of them, and the changed file is new work. */
+    private static String version(BasicFileAttributes attributes) {
+        return attributes.size() + ":" + attributes.lastModifiedTime();
     }
 
     /** Every file under the prefix (a folder, or one file), recursive, in name order, hidden files skipped. */

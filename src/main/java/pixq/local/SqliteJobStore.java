@@ -85,6 +85,18 @@ public final class SqliteJobStore implements JobStore {
 
     @Override
     public List<Job> list(String batchId, JobState state, int limit) {
+        return select(batchId, state, null, limit);
+    }
+
+    @Override
+    public List<Job> listAfter(String batchId, JobState state, String afterId, int limit) {
+        if (afterId != null && find(afterId).isEmpty()) {
+            throw new IllegalArgumentException("no job " + afterId);
+        }
+        return select(batchId, state, afterId, limit);
+    }
+
+    private List<Job> select(String batchId, JobState state, String afterId, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE 1 = 1");
         List<String> params = new ArrayList<>();
         if (batchId != null) {
@@ -94,6 +106,10 @@ public final class SqliteJobStore implements JobStore {
         if (state != null) {
             sql.append(" AND state = ?");
             params.add(state.name());
+        }
+        if (afterId != null) {
+            sql.append(" AND (created_at, rowid) > (SELECT created_at, rowid FROM jobs WHERE id = ?)");
+            params.add(afterId);
         }
         sql.append(" ORDER BY created_at, rowid LIMIT ?");
         return db.run(c -> {

@@ -54,14 +54,14 @@ public abstract class BlobStoreContract {
     }
 
     @Test
-    void existsAnswersForTheExactNameOnly() {
+    void statAnswersForTheExactNameOnly() {
         // given
         store().write(uri("dir/a b.jpg"), bytes("x"), JPEG);
 
         // then
-        assertTrue(store().exists(uri("dir/a b.jpg")));
-        assertFalse(store().exists(uri("dir/a")));
-        assertFalse(store().exists(uri("dir/missing.jpg")));
+        assertTrue(store().stat(uri("dir/a b.jpg")).isPresent());
+        assertFalse(store().stat(uri("dir/a")).isPresent());
+        assertFalse(store().stat(uri("dir/missing.jpg")).isPresent());
     }
 
     @Test
@@ -111,6 +111,15 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void statSizeIsTheWrittenLength() {
+        // given
+        store().write(uri("sized/a.bin"), new byte[1234], "application/octet-stream");
+
+        // then
+        assertEquals(1234, store().stat(uri("sized/a.bin")).orElseThrow().size());
+    }
+
+    @Test
     void readingABlobOverTheLimitIsTooLarge() {
         // given
         store().write(uri("big.bin"), new byte[101], "application/octet-stream");
@@ -157,15 +166,15 @@ public abstract class BlobStoreContract {
     void aVersionNamesWhatIsStoredAndChangesWithIt() {
         // given
         store().write(uri("v.jpg"), bytes("x"), JPEG);
-        String first = store().version(uri("v.jpg"));
+        String first = version(uri("v.jpg"));
 
         // when
         store().write(uri("v.jpg"), bytes("yy"), JPEG);
 
         // then
         assertTrue(first != null && !first.isBlank(), first);
-        assertFalse(first.equals(store().version(uri("v.jpg"))));
-        assertEquals(null, store().version(uri("none.jpg")));
+        assertFalse(first.equals(version(uri("v.jpg"))));
+        assertTrue(store().stat(uri("none.jpg")).isEmpty());
     }
 
     @Test
@@ -184,6 +193,10 @@ public abstract class BlobStoreContract {
         assertTrue(first.more());
         assertEquals(List.of(uri("p/c.jpg")), second.blobs().stream().map(BlobStore.Listed::uri).toList());
         assertFalse(second.more());
-        assertEquals(store().version(uri("p/c.jpg")), second.blobs().get(0).version());
+        assertEquals(version(uri("p/c.jpg")), second.blobs().get(0).version());
+    }
+
+    private String version(String uri) {
+        return store().stat(uri).orElseThrow().version();
     }
 }

@@ -2,6 +2,7 @@ package pixq.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static pixq.job.JobBuilders.LEASE;
 import static pixq.job.JobBuilders.T0;
@@ -11,9 +12,11 @@ import static pixq.job.JobBuilders.aSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -212,6 +215,37 @@ public abstract class JobStoreContract {
         assertEquals(List.of(first, third), queued);
         assertEquals(List.of(secondRunning), running);
         assertEquals(List.of(first, secondRunning), firstTwo);
+    }
+
+    @Test
+    void listAfterPagesThroughABatchFromTheLastJobShownWithTiesInCreationTime() {
+        // given: 7 jobs, some created in the same instant, one of them failed
+        String batch = newBatch();
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            Job job = aJob().spec(aSpec().batch(batch).input("file:/in/p" + i + ".jpg")).createdAt(T0.plusSeconds(i / 2)).build();
+            jobs.add(i == 4 ? job.start(at(Duration.ofSeconds(9)), LEASE).fail("broken", at(Duration.ofSeconds(10))) : job);
+        }
+        store().insertNew(jobs);
+
+        // when: pages of 3, each after the last job of the one before
+        List<Job> seen = new ArrayList<>();
+        String after = null;
+        for (int page = 0; page < 4; page++) {
+            List<Job> next = store().listAfter(batch, null, after, 3);
+            seen.addAll(next);
+            after = next.isEmpty() ? after : next.get(next.size() - 1).id();
+        }
+
+        // then: every job once, oldest first; a state filter pages the same way; an unknown cursor is refused
+        assertEquals(7, seen.size());
+        assertEquals(Set.copyOf(jobs), Set.copyOf(seen));
+        for (int i = 1; i < seen.size(); i++) {
+            assertFalse(seen.get(i).createdAt().isBefore(seen.get(i - 1).createdAt()), "oldest first");
+        }
+        List<Job> queued = store().listAfter(batch, JobState.QUEUED, seen.get(0).id(), 10);
+        assertEquals(seen.subList(1, 7).stream().filter(j -> j.state() == JobState.QUEUED).toList(), queued);
+        assertThrows(IllegalArgumentException.class, () -> store().listAfter(batch, null, "no-such-job", 3));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package pixq.worker;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import pixq.job.BlobException;
 import pixq.job.BlobStore;
@@ -31,13 +32,8 @@ final class ThrottledReads implements BlobStore {
     }
 
     @Override
-    public boolean exists(String uri) {
-        return real.exists(uri);
-    }
-
-    @Override
-    public String version(String uri) {
-        return real.version(uri);
+    public Optional<Stat> stat(String uri) {
+        return real.stat(uri);
     }
 
     @Override
