@@ -18,6 +18,9 @@ import pixq.recipe.Output;
  * resize; any other step (a crop box, a blur, a watermark, a command, a filter) needs full resolution.
  */
 final class ShrinkPlan {
+    /** As libvips: the DCT shrink leaves at least this factor to the Lanczos filter, which keeps the detail sharp. */
+    private static final int HEADROOM = 2;
+
     private ShrinkPlan() {}
 
     static int reduceFactor(int width, int height, int orientation, List<Operation> shared, List<Output> outputs) {
@@ -80,7 +83,7 @@ final class ShrinkPlan {
 
     private static int largestFactor(int[] need) {
         for (int f = 8; f > 1; f /= 2) {
-            if (ceilDiv(need[0], f) >= need[2] && ceilDiv(need[1], f) >= need[3]) {
+            if (ceilDiv(need[0], f) >= HEADROOM * need[2] && ceilDiv(need[1], f) >= HEADROOM * need[3]) {
                 return f;
             }
         }

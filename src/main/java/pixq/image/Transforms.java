@@ -16,7 +16,6 @@ import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGRA;
 import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_SIMPLEX;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_CUBIC;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 
 import java.util.Locale;
@@ -71,17 +70,9 @@ final class Transforms {
         return out;
     }
 
-    /** Scales to the sizing's scaled size, then crops or pads to its output size. */
+    /** Scales to the sizing's scaled size (Lanczos3 when any side shrinks), then crops or pads to its output size. */
     static Mat resize(Mat m, Sizing s, Scalar background) {
-        Mat scaled = new Mat();
-        if (s.scaledW() == m.cols() && s.scaledH() == m.rows()) {
-            m.copyTo(scaled);
-        } else {
-            boolean shrink = s.scaledW() <= m.cols() && s.scaledH() <= m.rows();
-            boolean grow = s.scaledW() >= m.cols() && s.scaledH() >= m.rows();
-            int interpolation = shrink ? INTER_AREA : grow ? INTER_CUBIC : INTER_LINEAR;
-            opencv_imgproc.resize(m, scaled, new Size(s.scaledW(), s.scaledH()), 0, 0, interpolation);
-        }
+        Mat scaled = scale(m, s.scaledW(), s.scaledH());
         if (s.outW() == s.scaledW() && s.outH() == s.scaledH()) {
             return scaled;
         }
@@ -99,6 +90,18 @@ final class Transforms {
                 return out;
             }
         }
+    }
+
+    static Mat scale(Mat m, int w, int h) {
+        if (w == m.cols() && h == m.rows()) {
+            return m.clone();
+        }
+        if (w < m.cols() || h < m.rows()) {
+            return Lanczos.resize(m, w, h);
+        }
+        Mat out = new Mat();
+        opencv_imgproc.resize(m, out, new Size(w, h), 0, 0, INTER_CUBIC);
+        return out;
     }
 
     /** A copy of the window, clipped to the image; refused when nothing of it lies inside. */
