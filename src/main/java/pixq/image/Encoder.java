@@ -31,7 +31,7 @@ final class Encoder {
         try {
             byte[] pixels = encode(srgb, o);
             byte[] icc = keepProfile ? profile.data() : null;
-            byte[] exif = keepsExif(o) ? Exif.tiff(orientation, kept(source.exif(), o)) : null;
+            byte[] exif = keepsExif(o) ? Exif.tiff(orientation, m.cols(), m.rows(), kept(source.exif(), o)) : null;
             return MetadataBlocks.embed(pixels, o.format(), icc, exif);
         } finally {
             if (srgb != m) {

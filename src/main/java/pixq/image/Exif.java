@@ -16,6 +16,7 @@ final class Exif {
     private static final short LONG = 4;
     private static final short RATIONAL = 5;
     private static final short BYTE = 1;
+    private static final short UNDEFINED = 7;
 
     private record Entry(int tag, short type, int count, byte[] value) {}
 
@@ -26,11 +27,18 @@ final class Exif {
 
     private Exif() {}
 
-    static byte[] tiff(int orientation, Kept k) {
+    /** The TIFF bytes, with the tags EXIF 2.32 requires (resolution, version, colour space, pixel size). */
+    static byte[] tiff(int orientation, int width, int height, Kept k) {
         List<Entry> exif = new ArrayList<>();
+        exif.add(new Entry(0x9000, UNDEFINED, 4, "0232".getBytes(StandardCharsets.ISO_8859_1)));
         if (k.dateTaken() != null) {
             exif.add(ascii(0x9003, k.dateTaken()));
         }
+        exif.add(new Entry(0x9101, UNDEFINED, 4, new byte[] {1, 2, 3, 0}));
+        exif.add(new Entry(0xA000, UNDEFINED, 4, "0100".getBytes(StandardCharsets.ISO_8859_1)));
+        exif.add(new Entry(0xA001, SHORT, 1, int16(1))); // sRGB
+        exif.add(new Entry(0xA002, LONG, 1, int32(width)));
+        exif.add(new Entry(0xA003, LONG, 1, int32(height)));
         List<Entry> gps = new ArrayList<>();
         if (k.gps() != null) {
             Gps g = k.gps();
@@ -45,18 +53,20 @@ final class Exif {
             }
         }
         List<Entry> ifd0 = new ArrayList<>();
-        ifd0.add(new Entry(0x0112, SHORT, 1, ByteBuffer.allocate(2).putShort((short) orientation).array()));
+        ifd0.add(new Entry(0x0112, SHORT, 1, int16(orientation)));
+        ifd0.add(rationals(0x011A, new long[] {72, 1}));
+        ifd0.add(rationals(0x011B, new long[] {72, 1}));
+        ifd0.add(new Entry(0x0128, SHORT, 1, int16(2))); // inches
+        ifd0.add(new Entry(0x0213, SHORT, 1, int16(1))); // centred
         if (k.artist() != null) {
             ifd0.add(ascii(0x013B, k.artist()));
         }
         if (k.copyright() != null) {
             ifd0.add(ascii(0x8298, k.copyright()));
         }
-        int at = 8 + size(ifd0) + (exif.isEmpty() ? 0 : 12) + (gps.isEmpty() ? 0 : 12);
-        if (!exif.isEmpty()) {
-            ifd0.add(new Entry(0x8769, LONG, 1, int32(at)));
-            at += size(exif);
-        }
+        int at = 8 + size(ifd0) + 12 + (gps.isEmpty() ? 0 : 12);
+        ifd0.add(new Entry(0x8769, LONG, 1, int32(at)));
+        at += size(exif);
         if (!gps.isEmpty()) {
             ifd0.add(new Entry(0x8825, LONG, 1, int32(at)));
         }
@@ -114,6 +124,10 @@ final class Exif {
             b.putInt((int) v);
         }
         return new Entry(tag, RATIONAL, nd.length / 2, b.array());
+    }
+
+    private static byte[] int16(int v) {
+        return ByteBuffer.allocate(2).putShort((short) v).array();
     }
 
     private static byte[] int32(int v) {
