@@ -5,8 +5,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
 import pixq.recipe.Operation;
 import pixq.recipe.Operation.Command;
 import pixq.recipe.Operation.Orient;
@@ -109,7 +110,7 @@ public final class OpenCvImageEngine implements ImageEngine {
         int reduce = header.format() == ImageHeader.Format.JPEG
                 ? ShrinkPlan.reduceFactor(header.width(), header.height(), orientation, shared, outputs)
                 : 1;
-        var mat = Decoder.decode(bytes, header, reduce);
+        Mat mat = Decoder.decode(bytes, header, reduce);
         boolean reduced = reduce > 1;
         Geometry.Frame frame = reduced
                 ? new Geometry.Frame(header.width(), header.height(), orientation)

@@ -52,18 +52,17 @@ class ColourAndAlphaTest {
         Path file = converted("a98.icc", "a98.jpg");
         assertTrue(Math.abs(stored("a98.jpg")[0] - PATCHES[0][0]) > 10,
                 "the fixture's numbers must differ from sRGB, or the test proves nothing");
-        BufferedImage out = render(file, "png");
-        for (int i = 0; i < PATCHES.length; i++) {
-            assertClose(PATCHES[i], rgb(out, i * 20 + 10, 10), 4, "patch " + i);
-        }
+        assertPatches(render(file, "png"), 4, "a98.jpg");
     }
 
     @Test
     void proPhotoPngComesOutInSrgb() throws IOException {
-        Path file = converted("rommrgb.icc", "prophoto.png");
-        BufferedImage out = render(file, "png");
+        assertPatches(render(converted("rommrgb.icc", "prophoto.png"), "png"), 5, "prophoto.png");
+    }
+
+    private static void assertPatches(BufferedImage out, int tolerance, String source) {
         for (int i = 0; i < PATCHES.length; i++) {
-            assertClose(PATCHES[i], rgb(out, i * 20 + 10, 10), 5, "patch " + i);
+            assertClose(PATCHES[i], rgb(out, i * 20 + 10, 10), tolerance, source + " patch " + i);
         }
     }
 
@@ -97,10 +96,7 @@ class ColourAndAlphaTest {
         assertEquals("Unknown (RGB or CMYK)\n", ExternalTools.exiftool(dir, "-s3", "-ColorTransform", "cmyk.jpg"));
         assertEquals("YCCK\n", ExternalTools.exiftool(dir, "-s3", "-ColorTransform", "ycck.jpg"));
         for (String name : List.of("cmyk.jpg", "ycck.jpg")) {
-            BufferedImage out = render(dir.resolve(name), "png");
-            for (int i = 0; i < PATCHES.length; i++) {
-                assertClose(PATCHES[i], rgb(out, i * 20 + 10, 10), 6, name + " patch " + i);
-            }
+            assertPatches(render(dir.resolve(name), "png"), 6, name);
         }
     }
 

@@ -71,6 +71,16 @@ class RecipeStringTest {
     }
 
     @Test
+    void keptMetadataIsNamedCanonically() throws Exception {
+        Output o = RecipeString.parse("png keep=gps,exif,ICC -k").outputs().get(0);
+        assertEquals(List.of("icc", "copyright", "artist", "date", "gps"), o.keep());
+        assertEquals(o, new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(o), Output.class));
+        assertEquals(null, RecipeString.parse("png").outputs().get(0).keep()); // absent from JSON: job ids unchanged
+        assertError("jpeg keep=thumbnail", "cannot keep 'thumbnail'");
+    }
+
+    @Test
     void mistakesAreExplained() {
         assertError("orient | fitt 100 | jpeg", "unknown step 'fitt'");
         assertError("orient | fit 100", "ends with an output");
