@@ -1,6 +1,10 @@
 package pixq.aws;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import pixq.image.EngineConfig;
 import pixq.image.ImageEngine;
 import pixq.image.ImageException;
@@ -16,18 +20,42 @@ public final class Engines {
         return Env.longValue(env, "MAX_BYTES", EngineConfig.DEFAULT_MAX_BYTES);
     }
 
-    /** MAX_PIXELS and MAX_BYTES limit inputs; watermark images are read from S3 only, never the function's disk. */
+    /** The engine of a worker without a deadline of its own ({@code pixq worker}, {@code pixq serve}). */
     public static ImageEngine fromEnv(Function<String, String> env, BlobStore blobs) {
+        return fromEnv(env, blobs, () -> EngineConfig.NO_DEADLINE);
+    }
+
+    /**
+     * MAX_PIXELS and MAX_BYTES limit inputs; COMMANDS is the command table ({@code name=/path,...}, parsed as
+     * {@code --command} is), COMMAND_TIMEOUT_SECONDS their time limit (default 15 min), cut short by
+     * {@code timeLeft}; watermark images are read from S3 only, never the function's disk.
+     */
+    public static ImageEngine fromEnv(Function<String, String> env, BlobStore blobs, Supplier<Duration> timeLeft) {
         EngineConfig defaults = EngineConfig.defaults();
         long maxBytes = maxBytes(env);
         return new OpenCvImageEngine(defaults
                 .withMaxPixels(Env.longValue(env, "MAX_PIXELS", defaults.maxPixels()))
                 .withMaxBytes(maxBytes)
+                .withCommands(commands(env))
+                .withCommandTimeout(Duration.ofSeconds(Env.longValue(env, "COMMAND_TIMEOUT_SECONDS", DEFAULT_COMMAND_TIMEOUT)))
+                .withTimeLeft(timeLeft)
                 .withResources(uri -> {
                     if (!uri.startsWith("s3://")) {
                         throw new ImageException("watermark " + uri + " must be an s3:// URI");
                     }
                     return blobs.read(uri, maxBytes);
                 }));
+    }
+
+    /** Lambda's own limit: the function's remaining time is what really bounds a command there. */
+    private static final long DEFAULT_COMMAND_TIMEOUT = 900;
+
+    /** COMMANDS; a malformed table stops the worker at start, saying which entry is wrong. */
+    static Map<String, Path> commands(Function<String, String> env) {
+        try {
+            return EngineConfig.parseCommands(env.apply("COMMANDS"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("environment variable COMMANDS: " + e.getMessage(), e);
+        }
     }
 }

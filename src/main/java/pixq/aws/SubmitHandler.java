@@ -14,7 +14,8 @@ import pixq.job.Submitter;
  * The submit function: a list of inputs, a prefix, args-only jobs or an S3 ObjectCreated event in;
  * {@code {batchId, jobs, duplicates, rejected[, next]}} out (see {@link SubmitRequest} for the shapes).
  * A malformed request fails the call with {@link BadRequestException} and its reason.
- * Environment: TABLE_NAME, QUEUE_URL, INPUT_BUCKETS, OUTPUT_BUCKET, DEFAULT_RECIPE, MAX_JOBS_PER_CALL.
+ * Environment: TABLE_NAME, QUEUE_URL, INPUT_BUCKETS, OUTPUT_BUCKET, DEFAULT_RECIPE, MAX_JOBS_PER_CALL; with the
+ * Fargate resources, LONG_QUEUE_URL and LONG_COMMANDS (jobs asking {@code "long": true} or running those commands go there).
  */
 public final class SubmitHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     /** Stop listing a prefix with this much time left: the submit of the last page and the reply still fit. */
@@ -32,7 +33,10 @@ public final class SubmitHandler implements RequestHandler<Map<String, Object>, 
         Clock clock = Clock.systemUTC();
         var store = new DynamoJobStore(aws.dynamo(), Env.required(env, "TABLE_NAME"));
         var queue = new SqsJobQueue(aws.sqs(), Env.required(env, "QUEUE_URL"), Duration.ZERO);
-        this.service = SubmitService.fromEnv(env, aws.s3(), new Submitter(store, queue, clock), clock);
+        SubmitService service = SubmitService.fromEnv(env, aws.s3(), new Submitter(store, queue, clock), clock);
+        String longQueue = env.apply("LONG_QUEUE_URL");
+        this.service = longQueue == null || longQueue.isBlank() ? service : service.withLongQueue(
+                new Submitter(store, new SqsJobQueue(aws.sqs(), longQueue, Duration.ZERO), clock), SubmitService.longCommands(env));
     }
 
     @Override

@@ -18,20 +18,21 @@ import java.util.Set;
  * {"args": [["a"], ["b", "c"], "d"], "recipe": "meta"}                         one args-only job per element
  * {"Records": [{"eventSource": "aws:s3", "s3": {...}}]}                       an S3 ObjectCreated notification
  * </pre>
- * Each may name its batch ({@code "batchId"}); {@code "recipe"} is a built-in name, a recipe string or a
- * recipe object. A prefix submission that stopped early returns the request to continue it with.
+ * Each may name its batch ({@code "batchId"}) and ask for the long queue ({@code "long": true}: Fargate, for
+ * jobs longer than Lambda allows); {@code "recipe"} is a built-in name, a recipe string or a recipe object.
+ * A prefix submission that stopped early returns the request to continue it with.
  */
 record SubmitRequest(String batchId, List<String> inputs, String prefix, String startAfter, JsonNode recipe,
-        List<String> args, List<List<String>> argsJobs, List<String> s3Objects) {
+        List<String> args, List<List<String>> argsJobs, List<String> s3Objects, boolean longJobs) {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> FIELDS = Set.of("batchId", "inputs", "prefix", "startAfter", "recipe", "args");
+    private static final Set<String> FIELDS = Set.of("batchId", "inputs", "prefix", "startAfter", "recipe", "args", "long");
 
     static SubmitRequest parse(JsonNode json) {
         if (json == null || !json.isObject()) {
             throw new BadRequestException("a submission is a JSON object, such as {\"inputs\": [\"s3://bucket/a.jpg\"], \"recipe\": \"web\"}");
         }
         if (json.has("Records")) {
-            return new SubmitRequest(null, null, null, null, null, List.of(), null, s3Objects(json.get("Records")));
+            return new SubmitRequest(null, null, null, null, null, List.of(), null, s3Objects(json.get("Records")), false);
         }
         for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -47,6 +48,10 @@ record SubmitRequest(String batchId, List<String> inputs, String prefix, String 
         if (recipe == null || !(recipe.isTextual() || recipe.isObject())) {
             throw new BadRequestException("'recipe' is missing: give a built-in name (thumbnail, web, meta), a recipe string or a recipe object");
         }
+        JsonNode longJobs = json.path("long");
+        if (!longJobs.isMissingNode() && !longJobs.isBoolean()) {
+            throw new BadRequestException("'long' must be true or false");
+        }
         boolean hasInputs = json.has("inputs");
         boolean hasPrefix = json.has("prefix");
         if (hasInputs && hasPrefix) {
@@ -55,12 +60,12 @@ record SubmitRequest(String batchId, List<String> inputs, String prefix, String 
         if (hasInputs || hasPrefix) {
             List<String> args = strings(json.get("args"), "args");
             return new SubmitRequest(batchId, hasInputs ? strings(json.get("inputs"), "inputs") : null,
-                    hasPrefix ? text(json, "prefix") : null, text(json, "startAfter"), recipe, args, null, null);
+                    hasPrefix ? text(json, "prefix") : null, text(json, "startAfter"), recipe, args, null, null, longJobs.asBoolean());
         }
         if (!json.has("args")) {
             throw new BadRequestException("nothing to do: give 'inputs', 'prefix' or 'args'");
         }
-        return new SubmitRequest(batchId, null, null, null, recipe, List.of(), argsJobs(json.get("args")), null);
+        return new SubmitRequest(batchId, null, null, null, recipe, List.of(), argsJobs(json.get("args")), null, longJobs.asBoolean());
     }
 
     /** The request that continues this prefix submission after {@code lastKey}, in the same batch. */
@@ -71,6 +76,9 @@ record SubmitRequest(String batchId, List<String> inputs, String prefix, String 
         next.put("startAfter", lastKey);
         next.set("recipe", recipe);
         next.set("args", JSON.valueToTree(args));
+        if (longJobs) {
+            next.put("long", true);
+        }
         return next;
     }
 

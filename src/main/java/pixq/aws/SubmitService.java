@@ -7,8 +7,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -17,6 +19,7 @@ import java.util.stream.Collectors;
 import pixq.job.JobSpec;
 import pixq.job.SubmitResult;
 import pixq.job.Submitter;
+import pixq.recipe.Operation;
 import pixq.recipe.Recipe;
 import pixq.recipe.Recipes;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -44,9 +47,18 @@ public final class SubmitService {
     private final String defaultRecipe;
     private final int maxJobs;
     private final Clock clock;
+    /** The long queue's (Fargate's), or null when the stack has none. */
+    private final Submitter longSubmitter;
+    /** Commands whose jobs always go to the long queue: their time limit exceeds Lambda's. */
+    private final Set<String> longCommands;
 
     public SubmitService(S3Client s3, Submitter submitter, Set<String> inputBuckets, String outputBucket,
             String defaultRecipe, int maxJobs, Clock clock) {
+        this(s3, submitter, inputBuckets, outputBucket, defaultRecipe, maxJobs, clock, null, Set.of());
+    }
+
+    private SubmitService(S3Client s3, Submitter submitter, Set<String> inputBuckets, String outputBucket,
+            String defaultRecipe, int maxJobs, Clock clock, Submitter longSubmitter, Set<String> longCommands) {
         this.s3 = s3;
         this.submitter = submitter;
         this.inputBuckets = Set.copyOf(inputBuckets);
@@ -54,6 +66,34 @@ public final class SubmitService {
         this.defaultRecipe = defaultRecipe == null || defaultRecipe.isBlank() ? null : defaultRecipe;
         this.maxJobs = maxJobs;
         this.clock = clock;
+        this.longSubmitter = longSubmitter;
+        this.longCommands = Set.copyOf(longCommands);
+    }
+
+    /**
+     * The same service, sending to {@code longQueue} the jobs of requests that ask for it ({@code "long": true})
+     * and of recipes that run one of {@code commands}.
+     */
+    public SubmitService withLongQueue(Submitter longQueue, Set<String> commands) {
+        return new SubmitService(s3, submitter, inputBuckets, outputBucket, defaultRecipe, maxJobs, clock, longQueue, commands);
+    }
+
+    /** LONG_COMMANDS, comma-separated names. */
+    public static Set<String> longCommands(Function<String, String> env) {
+        return buckets(env.apply("LONG_COMMANDS"));
+    }
+
+    /** Where a request's jobs go: the long queue when asked, or when the recipe runs a long command. */
+    private Submitter route(boolean askedLong, Recipe recipe) {
+        boolean longCommand = recipe.steps().stream().anyMatch(op -> op instanceof Operation.Command c && longCommands.contains(c.name()));
+        if (!askedLong && !longCommand) {
+            return submitter;
+        }
+        if (longSubmitter == null) {
+            throw new BadRequestException("this stack has no long queue (Fargate): deploy it with EnableFargate=true,"
+                    + " or submit without \"long\"");
+        }
+        return longSubmitter;
     }
 
     /** From the functions' environment: INPUT_BUCKETS (comma-separated), OUTPUT_BUCKET, DEFAULT_RECIPE, MAX_JOBS_PER_CALL. */
@@ -77,14 +117,15 @@ public final class SubmitService {
             return fromEvent(batchId, request.s3Objects());
         }
         Recipe recipe = recipe(request.recipe());
+        Submitter to = route(request.longJobs(), recipe);
         if (request.argsJobs() != null) {
-            return only(batchId, request.argsJobs().size(), () -> submitter.submit(batchId, request.argsJobs().stream()
+            return only(batchId, request.argsJobs().size(), () -> to.submit(batchId, request.argsJobs().stream()
                     .map(args -> JobSpec.of(batchId, null, "s3://" + outputBucket + "/" + batchId + "/", recipe, args)).toList()));
         }
         if (request.inputs() != null) {
-            return only(batchId, request.inputs().size(), () -> submitInputs(batchId, request.inputs(), recipe, request.args()));
+            return only(batchId, request.inputs().size(), () -> submitInputs(to, batchId, request.inputs(), recipe, request.args()));
         }
-        return fromPrefix(batchId, request, recipe, mayContinue);
+        return fromPrefix(to, batchId, request, recipe, mayContinue);
     }
 
     private Response only(String batchId, int count, java.util.function.Supplier<SubmitResult> submit) {
@@ -96,7 +137,7 @@ public final class SubmitService {
         return new Response(batchId, r.jobs(), r.duplicates(), r.rejected(), null);
     }
 
-    private SubmitResult submitInputs(String batchId, List<String> inputs, Recipe recipe, List<String> args) {
+    private SubmitResult submitInputs(Submitter to, String batchId, List<String> inputs, Recipe recipe, List<String> args) {
         List<String> rejected = new ArrayList<>();
         List<JobSpec> specs = new ArrayList<>();
         for (String input : inputs) {
@@ -107,7 +148,7 @@ public final class SubmitService {
                 specs.add(spec(batchId, input, recipe, args));
             }
         }
-        SubmitResult r = specs.isEmpty() ? new SubmitResult(batchId, 0, 0, List.of()) : submitter.submit(batchId, specs);
+        SubmitResult r = specs.isEmpty() ? new SubmitResult(batchId, 0, 0, List.of()) : to.submit(batchId, specs);
         return new SubmitResult(batchId, r.jobs(), r.duplicates(), rejected);
     }
 
@@ -126,8 +167,17 @@ public final class SubmitService {
                 specs.add(spec(batchId, uri, Recipes.resolve(recipeName), List.of()));
             }
         }
-        SubmitResult r = specs.isEmpty() ? new SubmitResult(batchId, 0, 0, List.of()) : submitter.submit(batchId, specs);
-        return new Response(batchId, r.jobs(), r.duplicates(), rejected, null);
+        // Each dropped file's recipe says which queue it goes to.
+        Map<Submitter, List<JobSpec>> byQueue = specs.stream().collect(
+                Collectors.groupingBy(s -> route(false, s.recipe()), LinkedHashMap::new, Collectors.toList()));
+        int jobs = 0;
+        int duplicates = 0;
+        for (Map.Entry<Submitter, List<JobSpec>> queue : byQueue.entrySet()) {
+            SubmitResult one = queue.getKey().submit(batchId, queue.getValue());
+            jobs += one.jobs();
+            duplicates += one.duplicates();
+        }
+        return new Response(batchId, jobs, duplicates, rejected, null);
     }
 
     private static String firstFolder(String uri) {
@@ -137,7 +187,7 @@ public final class SubmitService {
         return folder != null && Recipes.builtIns().containsKey(folder) ? folder : null;
     }
 
-    private Response fromPrefix(String batchId, SubmitRequest request, Recipe recipe, BooleanSupplier mayContinue) {
+    private Response fromPrefix(Submitter to, String batchId, SubmitRequest request, Recipe recipe, BooleanSupplier mayContinue) {
         String why = refusal(request.prefix());
         if (why != null) {
             return new Response(batchId, 0, 0, List.of(request.prefix() + " (" + why + ")"), null);
@@ -155,7 +205,7 @@ public final class SubmitService {
             List<JobSpec> specs = page.contents().stream().map(S3Object::key).filter(k -> !k.endsWith("/"))
                     .map(k -> spec(batchId, new S3Uri(at.bucket(), k).toString(), recipe, request.args())).toList();
             if (!specs.isEmpty()) {
-                SubmitResult r = submitter.submit(batchId, specs);
+                SubmitResult r = to.submit(batchId, specs);
                 jobs += r.jobs();
                 duplicates += r.duplicates();
             }

@@ -8,7 +8,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import pixq.image.EngineConfig;
 import pixq.image.ImageEngine;
 import pixq.job.Delivery;
 import pixq.worker.BatchRunner;
@@ -19,11 +21,17 @@ import pixq.worker.WorkerConfig;
  * The worker function: an SQS batch in, the core {@link BatchRunner} over it, and the messages to
  * deliver again (retryable failures, jobs not started for lack of time) out as batch item failures.
  * Failed-for-good jobs are FAILED in the table and their messages deleted. Environment: TABLE_NAME,
- * MAX_RECEIVES, MAX_PIXELS, MAX_BYTES, JOB_LEASE_SECONDS, START_MARGIN_SECONDS.
+ * MAX_RECEIVES, MAX_PIXELS, MAX_BYTES, JOB_LEASE_SECONDS, START_MARGIN_SECONDS, COMMANDS,
+ * COMMAND_TIMEOUT_SECONDS (a command's time limit is also cut to the invocation's remaining time).
  */
 public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    /** A command is stopped this long before the function's end, so that its job's failure is still recorded. */
+    static final Duration COMMAND_MARGIN = Duration.ofSeconds(10);
+
     private final BatchRunner runner;
     private final long marginMillis;
+    /** The invocation running now (one at a time per instance): commands' time limit follows its remaining time. */
+    private final AtomicReference<Context> current;
 
     /** Clients, engine and thread pool are built once per container, at init. */
     public WorkerHandler() {
@@ -31,10 +39,19 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     }
 
     public WorkerHandler(Function<String, String> env, AwsConnection aws) {
-        this(env, aws, Engines.fromEnv(env, new S3BlobStore(aws.s3())));
+        this(env, aws, new AtomicReference<>());
+    }
+
+    private WorkerHandler(Function<String, String> env, AwsConnection aws, AtomicReference<Context> current) {
+        this(env, aws, Engines.fromEnv(env, new S3BlobStore(aws.s3()), () -> timeLeft(current.get())), current);
     }
 
     public WorkerHandler(Function<String, String> env, AwsConnection aws, ImageEngine engine) {
+        this(env, aws, engine, new AtomicReference<>());
+    }
+
+    private WorkerHandler(Function<String, String> env, AwsConnection aws, ImageEngine engine, AtomicReference<Context> current) {
+        this.current = current;
         WorkerConfig config = WorkerConfig.defaults()
                 .withMaxReceives(Env.integer(env, "MAX_RECEIVES", 3))
                 .withMaxBytes(Engines.maxBytes(env))
@@ -46,6 +63,7 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        current.set(context);
         List<Delivery> batch = event.getRecords().stream().map(WorkerHandler::delivery).toList();
         List<ItemResult> results = runner.run(batch, () -> context.getRemainingTimeInMillis() > marginMillis);
         JsonLog log = new JsonLog(System.out, Clock.systemUTC(), Map.of("requestId", context.getAwsRequestId()));
@@ -53,6 +71,11 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
         WorkerReport.metrics(log, context.getFunctionName(), results);
         return new SQSBatchResponse(results.stream().filter(r -> r.outcome().handBack())
                 .map(r -> new SQSBatchResponse.BatchItemFailure(r.messageId())).toList());
+    }
+
+    private static Duration timeLeft(Context context) {
+        return context == null ? EngineConfig.NO_DEADLINE
+                : Duration.ofMillis(context.getRemainingTimeInMillis()).minus(COMMAND_MARGIN);
     }
 
     static Delivery delivery(SQSEvent.SQSMessage m) {

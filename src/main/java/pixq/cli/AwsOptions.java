@@ -36,6 +36,9 @@ final class AwsOptions {
     @Option(names = "--dlq-url", paramLabel = "URL", description = "Dead-letter queue (stack output DeadLetterQueueUrl).")
     String dlqUrl;
 
+    @Option(names = "--long-queue-url", paramLabel = "URL", description = "The long (Fargate) job queue (stack output LongQueueUrl).")
+    String longQueueUrl;
+
     @Option(names = "--input-bucket", paramLabel = "NAME", description = "Input bucket (stack output InputBucket).")
     String inputBucket;
 
@@ -71,6 +74,16 @@ final class AwsOptions {
 
     String outputBucket() {
         return name(outputBucket, "OutputBucket", "--output-bucket");
+    }
+
+    /** The long (Fargate) queue: the flag, or the stack's output when it deployed one; else null. */
+    String longQueueUrlIfAny() {
+        return longQueueUrl != null ? longQueueUrl : stack == null ? null : stackOutputs().get("LongQueueUrl");
+    }
+
+    /** The commands whose jobs the stack sends to its long queue (its LongCommands output), as the submit function does. */
+    String longCommands() {
+        return stack == null ? "" : stackOutputs().getOrDefault("LongCommands", "");
     }
 
     private String name(String flag, String output, String option) {

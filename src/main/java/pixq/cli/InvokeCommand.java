@@ -29,7 +29,8 @@ import pixq.aws.WorkerHandler;
         footer = {"", "Examples:",
             "  pixq invoke SubmitFunction --event events/submit-list.json --stack pixq",
             "  pixq invoke WorkerFunction --event events/sqs-batch.json --endpoint-url http://127.0.0.1:5000 \\",
-            "      --table jobs --queue-url http://127.0.0.1:5000/123456789012/jobs --input-bucket pixq-input --output-bucket pixq-output"})
+            "      --table jobs --queue-url http://127.0.0.1:5000/123456789012/jobs --input-bucket pixq-input --output-bucket pixq-output",
+            "  pixq invoke WorkerFunction --event events/sqs-batch.json --parameter-overrides Commands=myjob=$PWD/examples/python-job/myjob.py ..."})
 final class InvokeCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]+)}");
@@ -42,6 +43,10 @@ final class InvokeCommand implements Callable<Integer> {
 
     @Option(names = {"-t", "--template"}, defaultValue = "template.yaml", description = "Default: ${DEFAULT-VALUE}.")
     Path template;
+
+    @Option(names = "--parameter-overrides", paramLabel = "NAME=VALUE",
+            description = "A template parameter's value instead of its default (repeatable), as for sam: Commands=myjob=/opt/job/myjob.py.")
+    Map<String, String> overrides = new HashMap<>();
 
     @Mixin
     AwsOptions aws;
@@ -100,7 +105,7 @@ final class InvokeCommand implements Callable<Integer> {
         Map<String, String> env = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = properties.path("Environment").path("Variables").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> variable = it.next();
-            env.put(variable.getKey(), resolve(template, variable.getValue().asText()));
+            env.put(variable.getKey(), resolve(template, variable.getValue().asText(), overrides));
         }
         putIfNamed(env, "TABLE_NAME", aws::table);
         putIfNamed(env, "QUEUE_URL", aws::queueUrl);
@@ -117,18 +122,20 @@ final class InvokeCommand implements Callable<Integer> {
 
     /**
      * YAML drops CloudFormation's tags, so "!Ref MaxReceives" reads as "MaxReceives": a parameter's name
-     * becomes its default, and ${Param} inside a !Sub likewise.
+     * becomes its default (or its --parameter-overrides value), and ${Param} inside a !Sub likewise.
      */
-    private static String resolve(JsonNode template, String value) {
-        JsonNode parameter = template.path("Parameters").path(value);
-        if (!parameter.isMissingNode()) {
-            return parameter.path("Default").asText("");
+    private static String resolve(JsonNode template, String value, Map<String, String> overrides) {
+        JsonNode parameters = template.path("Parameters");
+        if (parameters.has(value)) {
+            return overrides.getOrDefault(value, parameters.path(value).path("Default").asText(""));
         }
         Matcher m = PLACEHOLDER.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            JsonNode p = template.path("Parameters").path(m.group(1));
-            m.appendReplacement(out, Matcher.quoteReplacement(p.isMissingNode() ? m.group() : p.path("Default").asText("")));
+            String name = m.group(1);
+            String resolved = !parameters.has(name) ? m.group()
+                    : overrides.getOrDefault(name, parameters.path(name).path("Default").asText(""));
+            m.appendReplacement(out, Matcher.quoteReplacement(resolved));
         }
         return m.appendTail(out).toString();
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import pixq.image.EngineConfig;
 import pixq.image.ImageEngine;
 import pixq.image.OpenCvImageEngine;
 import pixq.job.Job;
@@ -49,7 +50,8 @@ final class LocalWork implements AutoCloseable {
      */
     static LocalWork open(Path stateDir, WorkOptions options, Clock clock) {
         // Loading OpenCV's natives takes most of a second: do it while the database opens and jobs are submitted.
-        CompletableFuture<ImageEngine> engine = CompletableFuture.supplyAsync(() -> new OpenCvImageEngine(options.engine()));
+        EngineConfig config = options.engine(); // here, so that a bad --command stops the run before any job is queued
+        CompletableFuture<ImageEngine> engine = CompletableFuture.supplyAsync(() -> new OpenCvImageEngine(config));
         // A short receive wait: the run ends as soon as its last job does, not a long poll later.
         LocalState local = LocalState.open(stateDir, LocalState.DEFAULT_VISIBILITY_TIMEOUT, LocalState.DEFAULT_MAX_RECEIVES,
                 Duration.ofMillis(50), clock);
@@ -151,7 +153,8 @@ final class LocalWork implements AutoCloseable {
         System.out.printf("%d succeeded, %d failed; %d images processed in %.1f s (%.1f images/s); outputs in %s%n",
                 succeeded, failedJobs.size(), ran, millis / 1000.0, ran * 1000.0 / Math.max(1, millis), outputRoot);
         failedJobs.stream().limit(20).forEach(job ->
-                System.out.printf("  FAILED %s  %s: %s%n", job.id(), job.spec().input(), job.lastError()));
+                System.out.printf("  FAILED %s  %s: %s%n", job.id(),
+                        job.spec().input() != null ? job.spec().input() : "args " + job.spec().args(), job.lastError()));
         if (failedJobs.size() > 20) {
             System.out.printf("  ... and %d more: pixq failures%n", failedJobs.size() - 20);
         }

@@ -34,6 +34,8 @@ import pixq.recipe.Recipes;
             "  pixq run ./photos --out ./out --recipe web --workers 2",
             "  pixq run scan.tif --out ./out --recipe 'orient | fit 1024x1024 | jpeg 85'",
             "  pixq run ./photos --out ./out --recipe my-recipe.json --arg watermark=acme",
+            "  pixq run ./photos --out ./out --recipe 'command detect' --command detect=./detect.py",
+            "  pixq run --args-only a b c --out ./out --recipe 'command myjob' --command myjob=./myjob.py",
             "",
             "Stopped with Ctrl-C (or killed)? Run the same command again: finished images are not redone."
         })
@@ -42,8 +44,9 @@ final class RunCommand implements Callable<Integer> {
     private static final Set<String> IMAGE_EXTENSIONS =
             Set.of("jpg", "jpeg", "jpe", "png", "gif", "bmp", "tif", "tiff", "webp");
 
-    @Parameters(arity = "1..*", paramLabel = "DIR|FILE", description = "Folders (walked recursively) and image files.")
-    List<Path> inputs;
+    @Parameters(arity = "1..*", paramLabel = "DIR|FILE", description = "Folders (walked recursively) and image files"
+            + " (with --args-only: one job's argument each).")
+    List<String> inputs;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Where outputs are written.")
     Path out;
@@ -53,8 +56,13 @@ final class RunCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String recipe;
 
-    @Option(names = "--arg", paramLabel = "ARG", description = "An argument handed to custom code (repeatable).")
+    @Option(names = "--arg", paramLabel = "ARG", description = "An argument handed to custom code (repeatable);"
+            + " with --args-only, added after each job's own.")
     List<String> args = new ArrayList<>();
+
+    @Option(names = "--args-only", description = "Jobs without an input image, as add_jobs.py a b c: each INPUT is one"
+            + " job's argument, and the recipe's command runs once per job with INPUT '-'.")
+    boolean argsOnly;
 
     @Mixin
     WorkOptions work;
@@ -66,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Clock clock = Clock.systemUTC();
         Recipe chosen = Recipes.resolve(recipe);
-        List<JobSpec> specs = specs(chosen);
+        List<JobSpec> specs = argsOnly ? argsOnlySpecs(chosen) : specs(chosen);
         if (specs.isEmpty()) {
             throw new IllegalArgumentException("no images found in " + inputs);
         }
@@ -75,7 +83,8 @@ final class RunCommand implements Callable<Integer> {
         specs = specs.stream().map(s -> s.inBatch(batchId)).toList();
         try (LocalWork local = LocalWork.open(state.dir, work, clock)) {
             SubmitResult submitted = new Submitter(local.state().jobs(), local.state().queue(), clock).submit(batchId, specs);
-            System.err.printf("batch %s: %d images, %d new jobs%n", batchId, specs.size(), submitted.jobs());
+            System.err.printf("batch %s: %d %s, %d new jobs%n", batchId, specs.size(), argsOnly ? "args-only jobs" : "images",
+                    submitted.jobs());
             return local.until(specs);
         }
     }
@@ -88,8 +97,8 @@ final class RunCommand implements Callable<Integer> {
         Path outRoot = out.toAbsolutePath().normalize();
         LocalFolderBlobStore files = new LocalFolderBlobStore(outRoot);
         List<JobSpec> specs = new ArrayList<>();
-        for (Path input : inputs) {
-            Path base = input.toAbsolutePath().normalize();
+        for (String input : inputs) {
+            Path base = Path.of(input).toAbsolutePath().normalize();
             if (!Files.exists(base)) {
                 throw new IllegalArgumentException("no such file or folder: " + input);
             }
@@ -106,10 +115,24 @@ final class RunCommand implements Callable<Integer> {
         return specs;
     }
 
+    /** One job per INPUT, its args INPUT then the --arg values; outputs straight under --out, named after the job. */
+    private List<JobSpec> argsOnlySpecs(Recipe chosen) {
+        String output = folderUri(out.toAbsolutePath().normalize());
+        return inputs.stream().map(arg -> {
+            List<String> jobArgs = new ArrayList<>(List.of(arg));
+            jobArgs.addAll(args);
+            return JobSpec.of("", null, output, chosen, jobArgs);
+        }).toList();
+    }
+
     private JobSpec spec(Path file, Path folder, Recipe chosen) {
-        // Path.toUri() ends a folder with "/" only once it exists: make the id the same before and after.
-        String output = folder.toUri().toString();
-        return JobSpec.of("", file.toUri().toString(), output.endsWith("/") ? output : output + "/", chosen, args);
+        return JobSpec.of("", file.toUri().toString(), folderUri(folder), chosen, args);
+    }
+
+    /** Path.toUri() ends a folder with "/" only once it exists: make the id the same before and after. */
+    private static String folderUri(Path folder) {
+        String uri = folder.toUri().toString();
+        return uri.endsWith("/") ? uri : uri + "/";
     }
 
     private static boolean isImageName(Path file) {

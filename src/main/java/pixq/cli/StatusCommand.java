@@ -10,6 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import pixq.job.Job;
+import pixq.job.JobState;
 
 @Command(
         name = "status",
@@ -50,9 +51,13 @@ final class StatusCommand implements Callable<Integer> {
     private static int show(Job job) {
         System.out.printf("job       %s%nbatch     %s%nstate     %s%nattempts  %d%ninput     %s%nrecipe    %s%nargs      %s%n"
                         + "created   %s%nstarted   %s%nfinished  %s%nerror     %s%n",
-                job.id(), job.spec().batchId(), job.state(), job.attempts(), job.spec().input(), job.spec().recipe().name(),
+                job.id(), job.spec().batchId(), job.state(), job.attempts(),
+                job.spec().input() == null ? "- (args only)" : job.spec().input(), job.spec().recipe().name(),
                 job.spec().args(), job.createdAt(), job.startedAt(), job.finishedAt(), job.lastError());
         job.outputs().forEach(output -> System.out.println("output    " + output));
+        if (job.state() == JobState.SUCCEEDED && job.outputs().isEmpty()) {
+            System.out.println("output    none (its command wrote nothing, as its recipe allows)");
+        }
         return 0;
     }
 }

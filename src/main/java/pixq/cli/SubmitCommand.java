@@ -29,7 +29,8 @@ import pixq.recipe.Recipes;
             "Examples:",
             "  pixq submit --stack pixq --recipe web s3://BUCKET/photos/a.jpg s3://BUCKET/photos/b.jpg",
             "  pixq submit --stack pixq --recipe thumbnail --prefix s3://BUCKET/photos/",
-            "  pixq submit --stack pixq --recipe my-recipe.json --args-only a b c     three jobs, as add_jobs.py a b c",
+            "  pixq submit --stack pixq --recipe 'command myjob' --args-only a b c     three jobs, as add_jobs.py a b c",
+            "  pixq submit --stack pixq --recipe 'command myjob' --args-only a b --arg --fast   jobs [a --fast], [b --fast]",
             "",
             "Then: pixq watch BATCH"
         })
@@ -45,7 +46,8 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = {"-r", "--recipe"}, required = true, description = "A built-in name (thumbnail, web, meta), a recipe string or a .json file.")
     String recipe;
 
-    @Option(names = "--arg", paramLabel = "ARG", description = "An argument handed to custom code (repeatable).")
+    @Option(names = "--arg", paramLabel = "ARG", description = "An argument handed to custom code (repeatable);"
+            + " with --args-only, added after each job's own.")
     List<String> args = List.of();
 
     @Option(names = "--args-only", description = "Each INPUT is the argument of one job without an input image.")
@@ -54,6 +56,10 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "ID", description = "Batch id (default: a new one).")
     String batch;
 
+    @Option(names = "--long", description = "Send the jobs to the long queue (Fargate, deployed with EnableFargate=true),"
+            + " for jobs longer than Lambda allows. Recipes running one of the stack's LongCommands go there anyway.")
+    boolean longJobs;
+
     @Mixin
     AwsOptions aws;
 
@@ -61,10 +67,15 @@ final class SubmitCommand implements Callable<Integer> {
     public Integer call() {
         AwsConnection connection = aws.connection();
         Clock clock = Clock.systemUTC();
-        Submitter submitter = new Submitter(new DynamoJobStore(connection.dynamo(), aws.table()),
-                new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ZERO), clock);
+        DynamoJobStore store = new DynamoJobStore(connection.dynamo(), aws.table());
+        Submitter submitter = new Submitter(store, new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ZERO), clock);
         SubmitService service = new SubmitService(connection.s3(), submitter, Set.of(aws.inputBucket()), aws.outputBucket(),
                 null, SubmitService.DEFAULT_MAX_JOBS, clock);
+        String longQueue = aws.longQueueUrlIfAny();
+        if (longQueue != null) {
+            service = service.withLongQueue(new Submitter(store, new SqsJobQueue(connection.sqs(), longQueue, Duration.ZERO), clock),
+                    SubmitService.longCommands(variable -> aws.longCommands()));
+        }
         int jobs = 0;
         int duplicates = 0;
         int rejected = 0;
@@ -108,9 +119,16 @@ final class SubmitCommand implements Callable<Integer> {
         return java.util.stream.IntStream.range(0, (inputs.size() + chunk - 1) / chunk).mapToObj(i -> {
             List<String> part = inputs.subList(i * chunk, Math.min(inputs.size(), (i + 1) * chunk));
             ObjectNode r = request(recipeNode);
-            r.set(argsOnly ? "args" : "inputs", JSON.valueToTree(part));
+            r.set(argsOnly ? "args" : "inputs", JSON.valueToTree(argsOnly ? part.stream().map(this::jobArgs).toList() : part));
             return r;
         }).toList();
+    }
+
+    /** An args-only job's args: its INPUT, then the --arg values. */
+    private List<String> jobArgs(String input) {
+        List<String> all = new java.util.ArrayList<>(List.of(input));
+        all.addAll(args);
+        return all;
     }
 
     private ObjectNode request(JsonNode recipeNode) {
@@ -118,6 +136,9 @@ final class SubmitCommand implements Callable<Integer> {
         r.set("recipe", recipeNode);
         if (!argsOnly) {
             r.set("args", JSON.valueToTree(args));
+        }
+        if (longJobs) {
+            r.put("long", true);
         }
         return r;
     }

@@ -1,7 +1,7 @@
 package pixq.cli;
 
-import java.nio.file.Path;
-import java.util.Map;
+import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Option;
 import pixq.image.EngineConfig;
 import pixq.local.LocalState;
@@ -14,16 +14,21 @@ final class WorkOptions {
     Integer workers;
 
     @Option(names = "--command", paramLabel = "NAME=PATH",
-            description = "An executable the recipe's `command` step may run, by name (repeatable). "
-                    + "Job messages name commands; only this machine's configuration says what they run.")
-    Map<String, Path> commands = Map.of();
+            description = "An executable the recipe's `command` step may run, by name (repeatable, or NAME=PATH,NAME=PATH"
+                    + " as COMMANDS on AWS). Job messages name commands; only this machine's configuration says what they run.")
+    List<String> commands = List.of();
+
+    @Option(names = "--command-timeout", paramLabel = "DURATION", defaultValue = "PT15M",
+            description = "How long a command may run before it is stopped and its job fails (default: 15 min; PT30S, PT2H...).")
+    Duration commandTimeout;
 
     @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "100000000",
             description = "Refuse images larger than this many pixels, before decoding (default: ${DEFAULT-VALUE}).")
     long maxPixels;
 
     EngineConfig engine() {
-        return EngineConfig.defaults().withMaxPixels(maxPixels).withCommands(commands);
+        return EngineConfig.defaults().withMaxPixels(maxPixels).withCommands(EngineConfig.parseCommands(String.join(",", commands)))
+                .withCommandTimeout(commandTimeout);
     }
 
     WorkerConfig worker() {

@@ -25,7 +25,7 @@ import pixq.worker.WorkerConfig;
             "allows: receives, runs and settles jobs until stopped (SIGTERM lets running jobs finish)."},
         footer = {"", "Examples:", "  pixq worker --stack pixq", "  pixq worker --queue-url https://sqs.../pixq-JobQueue --table pixq-JobTable --pollers 4",
             "  pixq worker --stack pixq --burst        work off the backlog, then exit",
-            "", "Environment: MAX_PIXELS, MAX_BYTES as for the worker function."})
+            "", "Environment: MAX_PIXELS, MAX_BYTES, COMMANDS (name=/path,...), COMMAND_TIMEOUT_SECONDS as for the worker function."})
 final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--pollers", description = "Jobs at once (default: one per core, fewer when memory is short).")
     Integer pollers;

@@ -1,5 +1,7 @@
 package pixq.image;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /** The image as it goes through the steps, with what the steps need to know about its origin. */
@@ -13,6 +15,8 @@ final class Canvas {
      */
     Geometry.Frame frame;
     boolean reduced;
+    /** Files that commands among the steps wrote into their output folder: shared by every branch. */
+    List<Rendition> commandFiles = new ArrayList<>();
 
     Canvas(Mat mat, boolean owned, Geometry.Frame frame, boolean reduced) {
         this.mat = mat;
@@ -23,7 +27,9 @@ final class Canvas {
 
     /** A start for one output: the same pixels, not owned. */
     Canvas branch() {
-        return new Canvas(mat, false, frame, reduced);
+        Canvas c = new Canvas(mat, false, frame, reduced);
+        c.commandFiles = commandFiles;
+        return c;
     }
 
     void replace(Mat next) {

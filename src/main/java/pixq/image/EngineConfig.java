@@ -6,9 +6,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * How an {@link OpenCvImageEngine} behaves. Immutable; start from {@link #defaults()} and change with the
@@ -18,6 +20,8 @@ import java.util.function.Function;
  * @param maxBytes       inputs larger than this are refused; the worker enforces it while reading the blob
  * @param commands       names the {@code command} operation may run, each to its executable; never from a message
  * @param commandTimeout how long a command may run before it is killed and the job fails
+ * @param timeLeft       how long the worker itself has left (a Lambda's remaining time, less a margin to record
+ *                       the failure): a command is stopped at the lesser of this and {@code commandTimeout}
  * @param resources      reads the image of an image watermark, given the path or URI in the recipe
  * @param openCvThreads  threads OpenCV may use inside one operation; 1 (default) because the worker already
  *                       runs one image per core. Note: OpenCV's setting is process-wide.
@@ -27,6 +31,7 @@ public record EngineConfig(
         long maxBytes,
         Map<String, Path> commands,
         Duration commandTimeout,
+        Supplier<Duration> timeLeft,
         Function<String, byte[]> resources,
         int openCvThreads) {
 
@@ -39,37 +44,75 @@ public record EngineConfig(
         }
         commands = Map.copyOf(commands);
         Objects.requireNonNull(commandTimeout, "commandTimeout");
+        Objects.requireNonNull(timeLeft, "timeLeft");
         Objects.requireNonNull(resources, "resources");
     }
 
-    /** 100 MP, 256 MiB, no commands, 5-minute command timeout, watermarks read from local files, 1 thread. */
+    /** 100 MP, 256 MiB, no commands, 5-minute command timeout, no deadline, watermarks from local files, 1 thread. */
     public static EngineConfig defaults() {
         return new EngineConfig(DEFAULT_MAX_PIXELS, DEFAULT_MAX_BYTES, Map.of(), Duration.ofMinutes(5),
-                EngineConfig::readLocalFile, 1);
+                () -> NO_DEADLINE, EngineConfig::readLocalFile, 1);
+    }
+
+    /** The time left of a worker that has no deadline of its own. */
+    public static final Duration NO_DEADLINE = Duration.ofSeconds(Long.MAX_VALUE);
+
+    /**
+     * The command table as {@code --command} and COMMANDS give it: {@code NAME=PATH} entries separated by commas,
+     * such as {@code denoise=/opt/job/denoise.sh,detect=/opt/job/detect.py}. Blank means none. A path with a '/' is
+     * taken from the current folder; a bare name ({@code magick}) is looked up on the PATH.
+     *
+     * @throws IllegalArgumentException naming the entry that is not NAME=PATH, or a name given twice
+     */
+    public static Map<String, Path> parseCommands(String table) {
+        Map<String, Path> commands = new LinkedHashMap<>();
+        for (String entry : table == null ? new String[0] : table.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            String name = eq < 0 ? "" : entry.substring(0, eq).strip();
+            String path = eq < 0 ? "" : entry.substring(eq + 1).strip();
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || path.isEmpty()) {
+                throw new IllegalArgumentException("'" + entry.strip() + "' is not a command: give NAME=PATH, such as"
+                        + " detect=/opt/job/detect.py (names: letters, digits, . _ -)");
+            }
+            // Commands run in their scratch folder: a relative path is made absolute here; a bare name stays for PATH.
+            Path exe = path.contains("/") ? Path.of(path).toAbsolutePath().normalize() : Path.of(path);
+            if (commands.put(name, exe) != null) {
+                throw new IllegalArgumentException("command '" + name + "' is given twice");
+            }
+        }
+        return commands;
     }
 
     public EngineConfig withMaxPixels(long n) {
-        return new EngineConfig(n, maxBytes, commands, commandTimeout, resources, openCvThreads);
+        return new EngineConfig(n, maxBytes, commands, commandTimeout, timeLeft, resources, openCvThreads);
     }
 
     public EngineConfig withMaxBytes(long n) {
-        return new EngineConfig(maxPixels, n, commands, commandTimeout, resources, openCvThreads);
+        return new EngineConfig(maxPixels, n, commands, commandTimeout, timeLeft, resources, openCvThreads);
     }
 
     public EngineConfig withCommands(Map<String, Path> map) {
-        return new EngineConfig(maxPixels, maxBytes, map, commandTimeout, resources, openCvThreads);
+        return new EngineConfig(maxPixels, maxBytes, map, commandTimeout, timeLeft, resources, openCvThreads);
     }
 
     public EngineConfig withCommandTimeout(Duration d) {
-        return new EngineConfig(maxPixels, maxBytes, commands, d, resources, openCvThreads);
+        return new EngineConfig(maxPixels, maxBytes, commands, d, timeLeft, resources, openCvThreads);
+    }
+
+    /** Commands stop at the lesser of their timeout and this (read when each command starts). */
+    public EngineConfig withTimeLeft(Supplier<Duration> left) {
+        return new EngineConfig(maxPixels, maxBytes, commands, commandTimeout, left, resources, openCvThreads);
     }
 
     public EngineConfig withResources(Function<String, byte[]> reader) {
-        return new EngineConfig(maxPixels, maxBytes, commands, commandTimeout, reader, openCvThreads);
+        return new EngineConfig(maxPixels, maxBytes, commands, commandTimeout, timeLeft, reader, openCvThreads);
     }
 
     public EngineConfig withOpenCvThreads(int n) {
-        return new EngineConfig(maxPixels, maxBytes, commands, commandTimeout, resources, n);
+        return new EngineConfig(maxPixels, maxBytes, commands, commandTimeout, timeLeft, resources, n);
     }
 
     /** A path, or a file: URI. */

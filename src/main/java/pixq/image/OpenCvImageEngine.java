@@ -2,9 +2,11 @@ package pixq.image;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -59,8 +61,15 @@ public final class OpenCvImageEngine implements ImageEngine {
         byte[] bytes = input;
         int first = 0;
         String ext = bytes == null ? "" : intake.sniffedExtension(bytes, !steps.isEmpty() && steps.get(0) instanceof Command);
+        List<Rendition> commandFiles = new ArrayList<>();
         for (; first < steps.size() && steps.get(first) instanceof Command c; first++) {
-            bytes = tools.commands().run(c.name(), bytes, ext, jobArgs);
+            boolean last = recipe.writesCommandFiles() && first == steps.size() - 1;
+            CommandRunner.Result result = tools.commands().run(c, bytes, ext, jobArgs, !last);
+            commandFiles.addAll(result.files());
+            if (last) {
+                return distinct(commandFiles);
+            }
+            bytes = result.image();
             ext = Intake.extension(intake.checked(bytes));
         }
         if (bytes == null) {
@@ -80,7 +89,7 @@ public final class OpenCvImageEngine implements ImageEngine {
             if (common != null) {
                 new StepRunner(tools, jobArgs).run(common, shared);
             }
-            List<Rendition> renditions = new ArrayList<>();
+            List<Rendition> renditions = new ArrayList<>(commandFiles);
             for (Output o : recipe.outputs()) {
                 if (o.isMeta()) {
                     renditions.add(new Rendition(o.suffix(), "application/json", meta.toJson(header, bytes.length)));
@@ -96,14 +105,27 @@ public final class OpenCvImageEngine implements ImageEngine {
             }
             if (common != null) {
                 common.close();
+                renditions.addAll(common.commandFiles);
             }
-            return renditions;
+            return distinct(renditions);
         } catch (ImageException e) {
             throw e;
         } catch (RuntimeException e) { // OpenCV's cv::Exception arrives as a RuntimeException
             String why = String.valueOf(e.getMessage()).lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("");
             throw new ImageException("the image could not be processed: " + why.strip(), e);
         }
+    }
+
+    /** Refuses two outputs of one name (a command's file named as a recipe output, say): never overwrite silently. */
+    private static List<Rendition> distinct(List<Rendition> renditions) {
+        Set<String> suffixes = new HashSet<>();
+        for (Rendition r : renditions) {
+            if (!suffixes.add(r.suffix())) {
+                throw new ImageException("two outputs of this job would both be written as <name>" + r.suffix()
+                        + ": rename the file the command writes, or the recipe's output");
+            }
+        }
+        return renditions;
     }
 
     private static Canvas decode(byte[] bytes, ImageHeader header, int orientation, List<Operation> shared, List<Output> outputs) {

@@ -123,8 +123,9 @@ final class StepRunner implements Operation.Visitor<Mat> {
     @Override
     public Mat command(Command k) {
         byte[] png = Encoder.encode(c.mat, new Output("", "png", 1, List.of()));
-        byte[] result = tools.commands().run(k.name(), png, ".png", args);
-        return decodeWhole(result);
+        CommandRunner.Result result = tools.commands().run(k, png, ".png", args, true);
+        c.commandFiles.addAll(result.files());
+        return decodeWhole(result.image());
     }
 
     @Override

@@ -273,12 +273,15 @@ public sealed interface Operation {
     }
 
     /**
-     * Runs the executable the engine's configuration knows by {@code name} (never a path from the message):
-     * {@code executable INPUT OUTPUT ARGS...}, where INPUT holds the image as it stands (the original bytes
-     * when this is the first step, PNG otherwise), OUTPUT is where the command writes the image the recipe
-     * goes on with (any readable format), and ARGS are the job's args. A non-zero exit fails the job.
+     * Runs the executable the engine's configuration knows by {@code name} (never a path from the message), as
+     * {@code executable INPUT OUT ARGS...}: INPUT holds the image as it stands (the original bytes when this is
+     * the first step, PNG otherwise; "-" for a job without an input), ARGS are the job's args, and
+     * PIXQ_OUTPUT_DIR is an empty folder whose files all become outputs of the job. When the recipe goes on with
+     * the image, OUT is the file to write that image to; when this command ends a recipe without image outputs,
+     * OUT is PIXQ_OUTPUT_DIR itself, and writing nothing there fails the job unless {@code allowEmpty}.
+     * A non-zero exit fails the job.
      */
-    record Command(String name) implements Operation {
+    record Command(String name, Boolean allowEmpty) implements Operation {
         @Override
         public <R> R accept(Visitor<R> v) {
             return v.command(this);
@@ -286,6 +289,11 @@ public sealed interface Operation {
 
         public Command {
             requireName("command", name);
+            allowEmpty = Boolean.TRUE.equals(allowEmpty) ? Boolean.TRUE : null; // absent unless set: job ids unchanged
+        }
+
+        public Command(String name) {
+            this(name, null);
         }
     }
 

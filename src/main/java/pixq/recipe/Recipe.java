@@ -1,5 +1,6 @@
 package pixq.recipe;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,10 +15,15 @@ public record Recipe(String name, List<Operation> steps, List<Output> outputs) {
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
     }
 
-    /** Throws IllegalArgumentException unless the recipe writes at least one file and no two share a name. */
+    /**
+     * Throws IllegalArgumentException unless the recipe writes something (an output, or, for a recipe of
+     * commands only, the files its last command writes) and no two outputs share a name.
+     */
     public Recipe validated() {
-        if (outputs.isEmpty()) {
-            throw new IllegalArgumentException("recipe '" + name + "' has no outputs: add one such as {\"format\":\"jpeg\"}");
+        if (outputs.isEmpty() && !writesCommandFiles()) {
+            throw new IllegalArgumentException("recipe '" + name + "' has no outputs: add one such as {\"format\":\"jpeg\"}"
+                    + (steps.stream().anyMatch(Operation.Command.class::isInstance)
+                            ? ", or make it commands only, so that the last command's files are the outputs" : ""));
         }
         Set<String> suffixes = new HashSet<>();
         for (Output o : outputs) {
@@ -27,5 +33,11 @@ public record Recipe(String name, List<Operation> steps, List<Output> outputs) {
             }
         }
         return this;
+    }
+
+    /** A recipe of commands only and no outputs: the files its last command writes are the job's outputs. */
+    @JsonIgnore
+    public boolean writesCommandFiles() {
+        return outputs.isEmpty() && !steps.isEmpty() && steps.stream().allMatch(Operation.Command.class::isInstance);
     }
 }

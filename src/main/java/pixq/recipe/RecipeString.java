@@ -30,7 +30,7 @@ import pixq.recipe.Operation.Watermark;
  *         | crop WxH+X+Y | crop WxH [GRAVITY] | rotate 90|180|270 | flip | flop | grayscale
  *         | blur SIGMA | sharpen [SIGMA [AMOUNT]] | strip
  *         | watermark "TEXT" [GRAVITY] [opacity=0.5] [scale=0.04] | watermark @PATH-OR-URI [GRAVITY] [opacity=..] [scale=..]
- *         | command NAME | custom NAME [KEY=VALUE ...]
+ *         | command NAME [allow-empty] | custom NAME [KEY=VALUE ...]
  * output := (jpeg|jpg) [QUALITY] [-SUFFIX] [progressive] [KEEP] | webp [QUALITY] [-SUFFIX] [KEEP]
  *         | png [LEVEL 0-9] [-SUFFIX] [KEEP] | meta [-SUFFIX]
  * KEEP   := keep=WHAT[,WHAT...]           WHAT: icc, exif (copyright, artist, date), copyright, artist, date, gps
@@ -40,7 +40,8 @@ import pixq.recipe.Operation.Watermark;
  * An output writes the image as it stands at that point ({@code <stem>SUFFIX.ext}); the items after it go on
  * from that same image, so {@code "orient | fit 1600 > jpeg 82 -1600 ; fit 800 > jpeg 82 -800"} writes a 1600
  * and an 800 version from one decode. Steps before the first output are the recipe's shared steps. The string
- * must end with an output. By convention "&gt;" goes before an output and ";" after one. A meta output always
+ * must end with an output, unless it is made of commands only ({@code "command detect"}): then the files the last
+ * command writes are the outputs. By convention "&gt;" goes before an output and ";" after one. A meta output always
  * describes the source file, wherever it stands.
  */
 public final class RecipeString {
@@ -68,10 +69,12 @@ public final class RecipeString {
                 endsWithOutput = false;
             }
         }
-        if (!endsWithOutput) {
-            throw new IllegalArgumentException("a recipe string ends with an output, such as '| jpeg 85'");
+        Recipe recipe = new Recipe(text.strip(), shared, outputs);
+        if (!endsWithOutput && !recipe.writesCommandFiles()) {
+            throw new IllegalArgumentException("a recipe string ends with an output, such as '| jpeg 85'"
+                    + " (or is made of commands only: then the last command's files are the outputs)");
         }
-        return new Recipe(text.strip(), shared, outputs);
+        return recipe;
     }
 
     /** Items separated by | > ; outside double quotes, each split into words (a quoted word keeps its spaces). */
@@ -131,11 +134,20 @@ public final class RecipeString {
             case "sharpen" -> sharpen(args);
             case "strip" -> noArgs(head, args, new Strip());
             case "watermark" -> watermark(args);
-            case "command" -> new Command(one("command", args, "name"));
+            case "command" -> command(args);
             case "custom" -> custom(args);
             default -> throw new IllegalArgumentException("unknown step '" + head + "' (steps: "
                     + String.join(", ", STEPS) + "; outputs: jpeg, png, webp, meta)");
         };
+    }
+
+    private static Operation command(List<String> args) {
+        boolean allowEmpty = args.size() == 2 && args.get(1).equalsIgnoreCase("allow-empty");
+        if (args.size() != 1 && !allowEmpty) {
+            throw new IllegalArgumentException("command takes a name, then optionally allow-empty, but got '"
+                    + String.join(" ", args) + "'");
+        }
+        return new Command(args.get(0), allowEmpty);
     }
 
     private static Operation fit(List<String> args) {

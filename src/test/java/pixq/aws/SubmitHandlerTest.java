@@ -167,6 +167,35 @@ class SubmitHandlerTest {
     }
 
     @Test
+    void longJobsGoToTheLongQueueWhenAskedOrWhenTheirCommandIsALongOne() {
+        // given a stack with a long (Fargate) queue, where `render` is a long command
+        String longQueue = stack.sqs.createQueue(b -> b.queueName(Moto.unique("submit-long"))).queueUrl();
+        Map<String, String> env = new HashMap<>(stack.env());
+        env.put("LONG_QUEUE_URL", longQueue);
+        env.put("LONG_COMMANDS", "render, train");
+        String a = "s3://" + stack.inputBucket + "/photos/a.jpg";
+
+        // when: one request asks for it, one runs a long command, one neither
+        invoke(env, Map.of("batchId", "long-asked", "recipe", "command myjob", "args", List.of("x"), "long", true));
+        invoke(env, Map.of("batchId", "long-command", "recipe", "command render", "inputs", List.of(a)));
+        invoke(env, Map.of("batchId", "long-not", "recipe", "command myjob", "args", List.of("y")));
+
+        // then
+        List<JobSpec> onLong = new java.util.ArrayList<>();
+        SqsJobQueue queue = new SqsJobQueue(stack.sqs, longQueue, Duration.ZERO);
+        for (var d = queue.receive(10); !d.isEmpty(); d = queue.receive(10)) {
+            d.forEach(m -> onLong.add(JobSpec.fromJson(m.body())));
+        }
+        assertEquals(Set.of("long-asked", "long-command"), onLong.stream().map(JobSpec::batchId).collect(Collectors.toSet()));
+        assertEquals(List.of("long-not"), drainMessages().stream().map(JobSpec::batchId).toList());
+        // and a stack without one says so rather than queueing where nothing would run it in time
+        BadRequestException none = assertThrows(BadRequestException.class,
+                () -> invoke(Map.of("recipe", "command myjob", "args", List.of("z"), "long", true)));
+        assertTrue(none.getMessage().contains("no long queue"), none.getMessage());
+        assertThrows(BadRequestException.class, () -> invoke(env, Map.of("recipe", "meta", "args", List.of("z"), "long", "yes")));
+    }
+
+    @Test
     void malformedRequestsFailWithTheReason() {
         BadRequestException noRecipe = assertThrows(BadRequestException.class, () -> invoke(Map.of("inputs", List.of())));
         assertTrue(noRecipe.getMessage().contains("'recipe' is missing"), noRecipe.getMessage());

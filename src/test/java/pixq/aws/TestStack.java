@@ -101,6 +101,11 @@ final class TestStack {
      * stays empty past a visibility timeout (so handed-back messages come round again).
      */
     List<SQSBatchResponse> drain(WorkerHandler worker) {
+        return drain(worker, Duration.ofMinutes(1));
+    }
+
+    /** As {@link #drain(WorkerHandler)}, each invocation given {@code functionTimeout} (its remaining time at the start). */
+    List<SQSBatchResponse> drain(WorkerHandler worker, Duration functionTimeout) {
         List<SQSBatchResponse> responses = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         long quietSince = System.nanoTime();
@@ -113,7 +118,7 @@ final class TestStack {
                 sleep(200);
                 continue;
             }
-            SQSBatchResponse response = worker.handleRequest(event(messages), new LocalContext("WorkerFunction", Duration.ofMinutes(1), 1024));
+            SQSBatchResponse response = worker.handleRequest(event(messages), new LocalContext("WorkerFunction", functionTimeout, 1024));
             responses.add(response);
             Set<String> failed = response.getBatchItemFailures().stream()
                     .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import pixq.aws.AwsConnection;
 import pixq.aws.DynamoJobStore;
@@ -108,6 +110,37 @@ class AwsCommandsTest {
     }
 
     @Test
+    void invokeRunsTheWorkerFunctionWithTheCommandsAParameterOverrideGives(@TempDir Path dir) throws Exception {
+        // given: an SQS event carrying an args-only job for the example script (as events/sqs-batch.json is made)
+        JobSpec spec = JobSpec.of("invoke-cmd", null, "s3://" + output + "/invoke-cmd/", Recipes.resolve("command myjob"), List.of("a"));
+        Map<String, Object> record = Map.of("messageId", "m-1", "receiptHandle", "r-1", "body", spec.toJson(),
+                "eventSource", "aws:sqs", "attributes", Map.of("ApproximateReceiveCount", "1"));
+        Path event = dir.resolve("event.json");
+        JSON.writeValue(event.toFile(), Map.of("Records", List.of(record)));
+
+        // when
+        run(new InvokeCommand(), "WorkerFunction", "--event", event.toString(),
+                "--parameter-overrides", "Commands=myjob=" + pixq.image.ExampleJob.script());
+
+        // then
+        Job done = store().find(spec.id()).orElseThrow();
+        assertEquals(JobState.SUCCEEDED, done.state(), done.lastError());
+        assertEquals(List.of("s3://" + output + "/invoke-cmd/" + spec.id() + "-pattern.png",
+                "s3://" + output + "/invoke-cmd/" + spec.id() + "-result.json"), done.outputs());
+    }
+
+    @Test
+    void submitArgsOnlyMakesOneJobPerArgumentWithTheArgsAddedToEach() {
+        // when: as add_jobs.py a b, each job also given --fast
+        String printed = run(new SubmitCommand(), "--recipe", "command myjob", "--batch", "cli-args", "--args-only", "a", "b", "--arg", "--fast");
+
+        // then
+        assertTrue(printed.contains("batch cli-args: 2 jobs queued"), printed);
+        assertEquals(java.util.Set.of(List.of("a", "--fast"), List.of("b", "--fast")), store().list("cli-args", JobState.QUEUED, 10)
+                .stream().map(j -> j.spec().args()).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
     void cancelCancelsTheUnfinishedJobsOfABatch() {
         // given
         Job queued = JobBuilders.aJob().spec(JobBuilders.aSpec().batch("to-cancel").input("s3://x/1.jpg")).build();
@@ -167,6 +200,37 @@ class AwsCommandsTest {
         Job missing = store().find(specs.get(1).id()).orElseThrow();
         assertEquals(JobState.FAILED, missing.state());
         assertTrue(missing.lastError().contains("no such input"), missing.lastError());
+        assertEquals(List.of(), new SqsJobQueue(aws.sqs(), jobsUrl, Duration.ZERO).receive(10));
+    }
+
+    @Test
+    void workerOnSigtermFinishesTheJobItRunsThenExits(@TempDir Path dir) throws Exception {
+        // given a worker process (as a Fargate task runs it) with a command that takes 3 s, and a job for it
+        Path slow = dir.resolve("slow.sh");
+        Files.writeString(slow, "#!/bin/sh\nsleep 3\necho done > \"$PIXQ_OUTPUT_DIR/done.txt\"\n");
+        Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String jobsUrl = aws.sqs().createQueue(b -> b.queueName(Moto.unique("cli-term"))).queueUrl();
+        JobSpec spec = JobSpec.of("term", null, "s3://" + output + "/term/", Recipes.resolve("command slow"), List.of("x"));
+        new Submitter(store(), new SqsJobQueue(aws.sqs(), jobsUrl, Duration.ZERO), Clock.systemUTC()).submit("term", List.of(spec));
+        ProcessBuilder worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "worker", "--pollers", "1",
+                "--endpoint-url", aws.endpoint().toString(), "--region", "us-east-1", "--table", table, "--queue-url", jobsUrl)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("worker.log").toFile());
+        worker.environment().put("COMMANDS", "slow=" + slow);
+        Process process = worker.start();
+
+        // when: SIGTERM (ECS stopping the task) arrives while the job runs
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (store().find(spec.id()).orElseThrow().state() != JobState.RUNNING && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        process.destroy();
+
+        // then: the job finished and was recorded, its message deleted, and the worker exited by itself
+        assertTrue(process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), Files.readString(dir.resolve("worker.log")));
+        Job done = store().find(spec.id()).orElseThrow();
+        assertEquals(JobState.SUCCEEDED, done.state(), Files.readString(dir.resolve("worker.log")));
+        assertEquals(List.of("s3://" + output + "/term/" + spec.id() + "-done.txt"), done.outputs());
         assertEquals(List.of(), new SqsJobQueue(aws.sqs(), jobsUrl, Duration.ZERO).receive(10));
     }
 

@@ -213,12 +213,12 @@ class RunCommandTest {
         return jobs.get(stem + ".jpg").attempts() == 1;
     }
 
-    private int pixq(String... args) {
+    static int pixq(String... args) {
         return Main.commandLine().execute(args);
     }
 
     /** What a command printed on standard output. */
-    private String pixqOut(String... args) {
+    static String pixqOut(String... args) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = System.out;
         try {

@@ -79,6 +79,114 @@ class ExtensionsTest {
     }
 
     @Test
+    void aCommandEndingARecipeWithoutOutputsHasItsFilesAsTheOutputs() throws IOException {
+        // given a command that writes a JSON, a CSV and a file in a sub-folder, and notes its second argument
+        Path log = dir.resolve("outdir.txt");
+        Path detect = script("detect.sh", "echo \"$2 $PIXQ_OUTPUT_DIR\" > " + log + "\n"
+                + "echo '{\"faces\": 2}' > \"$2/faces.json\"\necho 'x,y' > \"$PIXQ_OUTPUT_DIR/boxes.csv\"\n"
+                + "mkdir \"$2/crops\" && cp \"$1\" \"$2/crops/1 of 2.png\"");
+        // when
+        List<Rendition> out = engineWith(Map.of("detect", detect)).render(anImage(20, 10).png(),
+                RecipeString.parse("command detect"), List.of());
+        // then: every file, in name order, named after where it was written, typed by its extension
+        assertEquals(List.of("-boxes.csv", "-crops-1 of 2.png", "-faces.json"), out.stream().map(Rendition::suffix).toList());
+        assertEquals(List.of("text/csv", "image/png", "application/json"), out.stream().map(Rendition::contentType).toList());
+        assertEquals("{\"faces\": 2}", new String(out.get(2).bytes()).strip());
+        String[] outdir = Files.readString(log).strip().split(" ");
+        assertEquals(outdir[0], outdir[1], "argument 2 is PIXQ_OUTPUT_DIR");
+    }
+
+    @Test
+    void writingNothingFailsTheJobUnlessTheRecipeAllowsIt() throws IOException {
+        Path quiet = script("quiet.sh", "exit 0");
+        OpenCvImageEngine engine = engineWith(Map.of("quiet", quiet));
+        ImageException e = assertThrows(ImageException.class,
+                () -> engine.render(null, RecipeString.parse("command quiet"), List.of("a")));
+        assertTrue(e.getMessage().contains("wrote no file") && e.getMessage().contains("command quiet allow-empty"), e.getMessage());
+        assertEquals(List.of(), engine.render(null, RecipeString.parse("command quiet allow-empty"), List.of("a")));
+    }
+
+    @Test
+    void aCommandsFilesMustBeRegularFilesThatFitTheByteLimit() throws IOException {
+        Path link = script("link.sh", "ln -s /etc/hostname \"$2/host\"");
+        Path big = script("big.sh", "head -c 600 /dev/zero > \"$2/a.bin\" && head -c 600 /dev/zero > \"$2/b.bin\"");
+        OpenCvImageEngine engine = new OpenCvImageEngine(EngineConfig.defaults().withMaxBytes(1000)
+                .withCommands(Map.of("link", link, "big", big)));
+        ImageException e = assertThrows(ImageException.class, () -> engine.render(null, RecipeString.parse("command link"), List.of()));
+        assertTrue(e.getMessage().contains("host") && e.getMessage().contains("not a regular file"), e.getMessage());
+        e = assertThrows(ImageException.class, () -> engine.render(null, RecipeString.parse("command big"), List.of()));
+        assertTrue(e.getMessage().contains("over the limit of 1000 bytes"), e.getMessage());
+    }
+
+    @Test
+    void anImageCommandsExtraFilesAreOutputsToo() throws IOException {
+        Path both = script("both.sh", "cp \"$1\" \"$2\" && echo ok > \"$PIXQ_OUTPUT_DIR/report.txt\"");
+        List<Rendition> out = engineWith(Map.of("both", both)).render(anImage(20, 10).png(),
+                RecipeString.parse("command both | png -big ; fit 5 | png -small"), List.of());
+        // the second command's report has the same name as the first's: refused, never overwritten
+        ImageException e = assertThrows(ImageException.class, () -> engineWith(Map.of("both", both)).render(anImage(20, 10).png(),
+                RecipeString.parse("flop | command both > png -a ; command both > png -b"), List.of()));
+        assertTrue(e.getMessage().contains("-report.txt"), e.getMessage());
+        assertEquals(List.of("-report.txt", "-big.png", "-small.png"), out.stream().map(Rendition::suffix).toList());
+        assertEquals(5, decode(out.get(2).bytes()).cols());
+    }
+
+    @Test
+    void aCommandIsStoppedWhenTheWorkersTimeRunsOutAndItsScratchIsDeleted() throws IOException {
+        // given a command that starts a child, notes the child's pid and its scratch folder, then waits
+        Path pid = dir.resolve("pid.txt");
+        Path scratch = dir.resolve("scratch.txt");
+        Path slow = script("slow.sh", "pwd > " + scratch + "\nsleep 60 &\necho $! > " + pid + "\nwait");
+        OpenCvImageEngine engine = new OpenCvImageEngine(EngineConfig.defaults().withCommands(Map.of("slow", slow))
+                .withCommandTimeout(Duration.ofMinutes(5)).withTimeLeft(() -> Duration.ofSeconds(1)));
+        // when
+        ImageException e = assertThrows(ImageException.class,
+                () -> engine.render(null, RecipeString.parse("command slow"), List.of()));
+        // then: stopped at the worker's deadline, not the 5-minute timeout; its child killed; its scratch gone
+        assertTrue(e.getMessage().contains("time limit of 1 s") && e.getMessage().contains("long queue"), e.getMessage());
+        long child = Long.parseLong(Files.readString(pid).strip());
+        assertTrue(ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true), "the command's child was left running");
+        assertTrue(Files.notExists(Path.of(Files.readString(scratch).strip())), "the scratch folder was left behind");
+    }
+
+    @Test
+    void aCommandInterruptedBecauseTheWorkerStopsIsKilledAndItsJobLeftToRunAgain() throws Exception {
+        Path pid = dir.resolve("pid.txt");
+        Path slow = script("slow.sh", "echo $$ > " + pid + "\nexec sleep 60");
+        OpenCvImageEngine engine = engineWith(Map.of("slow", slow));
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                engine.render(null, RecipeString.parse("command slow"), List.of());
+            } catch (RuntimeException e) {
+                thrown.set(e);
+            }
+        });
+        worker.start();
+        while (!Files.exists(pid) || Files.readString(pid).isBlank()) {
+            Thread.sleep(20);
+        }
+        worker.interrupt();
+        worker.join(10_000);
+        // not an ImageException (that would fail the job for good): the worker retries it
+        assertTrue(thrown.get() instanceof IllegalStateException && thrown.get().getMessage().contains("interrupted"), String.valueOf(thrown.get()));
+        long command = Long.parseLong(Files.readString(pid).strip());
+        assertTrue(ProcessHandle.of(command).map(p -> p.onExit().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join()).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    @Test
+    void theCommandTableIsReadAsNameEqualsPathListsAndBadEntriesAreNamed() {
+        assertEquals(Map.of("denoise", Path.of("/opt/job/denoise.sh"), "detect", Path.of("/opt/job/detect.py")),
+                EngineConfig.parseCommands("denoise=/opt/job/denoise.sh, detect=/opt/job/detect.py"));
+        assertEquals(Map.of(), EngineConfig.parseCommands(" "));
+        assertEquals(Map.of("a", Path.of("job/a.sh").toAbsolutePath(), "b", Path.of("magick")), EngineConfig.parseCommands("a=./job/a.sh,b=magick"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EngineConfig.parseCommands("denoise=/a,/opt/job/detect.py"));
+        assertTrue(e.getMessage().contains("'/opt/job/detect.py' is not a command"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> EngineConfig.parseCommands("a=/x,a=/y"));
+    }
+
+    @Test
     void onlyConfiguredCommandsRun() {
         ImageException e = assertThrows(ImageException.class, () -> engineWith(Map.of())
                 .render(anImage(10, 10).png(), RecipeString.parse("command rm | png"), List.of()));

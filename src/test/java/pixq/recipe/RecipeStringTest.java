@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,18 @@ class RecipeStringTest {
                 new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(o), Output.class));
         assertEquals(null, RecipeString.parse("png").outputs().get(0).keep()); // absent from JSON: job ids unchanged
         assertError("jpeg keep=thumbnail", "cannot keep 'thumbnail'");
+    }
+
+    @Test
+    void aRecipeOfCommandsOnlyHasTheLastCommandsFilesAsOutputs() throws Exception {
+        Recipe r = RecipeString.parse("command denoise | command detect allow-empty");
+        assertEquals(List.of(new Command("denoise"), new Command("detect", true)), r.steps());
+        assertTrue(r.outputs().isEmpty() && r.writesCommandFiles());
+        assertEquals(r, r.validated());
+        // absent when not set, so the job ids of existing command recipes stay as they were
+        assertEquals("{\"op\":\"command\",\"name\":\"denoise\"}", new ObjectMapper().writeValueAsString(new Command("denoise", false)));
+        assertError("orient | command detect", "ends with an output");
+        assertError("command detect sometimes", "command takes a name, then optionally allow-empty");
     }
 
     @Test
