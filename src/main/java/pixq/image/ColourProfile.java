@@ -42,6 +42,18 @@ final class ColourProfile {
         return data;
     }
 
+    ICC_Profile icc() {
+        return profile;
+    }
+
+    static ICC_Profile srgb() {
+        return SRGB;
+    }
+
+    boolean isCmyk() {
+        return profile.getColorSpaceType() == ColorSpace.TYPE_CMYK;
+    }
+
     boolean isRgb() {
         return profile.getColorSpaceType() == ColorSpace.TYPE_RGB;
     }
@@ -58,7 +70,7 @@ final class ColourProfile {
 
     /**
      * BGR or BGRA pixels in this (RGB) profile's space, converted to sRGB; alpha is left as it is. Other
-     * layouts, and profiles that are not RGB (a CMYK JPEG comes out of the decoder as BGR already), are copied.
+     * layouts, and profiles that are not RGB (a CMYK JPEG's profile is applied by {@link CmykJpeg}), are copied.
      */
     Mat toSrgb(Mat m) {
         int ch = m.channels();

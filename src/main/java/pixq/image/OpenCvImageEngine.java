@@ -25,7 +25,7 @@ import pixq.recipe.Recipe;
  * All native memory of a render is released when it returns.
  *
  * <p>Decisions: resizes that shrink use Lanczos3 on premultiplied alpha. Pixels are converted from an embedded
- * RGB profile to sRGB, unless the output keeps the profile. Outputs carry only the metadata they keep. A JPEG
+ * RGB profile to sRGB, unless the output keeps the profile; a CMYK JPEG's embedded profile is applied by {@link CmykJpeg}. Outputs carry only the metadata they keep. A JPEG
  * without its end-of-image marker, or a PNG without IEND, is refused as truncated rather than rendered half
  * gray. Alpha is kept for PNG and WebP and flattened onto white for JPEG. 16-bit images become 8-bit.
  */
@@ -85,7 +85,7 @@ public final class OpenCvImageEngine implements ImageEngine {
                 ? new Encoder.Source(ColourProfile.of(MetadataBlocks.icc(bytes, header.format())), meta.keepable())
                 : Encoder.Source.NONE;
         try (PointerScope scope = new PointerScope()) {
-            Canvas common = anyPixels ? decode(bytes, header, meta.orientation(), shared, recipe.outputs()) : null;
+            Canvas common = anyPixels ? decode(bytes, header, meta.orientation(), source.profile(), shared, recipe.outputs()) : null;
             if (common != null) {
                 new StepRunner(tools, jobArgs).run(common, shared);
             }
@@ -128,11 +128,12 @@ public final class OpenCvImageEngine implements ImageEngine {
         return renditions;
     }
 
-    private static Canvas decode(byte[] bytes, ImageHeader header, int orientation, List<Operation> shared, List<Output> outputs) {
-        int reduce = header.format() == ImageHeader.Format.JPEG
-                ? ShrinkPlan.reduceFactor(header.width(), header.height(), orientation, shared, outputs)
-                : 1;
-        Mat mat = Decoder.decode(bytes, header, reduce);
+    private static Canvas decode(byte[] bytes, ImageHeader header, int orientation, ColourProfile profile,
+                                 List<Operation> shared, List<Output> outputs) {
+        boolean jpeg = header.format() == ImageHeader.Format.JPEG;
+        boolean cmykProfile = jpeg && header.components() == 4 && profile != null && profile.isCmyk();
+        int reduce = jpeg && !cmykProfile ? ShrinkPlan.reduceFactor(header.width(), header.height(), orientation, shared, outputs) : 1;
+        Mat mat = cmykProfile ? CmykJpeg.decode(bytes, profile) : Decoder.decode(bytes, header, reduce);
         boolean reduced = reduce > 1;
         Geometry.Frame frame = reduced
                 ? new Geometry.Frame(header.width(), header.height(), orientation)

@@ -103,6 +103,27 @@ class ColourAndAlphaTest {
     /** A mid-tone, so that neither flattening nor JPEG's colour conversion clips it near white. */
     private static final int[] EDGE = {176, 112, 64};
 
+    @Test
+    void cmykAndYcckJpegsWithAProfileAreConvertedThroughIt() throws IOException {
+        patches("srgb.png");
+        String srgb = PROFILES.resolve("srgb.icc").toString();
+        String cmyk = PROFILES.resolve("default_cmyk.icc").toString();
+        magick(dir, "srgb.png", "-profile", srgb, "-profile", cmyk, "-quality", "100", "ycck-swop.jpg");
+        python(dir, "from PIL import Image, ImageCms; im = Image.open('srgb.png').convert('RGB'); "
+                + "p = open('" + cmyk + "', 'rb').read(); "
+                + "ImageCms.profileToProfile(im, '" + srgb + "', '" + cmyk + "', outputMode='CMYK')"
+                + ".save('cmyk-swop.jpg', quality=100, icc_profile=p)");
+        assertEquals("YCCK\n", ExternalTools.exiftool(dir, "-s3", "-ColorTransform", "ycck-swop.jpg"));
+        for (String name : List.of("ycck-swop.jpg", "cmyk-swop.jpg")) {
+            magick(dir, name, "-profile", srgb, "reference.png"); // ImageMagick's own conversion of the same file
+            BufferedImage ref = read(Files.readAllBytes(dir.resolve("reference.png")));
+            BufferedImage out = render(dir.resolve(name), "png");
+            for (int i = 0; i < PATCHES.length; i++) {
+                assertClose(rgb(ref, i * 20 + 10, 10), rgb(out, i * 20 + 10, 10), 3, name + " patch " + i);
+            }
+        }
+    }
+
     /** Left half opaque {@link #EDGE}, right half transparent BLACK: averaging without premultiplying darkens the edge. */
     private Path hardEdge() {
         magick(dir, "-size", "400x400", "xc:none", "-fill", "#b07040", "-draw", "rectangle 0,0 199,399", "PNG32:edge.png");
