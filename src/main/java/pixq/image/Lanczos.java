@@ -1,11 +1,8 @@
 package pixq.image;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_32FC;
-import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC;
 
 import java.util.Arrays;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -14,13 +11,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Pillow's resize; OpenCV's INTER_LANCZOS4 interpolates without stretching and aliases). Four channels are
  * premultiplied by alpha while filtered, so transparent pixels lend no colour to their neighbours.
  *
- * <p>Both passes are written as sums of whole arrays ({@code acc[i] += w * row[i]}), which the JIT turns into
- * SIMD: rows first, stored transposed so the columns are arrays too; OpenCV turns the (still transposed)
- * floats back into upright bytes.
+ * <p>One output row at a time: the vertical pass, the costly one (it reads every source row), is a sum of whole
+ * rows ({@code acc[i] += w * row[i]}) that the JIT turns into SIMD; the horizontal pass then gathers along that
+ * one row. Only a few source rows are held as floats at once, so memory stays small at any size.
  */
 final class Lanczos {
     private static final int LOBES = 3;
-    private static final int BLOCK = 16;
 
     private Lanczos() {}
 
@@ -28,73 +24,67 @@ final class Lanczos {
         int ch = src.channels();
         Taps ty = Taps.of(src.rows(), outH);
         Taps tx = Taps.of(src.cols(), outW);
-        float[][] columns = verticalPass(src, ty, ch);
-        float[][] reduced = new float[outW][];
-        for (int x = 0; x < outW; x++) {
-            reduced[x] = weightedSum(columns, tx, x, outH * ch);
+        Mat out = new Mat(outH, outW, CV_8UC(ch));
+        float[] line = new float[outW * ch];
+        byte[] bytes = new byte[outW * ch];
+        Rows rows = new Rows(src, ty.maxTaps);
+        float[] acc = new float[src.cols() * ch];
+        for (int y = 0; y < outH; y++) {
+            Arrays.fill(acc, 0);
+            for (int k = 0; k < ty.count[y]; k++) {
+                axpy(acc, ty.weights[y][k], rows.get(ty.first[y] + k));
+            }
+            horizontal(acc, tx, ch, line);
             if (ch == 4) {
-                unpremultiply(reduced[x]);
+                unpremultiply(line);
             }
+            for (int i = 0; i < line.length; i++) {
+                float v = line[i];
+                bytes[i] = (byte) (v <= 0 ? 0 : v >= 255 ? 255 : (int) (v + 0.5f));
+            }
+            out.ptr(y).put(bytes);
         }
-        try (Mat sideways = toMat(reduced, ch); Mat bytes = new Mat()) {
-            sideways.convertTo(bytes, CV_8U); // rounds and clamps
-            Mat out = new Mat();
-            opencv_core.transpose(bytes, out);
-            return out;
+        return out;
+    }
+
+    /** One row's horizontal pass, a channel at a time (a stride of {@code ch} through the interleaved row). */
+    private static void horizontal(float[] row, Taps tx, int ch, float[] out) {
+        for (int c = 0; c < ch; c++) {
+            for (int x = 0; x < tx.out; x++) {
+                float[] w = tx.weights[x];
+                float sum = 0;
+                for (int k = 0, i = tx.first[x] * ch + c; k < w.length; k++, i += ch) {
+                    sum += w[k] * row[i];
+                }
+                out[x * ch + c] = sum;
+            }
         }
     }
 
-    /**
-     * Each output row as the weighted sum of its input rows (each input row converted to float once), stored
-     * transposed: {@code columns[x][y * ch + c]}, so the horizontal pass can sum whole arrays too.
-     */
-    private static float[][] verticalPass(Mat src, Taps ty, int ch) {
-        int w = src.cols();
-        int ring = ty.maxTaps;
-        float[][] cache = new float[ring][];
-        int[] cached = new int[ring];
-        Arrays.fill(cached, -1);
-        byte[] bytes = new byte[w * ch];
-        float[][] block = new float[BLOCK][w * ch];
-        float[][] columns = new float[w][ty.out * ch];
-        for (int y0 = 0; y0 < ty.out; y0 += BLOCK) {
-            int n = Math.min(BLOCK, ty.out - y0);
-            for (int b = 0; b < n; b++) {
-                int y = y0 + b;
-                float[] acc = block[b];
-                Arrays.fill(acc, 0);
-                for (int k = 0; k < ty.count[y]; k++) {
-                    int row = ty.first[y] + k;
-                    int slot = row % ring;
-                    if (cached[slot] != row) {
-                        src.ptr(row).get(bytes);
-                        cache[slot] = toFloat(bytes, ch, cache[slot]);
-                        cached[slot] = row;
-                    }
-                    axpy(acc, ty.weights[y][k], cache[slot]);
-                }
-            }
-            // a block of rows at a time, so each column receives one contiguous run
-            for (int x = 0; x < w; x++) {
-                float[] column = columns[x];
-                int from = x * ch;
-                for (int b = 0, at = y0 * ch; b < n; b++) {
-                    float[] acc = block[b];
-                    for (int c = 0; c < ch; c++) {
-                        column[at++] = acc[from + c];
-                    }
-                }
-            }
-        }
-        return columns;
-    }
+    /** The source's rows as floats (premultiplied when 4 channels), each converted once, the last few kept. */
+    private static final class Rows {
+        private final Mat src;
+        private final float[][] cache;
+        private final int[] cached;
+        private final byte[] bytes;
 
-    private static float[] weightedSum(float[][] rows, Taps t, int i, int length) {
-        float[] acc = new float[length];
-        for (int k = 0; k < t.count[i]; k++) {
-            axpy(acc, t.weights[i][k], rows[t.first[i] + k]);
+        Rows(Mat src, int keep) {
+            this.src = src;
+            this.cache = new float[keep][];
+            this.cached = new int[keep];
+            Arrays.fill(cached, -1);
+            this.bytes = new byte[src.cols() * src.channels()];
         }
-        return acc;
+
+        float[] get(int row) {
+            int slot = row % cache.length;
+            if (cached[slot] != row) {
+                src.ptr(row).get(bytes);
+                cache[slot] = toFloat(bytes, src.channels(), cache[slot]);
+                cached[slot] = row;
+            }
+            return cache[slot];
+        }
     }
 
     private static void axpy(float[] acc, float w, float[] row) {
@@ -118,17 +108,6 @@ final class Lanczos {
             }
         }
         return f;
-    }
-
-    /** One Mat row per array (all of one length), float channels. */
-    private static Mat toMat(float[][] rows, int ch) {
-        int length = rows[0].length;
-        Mat m = new Mat(rows.length, length / ch, CV_32FC(ch));
-        FloatPointer data = new FloatPointer(m.data());
-        for (int i = 0; i < rows.length; i++) {
-            data.position((long) i * length).put(rows[i]);
-        }
-        return m;
     }
 
     /** Premultiplied colour back to straight colour; alpha clamped first so the colour never exceeds it. */
