@@ -25,9 +25,10 @@ import pixq.recipe.Recipe;
  * All native memory of a render is released when it returns.
  *
  * <p>Decisions: resizes that shrink use Lanczos3 on premultiplied alpha. Pixels are converted from an embedded
- * RGB profile to sRGB, unless the output keeps the profile; a CMYK JPEG's embedded profile is applied by {@link CmykJpeg}. Outputs carry only the metadata they keep. A JPEG
- * without its end-of-image marker, or a PNG without IEND, is refused as truncated rather than rendered half
- * gray. Alpha is kept for PNG and WebP and flattened onto white for JPEG. 16-bit images become 8-bit.
+ * RGB profile to sRGB, unless the output keeps the profile; a CMYK JPEG's embedded profile is applied by
+ * {@link CmykJpeg}. Outputs carry only the metadata they keep. A JPEG without its end-of-image marker, or a PNG
+ * without IEND, is refused as truncated rather than rendered half gray. Alpha is kept for PNG and WebP and
+ * flattened onto white for JPEG. 16-bit images become 8-bit.
  */
 public final class OpenCvImageEngine implements ImageEngine {
     private final EngineConfig config;
