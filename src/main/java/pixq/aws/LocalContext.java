@@ -13,10 +13,15 @@ public final class LocalContext implements Context {
     private final String functionName;
     private final int memoryMb;
     private final long deadlineNanos;
-    private final String requestId = UUID.randomUUID().toString();
+    private final String requestId;
 
     public LocalContext(String functionName, Duration timeout, int memoryMb) {
+        this(functionName, UUID.randomUUID().toString(), timeout, memoryMb);
+    }
+
+    public LocalContext(String functionName, String requestId, Duration timeout, int memoryMb) {
         this.functionName = functionName;
+        this.requestId = requestId;
         this.memoryMb = memoryMb;
         this.deadlineNanos = System.nanoTime() + timeout.toNanos();
     }

@@ -2,7 +2,12 @@ package pixq.aws;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import pixq.job.BlobException;
 import pixq.job.BlobStore;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -11,12 +16,16 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Blobs in S3, named s3://bucket/key. */
 public final class S3BlobStore implements BlobStore {
+    /** User metadata naming the input an output was made from (x-amz-meta-pixq-source). */
+    private static final String SOURCE_KEY = "pixq-source";
     private final S3Client s3;
 
     public S3BlobStore(S3Client s3) {
@@ -50,13 +59,82 @@ public final class S3BlobStore implements BlobStore {
         return bytes;
     }
 
+    /**
+     * The source goes in the object's metadata, URL-encoded (metadata is ASCII). The put is conditional on
+     * what was looked at (absent, or that ETag), so two workers writing one key at once cannot both pass the
+     * check: the loser looks again.
+     */
     @Override
-    public void write(String uri, byte[] bytes, String contentType) {
+    public void write(String uri, byte[] bytes, String contentType, String source) {
+        S3Uri at = S3Uri.parse(uri);
+        for (int attempt = 1; ; attempt++) {
+            Optional<HeadObjectResponse> existing = source == null ? Optional.empty() : head(uri);
+            String other = existing.map(h -> h.metadata().get(SOURCE_KEY)).map(v -> URLDecoder.decode(v, StandardCharsets.UTF_8)).orElse(null);
+            if (other != null && !other.equals(source)) {
+                throw new BlobException.Taken(uri, other);
+            }
+            try {
+                s3.putObject(b -> {
+                    b.bucket(at.bucket()).key(at.key()).contentType(contentType);
+                    if (source != null) {
+                        b.metadata(Map.of(SOURCE_KEY, URLEncoder.encode(source, StandardCharsets.UTF_8)));
+                        existing.ifPresentOrElse(h -> b.ifMatch(h.eTag()), () -> b.ifNoneMatch("*"));
+                    }
+                }, RequestBody.fromBytes(bytes));
+                return;
+            } catch (S3Exception e) {
+                if (e.statusCode() != 412 || attempt == 3) {
+                    throw translate("write", uri, e);
+                }
+            } catch (SdkException e) {
+                throw translate("write", uri, e);
+            }
+        }
+    }
+
+    @Override
+    public boolean exists(String uri) {
+        return head(uri).isPresent();
+    }
+
+    /** The ETag, without the quotes listings put around it and events do not: one form for both. */
+    @Override
+    public String version(String uri) {
+        return head(uri).map(h -> unquoted(h.eTag())).orElse(null);
+    }
+
+    @Override
+    public Page page(String prefixUri, String startAfter, int max) {
+        S3Uri at = S3Uri.parse(prefixUri);
+        String after = startAfter == null ? null : S3Uri.parse(startAfter).key();
+        try {
+            ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(at.bucket()).prefix(at.key()).startAfter(after).maxKeys(max));
+            return new Page(page.contents().stream().map(o -> new Listed(new S3Uri(at.bucket(), o.key()).toString(), unquoted(o.eTag()))).toList(),
+                    Boolean.TRUE.equals(page.isTruncated()));
+        } catch (NoSuchBucketException e) {
+            throw new BlobException("no such bucket: " + at.bucket(), false, e);
+        } catch (SdkException e) {
+            throw translate("list", prefixUri, e);
+        }
+    }
+
+    static String unquoted(String eTag) {
+        return eTag == null ? null : eTag.replace("\"", "");
+    }
+
+    private Optional<HeadObjectResponse> head(String uri) {
         S3Uri at = S3Uri.parse(uri);
         try {
-            s3.putObject(b -> b.bucket(at.bucket()).key(at.key()).contentType(contentType), RequestBody.fromBytes(bytes));
+            return Optional.of(s3.headObject(b -> b.bucket(at.bucket()).key(at.key())));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw translate("look up", uri, e);
         } catch (SdkException e) {
-            throw translate("write", uri, e);
+            throw translate("look up", uri, e);
         }
     }
 

@@ -31,12 +31,11 @@ public final class SubmitHandler implements RequestHandler<Map<String, Object>, 
 
     public SubmitHandler(Function<String, String> env, AwsConnection aws) {
         Clock clock = Clock.systemUTC();
-        var store = new DynamoJobStore(aws.dynamo(), Env.required(env, "TABLE_NAME"));
-        var queue = new SqsJobQueue(aws.sqs(), Env.required(env, "QUEUE_URL"), Duration.ZERO);
-        SubmitService service = SubmitService.fromEnv(env, aws.s3(), new Submitter(store, queue, clock), clock);
+        FunctionPorts ports = FunctionPorts.fromEnv(env, aws);
+        SubmitService service = SubmitService.fromEnv(env, ports.blobs(), new Submitter(ports.store(), ports.queue().get(), ports.blobs(), clock), clock);
         String longQueue = env.apply("LONG_QUEUE_URL");
         this.service = longQueue == null || longQueue.isBlank() ? service : service.withLongQueue(
-                new Submitter(store, new SqsJobQueue(aws.sqs(), longQueue, Duration.ZERO), clock), SubmitService.longCommands(env));
+                new Submitter(ports.store(), new SqsJobQueue(aws.sqs(), longQueue, Duration.ZERO), ports.blobs(), clock), SubmitService.longCommands(env));
     }
 
     @Override

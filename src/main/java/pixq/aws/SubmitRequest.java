@@ -23,7 +23,7 @@ import java.util.Set;
  * A prefix submission that stopped early returns the request to continue it with.
  */
 record SubmitRequest(String batchId, List<String> inputs, String prefix, String startAfter, JsonNode recipe,
-        List<String> args, List<List<String>> argsJobs, List<String> s3Objects, boolean longJobs) {
+        List<String> args, List<List<String>> argsJobs, List<Created> s3Objects, boolean longJobs) {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("batchId", "inputs", "prefix", "startAfter", "recipe", "args", "long");
 
@@ -122,12 +122,15 @@ record SubmitRequest(String batchId, List<String> inputs, String prefix, String 
         return jobs;
     }
 
-    /** s3:// URIs of the created objects; keys arrive URL-encoded ('+' for a space). */
-    private static List<String> s3Objects(JsonNode records) {
+    /** An object an S3 event says was created: its s3:// URI and its ETag (which version of it this is). */
+    record Created(String uri, String eTag) {}
+
+    /** The created objects; keys arrive URL-encoded ('+' for a space). */
+    private static List<Created> s3Objects(JsonNode records) {
         if (!records.isArray()) {
             throw new BadRequestException("'Records' must be a list of S3 event records");
         }
-        List<String> uris = new ArrayList<>();
+        List<Created> created = new ArrayList<>();
         for (JsonNode record : records) {
             String source = record.path("eventSource").asText();
             if (!"aws:s3".equals(source) || !record.path("eventName").asText().startsWith("ObjectCreated")) {
@@ -138,8 +141,9 @@ record SubmitRequest(String batchId, List<String> inputs, String prefix, String 
             if (bucket.isEmpty() || key.isEmpty()) {
                 throw new BadRequestException("an S3 record lacks its bucket name or object key");
             }
-            uris.add("s3://" + bucket + "/" + key);
+            JsonNode eTag = record.path("s3").path("object").path("eTag");
+            created.add(new Created("s3://" + bucket + "/" + key, eTag.isTextual() ? eTag.asText() : null));
         }
-        return uris;
+        return created;
     }
 }

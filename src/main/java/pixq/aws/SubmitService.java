@@ -16,15 +16,13 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import pixq.job.BlobStore;
 import pixq.job.JobSpec;
 import pixq.job.SubmitResult;
 import pixq.job.Submitter;
 import pixq.recipe.Operation;
 import pixq.recipe.Recipe;
 import pixq.recipe.Recipes;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The submit function's work, also run in-process by {@code pixq submit}: turns a {@link SubmitRequest}
@@ -40,7 +38,7 @@ public final class SubmitService {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter BATCH_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
-    private final S3Client s3;
+    private final BlobStore blobs;
     private final Submitter submitter;
     private final Set<String> inputBuckets;
     private final String outputBucket;
@@ -52,14 +50,14 @@ public final class SubmitService {
     /** Commands whose jobs always go to the long queue: their time limit exceeds Lambda's. */
     private final Set<String> longCommands;
 
-    public SubmitService(S3Client s3, Submitter submitter, Set<String> inputBuckets, String outputBucket,
+    public SubmitService(BlobStore blobs, Submitter submitter, Set<String> inputBuckets, String outputBucket,
             String defaultRecipe, int maxJobs, Clock clock) {
-        this(s3, submitter, inputBuckets, outputBucket, defaultRecipe, maxJobs, clock, null, Set.of());
+        this(blobs, submitter, inputBuckets, outputBucket, defaultRecipe, maxJobs, clock, null, Set.of());
     }
 
-    private SubmitService(S3Client s3, Submitter submitter, Set<String> inputBuckets, String outputBucket,
+    private SubmitService(BlobStore blobs, Submitter submitter, Set<String> inputBuckets, String outputBucket,
             String defaultRecipe, int maxJobs, Clock clock, Submitter longSubmitter, Set<String> longCommands) {
-        this.s3 = s3;
+        this.blobs = blobs;
         this.submitter = submitter;
         this.inputBuckets = Set.copyOf(inputBuckets);
         this.outputBucket = outputBucket;
@@ -75,7 +73,7 @@ public final class SubmitService {
      * and of recipes that run one of {@code commands}.
      */
     public SubmitService withLongQueue(Submitter longQueue, Set<String> commands) {
-        return new SubmitService(s3, submitter, inputBuckets, outputBucket, defaultRecipe, maxJobs, clock, longQueue, commands);
+        return new SubmitService(blobs, submitter, inputBuckets, outputBucket, defaultRecipe, maxJobs, clock, longQueue, commands);
     }
 
     /** LONG_COMMANDS, comma-separated names. */
@@ -97,8 +95,8 @@ public final class SubmitService {
     }
 
     /** From the functions' environment: INPUT_BUCKETS (comma-separated), OUTPUT_BUCKET, DEFAULT_RECIPE, MAX_JOBS_PER_CALL. */
-    public static SubmitService fromEnv(Function<String, String> env, S3Client s3, Submitter submitter, Clock clock) {
-        return new SubmitService(s3, submitter, buckets(env.apply("INPUT_BUCKETS")), Env.required(env, "OUTPUT_BUCKET"),
+    public static SubmitService fromEnv(Function<String, String> env, BlobStore blobs, Submitter submitter, Clock clock) {
+        return new SubmitService(blobs, submitter, buckets(env.apply("INPUT_BUCKETS")), Env.required(env, "OUTPUT_BUCKET"),
                 env.apply("DEFAULT_RECIPE"), Env.integer(env, "MAX_JOBS_PER_CALL", DEFAULT_MAX_JOBS), clock);
     }
 
@@ -140,22 +138,33 @@ public final class SubmitService {
     private SubmitResult submitInputs(Submitter to, String batchId, List<String> inputs, Recipe recipe, List<String> args) {
         List<String> rejected = new ArrayList<>();
         List<JobSpec> specs = new ArrayList<>();
+        List<String> readable = new ArrayList<>();
         for (String input : inputs) {
             String why = refusal(input);
             if (why != null) {
                 rejected.add(input + " (" + why + ")");
             } else {
-                specs.add(spec(batchId, input, recipe, args));
+                readable.add(input);
+            }
+        }
+        List<String> eTags = Parallel.map(readable, blobs::version);
+        for (int i = 0; i < readable.size(); i++) {
+            if (eTags.get(i) == null) {
+                rejected.add(readable.get(i) + " (no such object)");
+            } else {
+                specs.add(spec(batchId, readable.get(i), eTags.get(i), recipe, args));
             }
         }
         SubmitResult r = specs.isEmpty() ? new SubmitResult(batchId, 0, 0, List.of()) : to.submit(batchId, specs);
+        rejected.addAll(r.rejected());
         return new SubmitResult(batchId, r.jobs(), r.duplicates(), rejected);
     }
 
-    private Response fromEvent(String batchId, List<String> created) {
+    private Response fromEvent(String batchId, List<SubmitRequest.Created> created) {
         List<String> rejected = new ArrayList<>();
         List<JobSpec> specs = new ArrayList<>();
-        for (String uri : created) {
+        for (SubmitRequest.Created object : created) {
+            String uri = object.uri();
             String why = refusal(uri);
             String recipeName = defaultRecipe != null ? defaultRecipe : firstFolder(uri);
             if (why == null && recipeName == null) {
@@ -164,7 +173,7 @@ public final class SubmitService {
             if (why != null) {
                 rejected.add(uri + " (" + why + ")");
             } else if (!uri.endsWith("/")) { // a "folder" placeholder object is not an image
-                specs.add(spec(batchId, uri, Recipes.resolve(recipeName), List.of()));
+                specs.add(spec(batchId, uri, object.eTag(), Recipes.resolve(recipeName), List.of()));
             }
         }
         // Each dropped file's recipe says which queue it goes to.
@@ -176,6 +185,7 @@ public final class SubmitService {
             SubmitResult one = queue.getKey().submit(batchId, queue.getValue());
             jobs += one.jobs();
             duplicates += one.duplicates();
+            rejected.addAll(one.rejected());
         }
         return new Response(batchId, jobs, duplicates, rejected, null);
     }
@@ -195,34 +205,37 @@ public final class SubmitService {
         S3Uri at = S3Uri.parse(request.prefix());
         int jobs = 0;
         int duplicates = 0;
+        List<String> rejected = new ArrayList<>();
         String after = request.startAfter();
         // Pages of up to 1000 keys, never past the cap: submit each, stop between pages when the time is short.
         while (true) {
-            String startAfter = after;
             int room = maxJobs - jobs - duplicates;
-            ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(at.bucket()).prefix(at.key())
-                    .startAfter(startAfter).maxKeys(Math.min(1000, room)));
-            List<JobSpec> specs = page.contents().stream().map(S3Object::key).filter(k -> !k.endsWith("/"))
-                    .map(k -> spec(batchId, new S3Uri(at.bucket(), k).toString(), recipe, request.args())).toList();
+            BlobStore.Page page = blobs.page(request.prefix(), after == null ? null : new S3Uri(at.bucket(), after).toString(), Math.min(1000, room));
+            List<JobSpec> specs = page.blobs().stream().filter(b -> !b.uri().endsWith("/"))
+                    .map(b -> spec(batchId, b.uri(), b.version(), recipe, request.args())).toList();
             if (!specs.isEmpty()) {
                 SubmitResult r = to.submit(batchId, specs);
                 jobs += r.jobs();
                 duplicates += r.duplicates();
+                rejected.addAll(r.rejected());
             }
-            if (!Boolean.TRUE.equals(page.isTruncated()) || page.contents().isEmpty()) {
-                return new Response(batchId, jobs, duplicates, List.of(), null);
+            if (!page.more() || page.blobs().isEmpty()) {
+                return new Response(batchId, jobs, duplicates, rejected, null);
             }
-            after = page.contents().get(page.contents().size() - 1).key();
+            after = S3Uri.parse(page.blobs().get(page.blobs().size() - 1).uri()).key();
             if (jobs + duplicates >= maxJobs || !mayContinue.getAsBoolean()) {
-                return new Response(batchId, jobs, duplicates, List.of(), request.continuation(batchId, after));
+                return new Response(batchId, jobs, duplicates, rejected, request.continuation(batchId, after));
             }
         }
     }
 
-    private JobSpec spec(String batchId, String input, Recipe recipe, List<String> args) {
+    /** @param eTag the version of the input this job is for: an object uploaded again is new work */
+    private JobSpec spec(String batchId, String input, String eTag, Recipe recipe, List<String> args) {
         String key = S3Uri.parse(input).key();
         String folder = key.contains("/") ? key.substring(0, key.lastIndexOf('/') + 1) : "";
-        return JobSpec.of(batchId, input, "s3://" + outputBucket + "/" + folder, recipe, args);
+        // Listings quote ETags, events do not: one form, so both name the same job.
+        String version = S3BlobStore.unquoted(eTag);
+        return JobSpec.of(batchId, input, version, "s3://" + outputBucket + "/" + folder, recipe, args);
     }
 
     /** Why an input may not be read, or null when it may. */

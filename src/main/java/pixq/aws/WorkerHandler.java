@@ -39,25 +39,24 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     }
 
     public WorkerHandler(Function<String, String> env, AwsConnection aws) {
-        this(env, aws, new AtomicReference<>());
+        this(env, FunctionPorts.fromEnv(env, aws), new AtomicReference<>());
     }
 
-    private WorkerHandler(Function<String, String> env, AwsConnection aws, AtomicReference<Context> current) {
-        this(env, aws, Engines.fromEnv(env, new S3BlobStore(aws.s3()), () -> timeLeft(current.get())), current);
+    private WorkerHandler(Function<String, String> env, FunctionPorts ports, AtomicReference<Context> current) {
+        this(env, ports, Engines.fromEnv(env, ports.blobs(), () -> timeLeft(current.get())), current);
     }
 
     public WorkerHandler(Function<String, String> env, AwsConnection aws, ImageEngine engine) {
-        this(env, aws, engine, new AtomicReference<>());
+        this(env, FunctionPorts.fromEnv(env, aws), engine, new AtomicReference<>());
     }
 
-    private WorkerHandler(Function<String, String> env, AwsConnection aws, ImageEngine engine, AtomicReference<Context> current) {
+    private WorkerHandler(Function<String, String> env, FunctionPorts ports, ImageEngine engine, AtomicReference<Context> current) {
         this.current = current;
         WorkerConfig config = WorkerConfig.defaults()
                 .withMaxReceives(Env.integer(env, "MAX_RECEIVES", 3))
                 .withMaxBytes(Engines.maxBytes(env))
                 .withLease(Duration.ofSeconds(Env.integer(env, "JOB_LEASE_SECONDS", 900)));
-        this.runner = new BatchRunner(new DynamoJobStore(aws.dynamo(), Env.required(env, "TABLE_NAME")),
-                new S3BlobStore(aws.s3()), engine, config, Clock.systemUTC());
+        this.runner = new BatchRunner(ports.store(), ports.blobs(), engine, config, Clock.systemUTC());
         this.marginMillis = Duration.ofSeconds(Env.integer(env, "START_MARGIN_SECONDS", 30)).toMillis();
     }
 

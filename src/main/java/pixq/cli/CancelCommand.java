@@ -14,7 +14,7 @@ import pixq.job.JobState;
         name = "cancel",
         header = "Cancel the unfinished jobs of a batch.",
         description = {"Cancels a batch's jobs that have not finished. Their messages stay on the queue; workers skip",
-            "canceled jobs. A job running now finishes its image but its result is not recorded."},
+            "canceled jobs. A job running now finishes its image; it stays canceled, with the outputs it wrote recorded."},
         footer = {"", "Examples:", "  pixq cancel b-20240501-100000-1a2b --stack pixq", "", "Undo: pixq retry BATCH --canceled"})
 final class CancelCommand implements Callable<Integer> {
     @Parameters(paramLabel = "BATCH", description = "The batch to cancel.")
@@ -26,6 +26,9 @@ final class CancelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Target open = target.open()) {
+            if (open.store().list(batch, null, 1).isEmpty()) {
+                throw new IllegalArgumentException("no batch " + batch + ": `pixq status` lists the batches");
+            }
             List<Job> unfinished = new ArrayList<>(open.store().list(batch, JobState.QUEUED, Integer.MAX_VALUE));
             unfinished.addAll(open.store().list(batch, JobState.RUNNING, Integer.MAX_VALUE));
             Clock clock = Clock.systemUTC();

@@ -27,13 +27,16 @@ final class FailuresCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Target open = target.open()) {
-            List<Job> failed = open.store().list(batch, JobState.FAILED, limit);
+            List<Job> all = open.store().list(batch, JobState.FAILED, Integer.MAX_VALUE);
+            List<Job> failed = all.subList(0, Math.min(limit, all.size()));
             for (Job job : failed) {
                 String input = job.spec().input() == null ? "args " + job.spec().args() : job.spec().input();
                 System.out.printf("%s  %s  attempts %d  %s%n    %s%n",
                         job.id(), job.spec().batchId(), job.attempts(), input, job.lastError());
             }
-            System.out.println(failed.isEmpty() ? "no failed jobs" : failed.size() + " failed jobs");
+            System.out.println(all.isEmpty() ? "no failed jobs"
+                    : failed.size() < all.size() ? "showing " + failed.size() + " of " + all.size() + " failed jobs (--limit N for more)"
+                    : all.size() + " failed jobs");
             return 0;
         }
     }

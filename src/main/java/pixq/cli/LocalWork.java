@@ -55,16 +55,24 @@ final class LocalWork implements AutoCloseable {
         // A short receive wait: the run ends as soon as its last job does, not a long poll later.
         LocalState local = LocalState.open(stateDir, LocalState.DEFAULT_VISIBILITY_TIMEOUT, LocalState.DEFAULT_MAX_RECEIVES,
                 Duration.ofMillis(50), clock);
+        takeOver(local);
+        return new LocalWork(local, options, clock, engine);
+    }
+
+    /**
+     * Takes the state's run lock (closing it and refusing when another worker holds it); then what a killed
+     * worker left RUNNING or leased goes back to the queue at once instead of after its lease.
+     */
+    static void takeOver(LocalState local) {
         if (!local.tryLockRun()) {
             local.close();
-            throw new IllegalStateException("another pixq run is using " + stateDir
+            throw new IllegalStateException("another pixq run or serve is using " + local.folder()
                     + ": wait for it to finish, or give this one its own --state DIR");
         }
         local.queue().releaseLeases();
         for (Job job : local.jobs().list(null, JobState.RUNNING, Integer.MAX_VALUE)) {
             local.jobs().update(job, job.retryLater("interrupted (the worker stopped while running it)"));
         }
-        return new LocalWork(local, options, clock, engine);
     }
 
     LocalState state() {
@@ -150,14 +158,16 @@ final class LocalWork implements AutoCloseable {
         List<Job> jobs = jobIds.stream().flatMap(id -> local.jobs().find(id).stream()).toList();
         List<Job> failedJobs = jobs.stream().filter(job -> job.state() == JobState.FAILED).toList();
         long succeeded = jobs.stream().filter(job -> job.state() == JobState.SUCCEEDED).count();
-        System.out.printf("%d succeeded, %d failed; %d images processed in %.1f s (%.1f images/s); outputs in %s%n",
-                succeeded, failedJobs.size(), ran, millis / 1000.0, ran * 1000.0 / Math.max(1, millis), outputRoot);
+        long canceled = jobs.stream().filter(job -> job.state() == JobState.CANCELED).count();
+        System.out.printf("%d succeeded, %d failed%s; %d images processed in %.1f s (%.1f images/s); outputs in %s%n",
+                succeeded, failedJobs.size(), canceled == 0 ? "" : ", " + canceled + " canceled (pixq retry --canceled resumes them)",
+                ran, millis / 1000.0, ran * 1000.0 / Math.max(1, millis), outputRoot);
         failedJobs.stream().limit(20).forEach(job ->
                 System.out.printf("  FAILED %s  %s: %s%n", job.id(),
                         job.spec().input() != null ? job.spec().input() : "args " + job.spec().args(), job.lastError()));
         if (failedJobs.size() > 20) {
             System.out.printf("  ... and %d more: pixq failures%n", failedJobs.size() - 20);
         }
-        return failedJobs.isEmpty() ? 0 : 2;
+        return failedJobs.isEmpty() && canceled == 0 ? 0 : 2;
     }
 }

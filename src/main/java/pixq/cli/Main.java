@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Runs image-processing jobs: on this machine with no setup, or on AWS (SQS + Lambda + S3 + DynamoDB).",
         subcommands = {
             RunCommand.class, StatusCommand.class, WatchCommand.class, FailuresCommand.class, RetryCommand.class,
-            CancelCommand.class, SubmitCommand.class, RedriveCommand.class, WorkerCommand.class, InvokeCommand.class,
+            CancelCommand.class, SubmitCommand.class, RedriveCommand.class, WorkerCommand.class, InvokeCommand.class, ServeCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             "  pixq failures BATCH --stack pixq",
             "  pixq redrive --stack pixq                             dead-letter queue back to the job queue",
             "  pixq invoke SubmitFunction --event events/submit-list.json   like sam local invoke, without Docker",
+            "  pixq serve                                            Lambda here: aws lambda invoke, S3 drops",
             "",
             "Run `pixq help COMMAND` for a command's options and examples."
         })
@@ -43,6 +44,10 @@ public final class Main {
         // Exit code 2 means "some jobs failed"; a mistyped command line is 1, like any other refusal.
         cli.getCommandSpec().exitCodeOnInvalidInput(1);
         cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().exitCodeOnInvalidInput(1));
+        // Every command's --help prints its help and exits 0, required options or not.
+        cli.getSubcommands().values().stream().filter(sub -> sub.getCommandSpec().findOption("--help") == null)
+                .forEach(sub -> sub.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-h", "--help")
+                        .usageHelp(true).description("Show this help and exit.").build()));
         cli.setUsageHelpAutoWidth(true).setUsageHelpWidth(100);
         // A user sees one readable line; --debug (or PIXQ_DEBUG=1) shows the stack trace.
         cli.setExecutionExceptionHandler((e, command, parsed) -> {

@@ -1,12 +1,16 @@
 package pixq.cli;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,6 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import pixq.job.JobSpec;
+import pixq.job.OutputClash;
 import pixq.job.SubmitResult;
 import pixq.job.Submitter;
 import pixq.local.LocalFolderBlobStore;
@@ -78,15 +83,43 @@ final class RunCommand implements Callable<Integer> {
         if (specs.isEmpty()) {
             throw new IllegalArgumentException("no images found in " + inputs);
         }
+        refuseClashes(specs);
         // The same command over the same images is the same batch, so a rerun resumes it.
         String batchId = "run-" + JobSpec.digest(specs.stream().map(JobSpec::id).toList()).substring(0, 10);
         specs = specs.stream().map(s -> s.inBatch(batchId)).toList();
         try (LocalWork local = LocalWork.open(state.dir, work, clock)) {
-            SubmitResult submitted = new Submitter(local.state().jobs(), local.state().queue(), clock).submit(batchId, specs);
+            SubmitResult submitted = new Submitter(local.state().jobs(), local.state().queue(),
+                    new LocalFolderBlobStore(out), clock).submit(batchId, specs);
             System.err.printf("batch %s: %d %s, %d new jobs%n", batchId, specs.size(), argsOnly ? "args-only jobs" : "images",
                     submitted.jobs());
             return local.until(specs);
         }
+    }
+
+    /** Two inputs that would write one output stop the run before anything is queued, naming both. */
+    private static void refuseClashes(List<JobSpec> specs) {
+        List<OutputClash> clashes = OutputClash.find(specs);
+        if (clashes.isEmpty()) {
+            return;
+        }
+        Map<String, Set<String>> inputsByOutput = new LinkedHashMap<>();
+        for (OutputClash clash : clashes) {
+            Set<String> inputs = inputsByOutput.computeIfAbsent(clash.output(), o -> new LinkedHashSet<>());
+            inputs.add(local(clash.spec().input()));
+            inputs.add(local(clash.other().input()));
+        }
+        StringBuilder message = new StringBuilder(clashes.size() + " inputs would write the same output as another; nothing was run:");
+        inputsByOutput.entrySet().stream().limit(20).forEach(clash -> message.append(String.format(
+                "%n  %s would all write %s", String.join(" and ", clash.getValue()), local(clash.getKey()))));
+        if (inputsByOutput.size() > 20) {
+            message.append(String.format("%n  ... and %d more outputs", inputsByOutput.size() - 20));
+        }
+        message.append(String.format("%nRename one of each pair, or give them separate runs with different --out folders."));
+        throw new IllegalArgumentException(message.toString());
+    }
+
+    private static String local(String fileUri) {
+        return Path.of(URI.create(fileUri)).toString();
     }
 
     /**
@@ -126,7 +159,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private JobSpec spec(Path file, Path folder, Recipe chosen) {
-        return JobSpec.of("", file.toUri().toString(), folderUri(folder), chosen, args);
+        return JobSpec.of("", file.toUri().toString(), LocalFolderBlobStore.version(file), folderUri(folder), chosen, args);
     }
 
     /** Path.toUri() ends a folder with "/" only once it exists: make the id the same before and after. */

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import pixq.aws.AwsConnection;
 import pixq.aws.DynamoJobStore;
+import pixq.aws.S3BlobStore;
 import pixq.aws.SqsJobQueue;
 import pixq.aws.SubmitService;
 import pixq.job.Submitter;
@@ -68,12 +69,13 @@ final class SubmitCommand implements Callable<Integer> {
         AwsConnection connection = aws.connection();
         Clock clock = Clock.systemUTC();
         DynamoJobStore store = new DynamoJobStore(connection.dynamo(), aws.table());
-        Submitter submitter = new Submitter(store, new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ZERO), clock);
-        SubmitService service = new SubmitService(connection.s3(), submitter, Set.of(aws.inputBucket()), aws.outputBucket(),
+        S3BlobStore outputs = new S3BlobStore(connection.s3());
+        Submitter submitter = new Submitter(store, new SqsJobQueue(connection.sqs(), aws.queueUrl(), Duration.ZERO), outputs, clock);
+        SubmitService service = new SubmitService(outputs, submitter, Set.of(aws.inputBucket()), aws.outputBucket(),
                 null, SubmitService.DEFAULT_MAX_JOBS, clock);
         String longQueue = aws.longQueueUrlIfAny();
         if (longQueue != null) {
-            service = service.withLongQueue(new Submitter(store, new SqsJobQueue(connection.sqs(), longQueue, Duration.ZERO), clock),
+            service = service.withLongQueue(new Submitter(store, new SqsJobQueue(connection.sqs(), longQueue, Duration.ZERO), outputs, clock),
                     SubmitService.longCommands(variable -> aws.longCommands()));
         }
         int jobs = 0;

@@ -2,16 +2,37 @@ package pixq.cli;
 
 import java.time.Duration;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import pixq.image.EngineConfig;
 import pixq.local.LocalState;
 import pixq.worker.WorkerConfig;
 
 /** How this machine processes images: shared by the commands that run jobs here. */
 final class WorkOptions {
-    @Option(names = {"-w", "--workers"}, paramLabel = "N",
-            description = "Images processed at once (default: one per core, fewer if memory is short).")
+    /** More workers than this is a typo: each holds a decoded image in memory. */
+    static final int MAX_WORKERS = 256;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     Integer workers;
+
+    @Option(names = {"-w", "--workers"}, paramLabel = "N",
+            description = "Images processed at once, 1 to " + MAX_WORKERS + " (default: one per core, fewer if memory is short).")
+    void workers(int n) {
+        workers = checkedWorkers(command, "--workers", n);
+    }
+
+    /** Refuses a count of images at once that is no count (0, negative) or a typo (over {@link #MAX_WORKERS}). */
+    static int checkedWorkers(CommandSpec command, String option, int n) {
+        if (n < 1 || n > MAX_WORKERS) {
+            throw new ParameterException(command.commandLine(), option + " must be 1 to " + MAX_WORKERS + ", not " + n);
+        }
+        return n;
+    }
 
     @Option(names = "--command", paramLabel = "NAME=PATH",
             description = "An executable the recipe's `command` step may run, by name (repeatable, or NAME=PATH,NAME=PATH"
@@ -22,9 +43,16 @@ final class WorkOptions {
             description = "How long a command may run before it is stopped and its job fails (default: 15 min; PT30S, PT2H...).")
     Duration commandTimeout;
 
+    long maxPixels;
+
     @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "100000000",
             description = "Refuse images larger than this many pixels, before decoding (default: ${DEFAULT-VALUE}).")
-    long maxPixels;
+    void maxPixels(long n) {
+        if (n < 1) {
+            throw new ParameterException(command.commandLine(), "--max-pixels must be 1 or more, not " + n);
+        }
+        maxPixels = n;
+    }
 
     EngineConfig engine() {
         return EngineConfig.defaults().withMaxPixels(maxPixels).withCommands(EngineConfig.parseCommands(String.join(",", commands)))

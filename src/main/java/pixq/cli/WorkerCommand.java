@@ -8,7 +8,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import pixq.aws.AwsConnection;
 import pixq.aws.DynamoJobStore;
 import pixq.aws.Engines;
@@ -27,8 +29,16 @@ import pixq.worker.WorkerConfig;
             "  pixq worker --stack pixq --burst        work off the backlog, then exit",
             "", "Environment: MAX_PIXELS, MAX_BYTES, COMMANDS (name=/path,...), COMMAND_TIMEOUT_SECONDS as for the worker function."})
 final class WorkerCommand implements Callable<Integer> {
-    @Option(names = "--pollers", description = "Jobs at once (default: one per core, fewer when memory is short).")
+    @Spec
+    CommandSpec command;
+
     Integer pollers;
+
+    @Option(names = "--pollers", paramLabel = "N",
+            description = "Jobs at once, 1 to " + WorkOptions.MAX_WORKERS + " (default: one per core, fewer when memory is short).")
+    void pollers(int n) {
+        pollers = WorkOptions.checkedWorkers(command, "--pollers", n);
+    }
 
     @Option(names = "--max-receives", defaultValue = "3", description = "The queue's maxReceiveCount (default: ${DEFAULT-VALUE}).")
     int maxReceives;

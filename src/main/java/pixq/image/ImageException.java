@@ -9,4 +9,10 @@ public class ImageException extends RuntimeException {
     public ImageException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The image needed more memory than the worker has: trying again on the same worker would not help. */
+    public static ImageException outOfMemory(Throwable cause) {
+        return new ImageException("out of memory processing the image (" + cause.getMessage() + "): lower the pixel limit"
+                + " (--max-pixels, MAX_PIXELS on AWS) or give the worker more memory (PIXQ_JAVA_OPTS=-Xmx..., WorkerMemory)", cause);
+    }
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
+import pixq.job.BlobException;
 import pixq.recipe.Operation;
 import pixq.recipe.Operation.Command;
 import pixq.recipe.Operation.Orient;
@@ -109,10 +110,13 @@ public final class OpenCvImageEngine implements ImageEngine {
                 renditions.addAll(common.commandFiles);
             }
             return distinct(renditions);
-        } catch (ImageException e) {
-            throw e;
+        } catch (ImageException | BlobException e) {
+            throw e; // both already say what kind of trouble they are: storage trouble may be retried
         } catch (RuntimeException e) { // OpenCV's cv::Exception arrives as a RuntimeException
             String why = String.valueOf(e.getMessage()).lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("");
+            if (why.contains("Failed to allocate") || why.contains("Insufficient memory")) {
+                throw ImageException.outOfMemory(e);
+            }
             throw new ImageException("the image could not be processed: " + why.strip(), e);
         }
     }

@@ -22,6 +22,14 @@ public class BlobException extends RuntimeException {
         }
     }
 
+    /** The output is already there, made from another input whose output has the same name. */
+    public static final class Taken extends BlobException {
+        public Taken(String uri, String source) {
+            super("refusing to replace " + uri + ": it was made from " + source
+                    + ", another input whose output has the same name (rename one of them)", false, null);
+        }
+    }
+
     public static final class TooLarge extends BlobException {
         public TooLarge(String uri, long size, long max) {
             super("input is " + size + " bytes, over the limit of " + max + ": " + uri, false, null);

@@ -54,7 +54,18 @@ public record Job(
         return to(JobState.CANCELED, attempts, lastError, startedAt, clock.instant(), outputs);
     }
 
-    /** Back to the queue after FAILED or CANCELED (python-rq's requeue); the attempt count restarts. */
+    /** A job canceled while it ran keeps a record of the outputs its run wrote anyway; it stays CANCELED. */
+    public Job keepOutputs(List<String> outputRefs) {
+        if (state != JobState.CANCELED) {
+            throw new IllegalTransitionException(id(), state, JobState.CANCELED);
+        }
+        return new Job(spec, state, attempts, lastError, createdAt, startedAt, finishedAt, outputRefs);
+    }
+
+    /**
+     * Back to the queue after FAILED or CANCELED (python-rq's requeue), or after SUCCEEDED when its outputs
+     * are gone; the attempt count restarts.
+     */
     public Job requeue() {
         return to(JobState.QUEUED, 0, lastError, null, null, List.of());
     }

@@ -13,7 +13,8 @@ public enum JobState {
             // RUNNING -> RUNNING: the lease ran out (worker killed) and another worker took the job over.
             // RUNNING -> QUEUED: a retryable failure; the queue delivers the job again.
             RUNNING, EnumSet.of(RUNNING, SUCCEEDED, FAILED, QUEUED, CANCELED),
-            SUCCEEDED, EnumSet.noneOf(JobState.class),
+            // SUCCEEDED -> QUEUED: its outputs are gone; the job runs again to write them.
+            SUCCEEDED, EnumSet.of(QUEUED),
             FAILED, EnumSet.of(QUEUED),
             CANCELED, EnumSet.of(QUEUED));
 

@@ -4,6 +4,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -11,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -23,6 +26,8 @@ import pixq.job.BlobStore;
  * root, so no output name (a {@code ../}, an absolute path, a symlinked folder) can escape it.
  */
 public final class LocalFolderBlobStore implements BlobStore {
+    /** The user extended attribute that records which input an output was made from. */
+    private static final String SOURCE_ATTRIBUTE = "pixq.source";
     private final Path outputRoot;
 
     /** @param outputRoot the only folder written to (created when missing) */
@@ -57,15 +62,21 @@ public final class LocalFolderBlobStore implements BlobStore {
      * atomic against a killed process; only a power cut could lose the last writes, which a rerun redoes.)
      */
     @Override
-    public void write(String uri, byte[] bytes, String contentType) {
+    public void write(String uri, byte[] bytes, String contentType, String source) {
         Path target = insideOutputRoot(uri);
         Path temp = null;
         try {
             Files.createDirectories(target.getParent());
             checkNoLinkEscapes(uri, target.getParent());
+            String other = source == null ? null : sourceOf(target);
+            if (other != null && !other.equals(source)) {
+                throw new BlobException.Taken(uri, other);
+            }
             // Not Files.createTempFile: its files are owner-only, and outputs should get the usual umask.
-            temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            // A short name: the target's own name may already use all 255 bytes a file name may have.
+            temp = target.resolveSibling(".pixq-" + UUID.randomUUID() + ".tmp");
             Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            recordSource(temp, source);
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -75,6 +86,54 @@ public final class LocalFolderBlobStore implements BlobStore {
             throw failure("cannot write " + uri, e);
         } finally {
             deleteQuietly(temp);
+        }
+    }
+
+    /** The source recorded on a file (a user extended attribute), or null: none, no file, or no such attributes here. */
+    private static String sourceOf(Path file) {
+        UserDefinedFileAttributeView attributes = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+        try {
+            if (attributes == null || !Files.exists(file) || !attributes.list().contains(SOURCE_ATTRIBUTE)) {
+                return null;
+            }
+            ByteBuffer value = ByteBuffer.allocate(attributes.size(SOURCE_ATTRIBUTE));
+            attributes.read(SOURCE_ATTRIBUTE, value);
+            return new String(value.array(), 0, value.position(), StandardCharsets.UTF_8);
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    private static void recordSource(Path file, String source) {
+        UserDefinedFileAttributeView attributes = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+        if (source == null || attributes == null) {
+            return;
+        }
+        try {
+            attributes.write(SOURCE_ATTRIBUTE, ByteBuffer.wrap(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException | UnsupportedOperationException e) {
+            // a file system without user attributes: the output is written, its source not recorded
+        }
+    }
+
+    @Override
+    public boolean exists(String uri) {
+        return Files.isRegularFile(pathOf(uri));
+    }
+
+    @Override
+    public String version(String uri) {
+        Path path = pathOf(uri);
+        return Files.isRegularFile(path) ? version(path) : null;
+    }
+
+    /** Size and modification time: any ordinary write changes one of them, and the changed file is new work. */
+    public static String version(Path file) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            return attributes.size() + ":" + attributes.lastModifiedTime();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

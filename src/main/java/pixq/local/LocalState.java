@@ -13,7 +13,8 @@ import pixq.job.StoreException;
 
 /**
  * The embedded state of one machine: a folder (default {@code ./.pixq/}) holding {@code pixq.db}, which
- * keeps the job records and the queue, and {@code run.lock}, held by a running worker. The one place that
+ * keeps the job records and the queue, {@code run.lock}, held by a running worker, and
+ * {@code submitted-drops.tsv}, the files {@code pixq serve} submitted from a bucket folder. The one place that
  * knows this layout.
  */
 public final class LocalState implements AutoCloseable {
@@ -23,6 +24,7 @@ public final class LocalState implements AutoCloseable {
     public static final Duration DEFAULT_RECEIVE_WAIT = Duration.ofMillis(500);
     private static final String DATABASE = "pixq.db";
     private static final String RUN_LOCK = "run.lock";
+    private static final String DROPS = "submitted-drops.tsv";
 
     private final Path folder;
     private final SqliteDatabase db;
@@ -45,6 +47,11 @@ public final class LocalState implements AutoCloseable {
     public static LocalState open(Path folder, Duration visibilityTimeout, int maxReceives, Duration receiveWait, Clock clock) {
         SqliteDatabase db = SqliteDatabase.open(folder.resolve(DATABASE));
         return new LocalState(folder, db, new SqliteJobQueue(db, visibilityTimeout, maxReceives, receiveWait, clock));
+    }
+
+    /** Where {@code pixq serve} records the files it has submitted from a watched bucket folder (one per line). */
+    public static Path dropRecord(Path folder) {
+        return folder.resolve(DROPS);
     }
 
     /** Whether {@code folder} holds any state, so a reader such as {@code pixq status} need not create it. */

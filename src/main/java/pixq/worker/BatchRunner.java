@@ -99,16 +99,27 @@ public final class BatchRunner implements AutoCloseable {
         long start = clock.millis();
         try {
             JobRunner.Done done = runner.run(running.spec());
-            settle(running, running.succeed(done.outputs(), clock));
+            if (!store.update(running, running.succeed(done.outputs(), clock))) {
+                keepOutputsIfCanceled(running.id(), done.outputs());
+            }
             return new ItemResult(delivery.messageId(), running.id(), Outcome.SUCCEEDED, null,
                     done.bytesIn(), done.bytesOut(), clock.millis() - start);
         } catch (ImageException | IllegalArgumentException e) {
             return fail(delivery, running, Outcome.FAILED, reason(e));
         } catch (BlobException e) {
             return e.retryable() ? retry(delivery, running, reason(e)) : fail(delivery, running, Outcome.FAILED, reason(e));
-        } catch (RuntimeException | OutOfMemoryError e) {
+        } catch (OutOfMemoryError e) {
+            // The job's references are gone once we are here: the heap is free again for the next job.
+            return fail(delivery, running, Outcome.FAILED, reason(ImageException.outOfMemory(e)));
+        } catch (RuntimeException e) {
             return retry(delivery, running, reason(e));
         }
+    }
+
+    /** Canceled while it ran: the outputs exist all the same, so its record says where. */
+    private void keepOutputsIfCanceled(String jobId, List<String> outputs) {
+        store.find(jobId).filter(job -> job.state() == JobState.CANCELED)
+                .ifPresent(canceled -> store.update(canceled, canceled.keepOutputs(outputs)));
     }
 
     private ItemResult retry(Delivery delivery, Job running, String reason) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import pixq.job.Delivery;
 import pixq.job.JobQueue;
@@ -20,6 +21,8 @@ public final class QueueWorker {
     private final BatchRunner runner;
     private final int pollers;
     private final Consumer<ItemResult> listener;
+    /** When the last message this worker handed back becomes visible again (System.nanoTime). */
+    private final AtomicLong retriesDueBy = new AtomicLong(System.nanoTime());
 
     public QueueWorker(JobQueue queue, BatchRunner runner, int pollers, Consumer<ItemResult> listener) {
         this.queue = queue;
@@ -29,8 +32,9 @@ public final class QueueWorker {
     }
 
     /**
-     * Polls until {@code stop} says so. {@code idle} is asked whenever the queue has nothing visible: true
-     * there ends the polling too (the local run's work is all done).
+     * Polls until {@code stop} says so. {@code idle} is asked whenever the queue has nothing visible and no
+     * message this worker handed back for a retry is still to come back: true there ends the polling too
+     * (the local run's work is all done; a burst worker's queue is worked off).
      */
     public void run(BooleanSupplier stop, BooleanSupplier idle) throws InterruptedException {
         List<Thread> threads = new ArrayList<>();
@@ -48,7 +52,7 @@ public final class QueueWorker {
         while (!stop.getAsBoolean()) {
             List<Delivery> received = queue.receive(1);
             if (received.isEmpty()) {
-                if (idle.getAsBoolean()) {
+                if (System.nanoTime() - retriesDueBy.get() >= 0 && idle.getAsBoolean()) {
                     return;
                 }
                 sleep(IDLE_PAUSE);
@@ -63,7 +67,10 @@ public final class QueueWorker {
 
     private void settle(Delivery delivery, ItemResult result) {
         if (result.outcome().handBack()) {
-            queue.retryLater(delivery, backoff(delivery.receiveCount(), result.outcome()));
+            Duration backoff = backoff(delivery.receiveCount(), result.outcome());
+            long due = System.nanoTime() + backoff.toNanos();
+            retriesDueBy.accumulateAndGet(due, (a, b) -> a - b >= 0 ? a : b);
+            queue.retryLater(delivery, backoff);
         } else {
             queue.delete(delivery);
         }

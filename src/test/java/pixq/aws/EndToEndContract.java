@@ -1,5 +1,6 @@
 package pixq.aws;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,6 +104,49 @@ abstract class EndToEndContract {
     }
 
     @Test
+    void aDeletedOutputIsWrittenAgainWhenItsJobIsSubmittedAgain() throws IOException {
+        // given a finished job
+        stack.put("redo/a.jpg", TestStack.image(640, 480, "jpg"));
+        Map<String, Object> request = Map.of("inputs", List.of(in("redo/a.jpg")), "recipe", "thumbnail");
+        String batch = (String) submit(request).get("batchId");
+        stack.drain(worker);
+        assertEquals(256, decode(stack.output("redo/a-thumb.jpg")).getWidth());
+
+        // when its output is deleted and the same work submitted again
+        stack.s3.deleteObject(b -> b.bucket(stack.outputBucket).key("redo/a-thumb.jpg"));
+        Map<String, Object> again = submit(request);
+        stack.drain(worker);
+
+        // then the job ran again and wrote it
+        assertEquals(0, again.get("jobs"), "the same job, not a new one");
+        assertEquals(256, decode(stack.output("redo/a-thumb.jpg")).getWidth());
+        Job redone = job(batch, in("redo/a.jpg"));
+        assertEquals(JobState.SUCCEEDED, redone.state());
+        assertEquals(List.of("s3://" + stack.outputBucket + "/redo/a-thumb.jpg"), redone.outputs());
+    }
+
+    @Test
+    void aLaterSubmissionNeverReplacesAnOutputMadeFromAnotherInput() throws IOException {
+        // given clash/photo.jpg processed
+        stack.put("clash/photo.jpg", TestStack.image(640, 480, "jpg"));
+        submit(Map.of("inputs", List.of(in("clash/photo.jpg")), "recipe", "thumbnail"));
+        stack.drain(worker);
+        byte[] made = stack.output("clash/photo-thumb.jpg");
+
+        // when clash/photo.png arrives later, in a submission of its own
+        stack.put("clash/photo.png", TestStack.image(300, 200, "png"));
+        Map<String, Object> later = submit(Map.of("inputs", List.of(in("clash/photo.png")), "recipe", "thumbnail"));
+        stack.drain(worker);
+
+        // then its job fails for good naming the other input, and the output is still photo.jpg's
+        Job refused = job((String) later.get("batchId"), in("clash/photo.png"));
+        assertEquals(JobState.FAILED, refused.state());
+        assertEquals(1, refused.attempts());
+        assertTrue(refused.lastError().contains("made from " + in("clash/photo.jpg")), refused.lastError());
+        assertArrayEquals(made, stack.output("clash/photo-thumb.jpg"));
+    }
+
+    @Test
     void poisonMessageFailsTheJobForGoodWithoutRetry() {
         // given
         stack.put("poison/broken.jpg", "this is not an image at all".getBytes());
@@ -179,6 +223,15 @@ abstract class EndToEndContract {
         BufferedImage thumb = decode(stack.output("thumbnail/dropped-thumb.jpg"));
         assertEquals(List.of(256, 256), List.of(thumb.getWidth(), thumb.getHeight()));
         assertEquals(JobState.SUCCEEDED, job((String) submitted.get("batchId"), in("thumbnail/dropped.jpg")).state());
+
+        // and a key with spaces, '+', '%', '#' and letters beyond ASCII, as the event encodes it, names its output
+        String odd = "thumbnail/sub dir/IMG 0001 (1)+été 日本 #2 100%.jpg";
+        stack.put(odd, TestStack.image(300, 200, "jpg"));
+        Map<String, Object> oddSubmitted = submit(nextNotification(notify.url()));
+        stack.drain(worker);
+        assertEquals(1, oddSubmitted.get("jobs"));
+        assertEquals(256, decode(stack.output("thumbnail/sub dir/IMG 0001 (1)+été 日本 #2 100%-thumb.jpg")).getWidth());
+        assertEquals(JobState.SUCCEEDED, job((String) oddSubmitted.get("batchId"), in(odd)).state());
     }
 
     /** The first real S3 event on the queue (S3 sends a test event when notifications are configured). */

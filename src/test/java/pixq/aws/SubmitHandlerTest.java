@@ -167,6 +167,56 @@ class SubmitHandlerTest {
     }
 
     @Test
+    void anObjectUploadedAgainIsNewWorkAndAMissingInputIsRejected() {
+        // given an object submitted once, then uploaded again with other bytes under the same key
+        String key = "again/photo.jpg";
+        String uri = "s3://" + stack.inputBucket + "/" + key;
+        stack.put(key, new byte[] {1});
+        Map<String, Object> first = invoke(Map.of("inputs", List.of(uri), "recipe", "thumbnail"));
+        assertEquals(1, first.get("jobs"));
+        stack.put(key, new byte[] {2, 2});
+        String eTag = stack.s3.headObject(b -> b.bucket(stack.inputBucket).key(key)).eTag().replace("\"", "");
+
+        // when it is submitted again by list, and by the event of its upload
+        Map<String, Object> listed = invoke(Map.of("inputs", List.of(uri, uri + ".missing"), "recipe", "thumbnail"));
+        Map<String, Object> record = Map.of("eventSource", "aws:s3", "eventName", "ObjectCreated:Put", "s3", Map.of(
+                "bucket", Map.of("name", stack.inputBucket), "object", Map.of("key", "thumbnail/again.jpg", "eTag", eTag)));
+        Map<String, Object> dropped = invoke(Map.of("Records", List.of(record)));
+        Map<String, Object> droppedAgain = invoke(Map.of("Records", List.of(record)));
+
+        // then the new version is a new job; the same event twice is one job; a missing input is named
+        assertEquals(1, listed.get("jobs"));
+        assertEquals(List.of(uri + ".missing (no such object)"), listed.get("rejected"));
+        assertEquals(1, dropped.get("jobs"));
+        assertEquals(0, droppedAgain.get("jobs"));
+        List<JobSpec> sent = drainMessages();
+        assertEquals(eTag, sent.stream().filter(s -> s.input().equals(uri)).reduce((a, b) -> b).orElseThrow().inputVersion());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void inputsThatWouldWriteTheSameOutputAreRejectedNamingBoth() {
+        // given photo.jpg and photo.png under one prefix: both would write photo-thumb.jpg
+        for (String key : List.of("clash/photo.jpg", "clash/photo.png", "clash/other.jpg")) {
+            stack.put(key, new byte[] {1});
+        }
+
+        // when
+        Map<String, Object> response = invoke(Map.of("prefix", "s3://" + stack.inputBucket + "/clash/", "recipe", "thumbnail"));
+
+        // then both are refused, each naming the other and the output; the rest is queued
+        String in = "s3://" + stack.inputBucket + "/clash/";
+        assertEquals(1, response.get("jobs"));
+        List<String> rejected = (List<String>) response.get("rejected");
+        assertEquals(2, rejected.size(), rejected.toString());
+        String output = "s3://" + stack.outputBucket + "/clash/photo-thumb.jpg";
+        assertTrue(rejected.get(0).startsWith(in + "photo.jpg (refused: it and " + in + "photo.png would both write " + output), rejected.get(0));
+        assertTrue(rejected.get(1).startsWith(in + "photo.png (refused: it and " + in + "photo.jpg would both write " + output), rejected.get(1));
+        assertEquals(Set.of(in + "other.jpg"), queuedInputs((String) response.get("batchId")));
+        drainMessages();
+    }
+
+    @Test
     void longJobsGoToTheLongQueueWhenAskedOrWhenTheirCommandIsALongOne() {
         // given a stack with a long (Fargate) queue, where `render` is a long command
         String longQueue = stack.sqs.createQueue(b -> b.queueName(Moto.unique("submit-long"))).queueUrl();

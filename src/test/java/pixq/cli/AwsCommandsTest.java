@@ -26,6 +26,7 @@ import picocli.CommandLine;
 import pixq.aws.AwsConnection;
 import pixq.aws.DynamoJobStore;
 import pixq.aws.Moto;
+import pixq.aws.S3BlobStore;
 import pixq.aws.SqsJobQueue;
 import pixq.job.Job;
 import pixq.job.JobBuilders;
@@ -186,7 +187,8 @@ class AwsCommandsTest {
         List<JobSpec> specs = List.of(
                 JobSpec.of("burst", "s3://" + input + "/burst/a.jpg", "s3://" + output + "/burst/", Recipes.resolve("thumbnail"), List.of()),
                 JobSpec.of("burst", "s3://" + input + "/burst/missing.jpg", "s3://" + output + "/burst/", Recipes.resolve("thumbnail"), List.of()));
-        new Submitter(store(), new SqsJobQueue(aws.sqs(), jobsUrl, Duration.ZERO), Clock.systemUTC()).submit("burst", specs);
+        new Submitter(store(), new SqsJobQueue(aws.sqs(), jobsUrl, Duration.ZERO), new S3BlobStore(aws.s3()),
+                Clock.systemUTC()).submit("burst", specs);
 
         // when
         int exit = new CommandLine(new WorkerCommand()).execute("--burst", "--endpoint-url", aws.endpoint().toString(),
@@ -211,7 +213,8 @@ class AwsCommandsTest {
         Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
         String jobsUrl = aws.sqs().createQueue(b -> b.queueName(Moto.unique("cli-term"))).queueUrl();
         JobSpec spec = JobSpec.of("term", null, "s3://" + output + "/term/", Recipes.resolve("command slow"), List.of("x"));
-        new Submitter(store(), new SqsJobQueue(aws.sqs(), jobsUrl, Duration.ZERO), Clock.systemUTC()).submit("term", List.of(spec));
+        new Submitter(store(), new SqsJobQueue(aws.sqs(), jobsUrl, Duration.ZERO), new S3BlobStore(aws.s3()), Clock.systemUTC())
+                .submit("term", List.of(spec));
         ProcessBuilder worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "worker", "--pollers", "1",
                 "--endpoint-url", aws.endpoint().toString(), "--region", "us-east-1", "--table", table, "--queue-url", jobsUrl)
@@ -236,12 +239,17 @@ class AwsCommandsTest {
 
     @Test
     void submitQueuesOneJobPerInputWithTheRecipeResolvedHere() {
+        // given
+        for (String key : List.of("s/a.jpg", "s/b.jpg")) {
+            aws.s3().putObject(b -> b.bucket(input).key(key), RequestBody.fromBytes(new byte[] {1}));
+        }
+
         // when
         String printed = run(new SubmitCommand(), "--recipe", "orient | fit 300 | webp 80", "--batch", "cli-submit",
-                "s3://" + input + "/s/a.jpg", "s3://" + input + "/s/b.jpg");
+                "s3://" + input + "/s/a.jpg", "s3://" + input + "/s/b.jpg", "s3://" + input + "/s/missing.jpg");
 
         // then
-        assertTrue(printed.contains("batch cli-submit: 2 jobs queued, 0 duplicates, 0 rejected"), printed);
+        assertTrue(printed.contains("batch cli-submit: 2 jobs queued, 0 duplicates, 1 rejected"), printed);
         List<Job> queued = store().list("cli-submit", JobState.QUEUED, 10);
         assertEquals(2, queued.size());
         assertEquals(Recipes.resolve("orient | fit 300 | webp 80"), queued.get(0).spec().recipe());

@@ -175,6 +175,92 @@ class RunCommandTest {
     }
 
     @Test
+    void deleted_outputs_are_written_again_and_a_changed_input_is_redone_alone() throws Exception {
+        // given a finished run
+        Path in = Files.createDirectories(dir.resolve("in"));
+        anImage(in.resolve("a.jpg"), "jpg", 400, 300);
+        anImage(in.resolve("b.jpg"), "jpg", 400, 300);
+        Path out = dir.resolve("out");
+        String[] command = {"run", in.toString(), "--out", out.toString(), "--state", dir.resolve("state").toString()};
+        assertEquals(0, pixq(command));
+        // when the outputs are deleted
+        deleteTree(out);
+        assertEquals(0, pixq(command));
+        // then they are written again
+        assertEquals(256, ImageIO.read(out.resolve("a-thumb.jpg").toFile()).getWidth());
+        assertEquals(256, ImageIO.read(out.resolve("b-thumb.jpg").toFile()).getWidth());
+        FileTime aWritten = Files.getLastModifiedTime(out.resolve("a-thumb.jpg"));
+        // when b.jpg is replaced by a portrait
+        anImage(in.resolve("b.jpg"), "jpg", 300, 600);
+        assertEquals(0, pixq(command));
+        // then b is redone from its new content, a is not touched
+        assertEquals(128, ImageIO.read(out.resolve("b-thumb.jpg").toFile()).getWidth());
+        assertEquals(aWritten, Files.getLastModifiedTime(out.resolve("a-thumb.jpg")));
+    }
+
+    @Test
+    void a_run_whose_batch_is_canceled_says_how_many_and_exits_2() throws Exception {
+        // given a slow command step, one worker, three images
+        Path in = Files.createDirectories(dir.resolve("in"));
+        for (String name : List.of("a.jpg", "b.jpg", "c.jpg")) {
+            anImage(in.resolve(name), "jpg", 64, 64);
+        }
+        Path slow = dir.resolve("slow.sh");
+        Files.writeString(slow, "#!/bin/sh\nsleep 1\ncp \"$1\" \"$2\"\n");
+        slow.toFile().setExecutable(true);
+        String state = dir.resolve("state").toString();
+        // when the batch is canceled while the first image runs
+        Thread canceler = new Thread(() -> cancelOnceRunning(state));
+        canceler.start();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        int exit;
+        try {
+            System.setOut(new PrintStream(printed, true));
+            exit = pixq("run", in.toString(), "--out", dir.resolve("out").toString(), "--state", state, "--workers", "1",
+                    "--recipe", "command slow | jpeg", "--command", "slow=" + slow);
+        } finally {
+            System.setOut(old);
+        }
+        canceler.join();
+        // then
+        assertEquals(2, exit, printed.toString());
+        assertTrue(printed.toString().contains("0 succeeded, 0 failed, 3 canceled"), printed.toString());
+        Job first = jobsByFile().get("a.jpg");
+        assertEquals(JobState.CANCELED, first.state());
+        assertEquals(1, first.outputs().size(), "the output written while it was canceled is recorded");
+        assertTrue(Files.exists(dir.resolve("out/a.jpg")));
+    }
+
+    private static void cancelOnceRunning(String state) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(Path.of(state, "pixq.db"))) {
+                try (LocalState local = LocalState.open(Path.of(state))) {
+                    List<Job> running = local.jobs().list(null, JobState.RUNNING, 1);
+                    if (!running.isEmpty()) {
+                        Main.commandLine().execute("cancel", running.get(0).spec().batchId(), "--state", state);
+                        return;
+                    }
+                }
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    @Test
     void after_kill_9_the_same_command_resumes_without_losing_or_redoing_jobs() throws Exception {
         // given a run killed with SIGKILL once some outputs exist
         Path in = Files.createDirectories(dir.resolve("in"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -50,6 +51,36 @@ public abstract class BlobStoreContract {
 
         // then
         assertArrayEquals(content, store().read(uri("a.jpg"), 1024));
+    }
+
+    @Test
+    void existsAnswersForTheExactNameOnly() {
+        // given
+        store().write(uri("dir/a b.jpg"), bytes("x"), JPEG);
+
+        // then
+        assertTrue(store().exists(uri("dir/a b.jpg")));
+        assertFalse(store().exists(uri("dir/a")));
+        assertFalse(store().exists(uri("dir/missing.jpg")));
+    }
+
+    @Test
+    void aBlobMadeFromOneSourceIsReplacedFromThatSourceOnlyNamingTheOther() {
+        // given an output made from photo.jpg
+        String first = "s3://in/été/photo.jpg";
+        store().write(uri("photo-thumb.jpg"), bytes("from jpg"), JPEG, first);
+
+        // when photo.png's output has the same name
+        BlobException refused = assertThrows(BlobException.class,
+                () -> store().write(uri("photo-thumb.jpg"), bytes("from png"), JPEG, "s3://in/été/photo.png"));
+
+        // then it is refused for good, naming the other input, and the blob is unchanged
+        assertFalse(refused.retryable());
+        assertTrue(refused.getMessage().contains("made from " + first), refused.getMessage());
+        assertArrayEquals(bytes("from jpg"), store().read(uri("photo-thumb.jpg"), 100));
+        // while the same source (a new version of photo.jpg, a rerun) replaces it
+        store().write(uri("photo-thumb.jpg"), bytes("from jpg, again"), JPEG, first);
+        assertArrayEquals(bytes("from jpg, again"), store().read(uri("photo-thumb.jpg"), 100));
     }
 
     @Test
@@ -120,5 +151,39 @@ public abstract class BlobStoreContract {
     @Test
     void listOfAnEmptyPrefixIsEmpty() {
         assertEquals(List.of(), store().list(uri("nothing-here/")));
+    }
+
+    @Test
+    void aVersionNamesWhatIsStoredAndChangesWithIt() {
+        // given
+        store().write(uri("v.jpg"), bytes("x"), JPEG);
+        String first = store().version(uri("v.jpg"));
+
+        // when
+        store().write(uri("v.jpg"), bytes("yy"), JPEG);
+
+        // then
+        assertTrue(first != null && !first.isBlank(), first);
+        assertFalse(first.equals(store().version(uri("v.jpg"))));
+        assertEquals(null, store().version(uri("none.jpg")));
+    }
+
+    @Test
+    void pagesGoOnWhereTheLastEndedWithEachVersion() {
+        // given
+        for (String name : List.of("p/a.jpg", "p/b.jpg", "p/c.jpg")) {
+            store().write(uri(name), bytes(name), JPEG);
+        }
+
+        // when
+        BlobStore.Page first = store().page(uri("p/"), null, 2);
+        BlobStore.Page second = store().page(uri("p/"), first.blobs().get(1).uri(), 2);
+
+        // then
+        assertEquals(List.of(uri("p/a.jpg"), uri("p/b.jpg")), first.blobs().stream().map(BlobStore.Listed::uri).toList());
+        assertTrue(first.more());
+        assertEquals(List.of(uri("p/c.jpg")), second.blobs().stream().map(BlobStore.Listed::uri).toList());
+        assertFalse(second.more());
+        assertEquals(store().version(uri("p/c.jpg")), second.blobs().get(0).version());
     }
 }

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pixq.image.EngineConfig;
+import pixq.image.ImageEngine;
 import pixq.image.ImageException;
 import pixq.image.OpenCvImageEngine;
 import pixq.job.BlobException;
@@ -107,7 +109,7 @@ class BatchRunnerTest {
     @Test
     void io_trouble_is_retried_then_dead_lettered_on_the_last_receive() throws IOException {
         JobSpec spec = queued(anImage("a.jpg", 64, 64), Recipes.resolve("thumbnail"));
-        BlobStore flaky = flakyBlobs();
+        BlobStore flaky = new ThrottledReads(blobs(), Integer.MAX_VALUE);
 
         ItemResult first = runWith(flaky, delivery(spec, 1)).get(0);
         assertEquals(Outcome.RETRY, first.outcome());
@@ -168,8 +170,8 @@ class BatchRunnerTest {
     @Test
     void an_input_named_like_a_parent_folder_cannot_name_an_output_outside() {
         JobSpec spec = aSpec().input("s3://in/photos/..").output("s3://out/photos/").build();
-        ImageException refused = assertThrows(ImageException.class, () -> JobRunner.outputUri(spec, "-thumb.jpg"));
-        assertTrue(refused.getMessage().contains("plain file name"), refused.getMessage());
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> spec.outputUri("-thumb.jpg"));
+        assertTrue(refused.getMessage().contains("names no file"), refused.getMessage());
     }
 
     @Test
@@ -180,6 +182,70 @@ class BatchRunnerTest {
         byte[] again = new OpenCvImageEngine().render(Files.readAllBytes(in.resolve("a.jpg")), spec.recipe(), List.of())
                 .stream().filter(r -> r.suffix().equals("-320.jpg")).findFirst().orElseThrow().bytes();
         assertArrayEquals(first, again);
+    }
+
+    @Test
+    void a_job_canceled_while_it_runs_stays_canceled_with_the_outputs_it_wrote_recorded() throws IOException {
+        // given a job canceled while its image is being rendered
+        JobSpec spec = queued(anImage("a.jpg", 640, 480), Recipes.resolve("thumbnail"));
+        OpenCvImageEngine real = new OpenCvImageEngine();
+        ImageEngine cancelingMidway = (input, recipe, args) -> {
+            Job running = store.find(spec.id()).orElseThrow();
+            store.update(running, running.cancel(CLOCK));
+            return real.render(input, recipe, args);
+        };
+        // when
+        try (BatchRunner runner = new BatchRunner(store, blobs(), cancelingMidway, CONFIG, CLOCK)) {
+            runner.run(List.of(delivery(spec, 1)), () -> true);
+        }
+        // then
+        Job canceled = store.find(spec.id()).orElseThrow();
+        assertEquals(JobState.CANCELED, canceled.state());
+        assertEquals(List.of(out.toUri() + "a-thumb.jpg"), canceled.outputs());
+        assertTrue(Files.exists(out.resolve("a-thumb.jpg")));
+    }
+
+    @Test
+    void an_image_that_runs_out_of_memory_fails_saying_so_and_the_worker_goes_on() throws IOException {
+        // given a job whose rendering runs out of heap, then an ordinary one
+        JobSpec huge = queued(anImage("huge.jpg", 64, 64), Recipes.resolve("thumbnail"));
+        JobSpec next = queued(anImage("next.jpg", 64, 64), Recipes.resolve("thumbnail"));
+        OpenCvImageEngine real = new OpenCvImageEngine();
+        ImageEngine hungry = (input, recipe, args) -> {
+            if (store.find(huge.id()).orElseThrow().state() == JobState.RUNNING) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return real.render(input, recipe, args);
+        };
+        // when
+        List<ItemResult> results;
+        try (BatchRunner runner = new BatchRunner(store, blobs(), hungry, CONFIG, CLOCK)) {
+            results = List.of(runner.run(List.of(delivery(huge, 1)), () -> true).get(0),
+                    runner.run(List.of(delivery(next, 1)), () -> true).get(0));
+        }
+        // then it failed for good, with the reason and what to do; the next job ran on the same worker
+        assertEquals(Outcome.FAILED, results.get(0).outcome());
+        Job failed = store.find(huge.id()).orElseThrow();
+        assertEquals(JobState.FAILED, failed.state());
+        assertTrue(failed.lastError().startsWith("out of memory") && failed.lastError().contains("--max-pixels"), failed.lastError());
+        assertEquals(Outcome.SUCCEEDED, results.get(1).outcome());
+    }
+
+    @Test
+    void a_throttled_watermark_read_is_retried_and_a_missing_watermark_fails_for_good() throws IOException {
+        JobSpec throttled = queued(anImage("t.jpg", 64, 64), Recipes.resolve("watermark @s3://marks/slow.png | jpeg"));
+        JobSpec missing = queued(anImage("m.jpg", 64, 64), Recipes.resolve("watermark @s3://marks/gone.png | jpeg"));
+        ImageEngine engine = new OpenCvImageEngine(EngineConfig.defaults().withResources(uri -> {
+            throw uri.contains("slow") ? new BlobException("SlowDown: reduce your request rate", true, null) : new BlobException.NotFound(uri);
+        }));
+        List<ItemResult> results;
+        try (BatchRunner runner = new BatchRunner(store, blobs(), engine, CONFIG, CLOCK)) {
+            results = runner.run(List.of(delivery(throttled, 1), delivery(missing, 1)), () -> true);
+        }
+        assertEquals(Outcome.RETRY, results.get(0).outcome(), results.get(0).detail());
+        assertEquals(JobState.QUEUED, store.find(throttled.id()).orElseThrow().state());
+        assertEquals(Outcome.FAILED, results.get(1).outcome());
+        assertTrue(results.get(1).detail().contains("the watermark image s3://marks/gone.png could not be read"), results.get(1).detail());
     }
 
     private List<ItemResult> run(Delivery... deliveries) {
@@ -194,27 +260,6 @@ class BatchRunnerTest {
 
     private BlobStore blobs() {
         return new LocalFolderBlobStore(out);
-    }
-
-    /** A blob store whose reads time out, as S3 sometimes does. */
-    private BlobStore flakyBlobs() {
-        BlobStore real = blobs();
-        return new BlobStore() {
-            @Override
-            public byte[] read(String uri, long maxBytes) {
-                throw new BlobException("S3 is slow today", true, null);
-            }
-
-            @Override
-            public void write(String uri, byte[] bytes, String contentType) {
-                real.write(uri, bytes, contentType);
-            }
-
-            @Override
-            public List<String> list(String prefixUri) {
-                return real.list(prefixUri);
-            }
-        };
     }
 
     private JobSpec queued(Path input, Recipe recipe) {

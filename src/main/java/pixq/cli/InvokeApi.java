@@ -1,0 +1,163 @@
+package pixq.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * Lambda's Invoke API, {@code POST /2015-03-31/functions/{FunctionName}/invocations}, answered as AWS
+ * answers it: RequestResponse (200 with the handler's JSON, or with X-Amz-Function-Error and the error
+ * JSON), Event (202, run in the background, retried twice on error as Lambda does), DryRun (204);
+ * X-Amz-Log-Type: Tail gives the end of the log; service errors carry x-amzn-ErrorType. A function is
+ * named by its name, a partial or full ARN, with a {@code :qualifier} or {@code ?Qualifier=}.
+ */
+final class InvokeApi implements HttpHandler {
+    static final String PATH = "/2015-03-31/functions/";
+    static final int MAX_PAYLOAD = 6 * 1024 * 1024; // Lambda's synchronous limit: 6 MB
+    private static final long DISCARD_LIMIT = 64L << 20;
+    private static final int ASYNC_ATTEMPTS = 3;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, ServedFunction> functions;
+    private final ExecutorService background;
+    private final Consumer<String> log;
+
+    InvokeApi(Map<String, ServedFunction> functions, ExecutorService background, Consumer<String> log) {
+        this.functions = functions;
+        this.background = background;
+        this.log = log;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String requestId = UUID.randomUUID().toString();
+            exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
+            String rest = exchange.getRequestURI().getRawPath().substring(PATH.length());
+            if (!rest.endsWith("/invocations") || !"POST".equals(exchange.getRequestMethod())) {
+                error(exchange, 404, "UnknownOperationException", "only POST " + PATH + "{FunctionName}/invocations is served here");
+                return;
+            }
+            String name = functionName(URLDecoder.decode(rest.substring(0, rest.length() - "/invocations".length()), StandardCharsets.UTF_8));
+            ServedFunction function = functions.get(name);
+            if (function == null) {
+                error(exchange, 404, "ResourceNotFoundException", "Function not found: arn:aws:lambda:us-east-1:000000000000:function:" + name);
+                return;
+            }
+            byte[] payload = payload(exchange);
+            if (payload == null) {
+                exchange.getResponseHeaders().set("Connection", "close");
+                error(exchange, 413, "RequestEntityTooLargeException",
+                        "Request must be smaller than " + MAX_PAYLOAD + " bytes for the InvokeFunction operation");
+                return;
+            }
+            try {
+                JSON.readTree(payload);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                error(exchange, 400, "InvalidRequestContentException", "Could not parse request body into json: " + e.getOriginalMessage());
+                return;
+            }
+            String type = header(exchange, "X-Amz-Invocation-Type", "RequestResponse");
+            switch (type) {
+                case "RequestResponse" -> respond(exchange, function, requestId, payload);
+                case "Event" -> {
+                    background.execute(() -> inBackground(function, requestId, payload));
+                    exchange.sendResponseHeaders(202, -1);
+                }
+                case "DryRun" -> exchange.sendResponseHeaders(204, -1);
+                default -> error(exchange, 400, "InvalidParameterValueException", "unknown InvocationType " + type);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void respond(HttpExchange exchange, ServedFunction function, String requestId, byte[] payload)
+            throws IOException, InterruptedException {
+        FunctionInstance.Outcome outcome = function.invoke(requestId, payload);
+        var headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", "application/json");
+        headers.set("X-Amz-Executed-Version", "$LATEST");
+        if (outcome.failed()) {
+            headers.set("X-Amz-Function-Error", "Unhandled");
+        }
+        if ("Tail".equals(header(exchange, "X-Amz-Log-Type", "None"))) {
+            headers.set("X-Amz-Log-Result", Base64.getEncoder().encodeToString(outcome.log().getBytes(StandardCharsets.UTF_8)));
+        }
+        exchange.sendResponseHeaders(200, outcome.payload().length == 0 ? -1 : outcome.payload().length);
+        exchange.getResponseBody().write(outcome.payload());
+    }
+
+    private void inBackground(ServedFunction function, String requestId, byte[] payload) {
+        try {
+            for (int attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
+                FunctionInstance.Outcome outcome = function.invoke(requestId, payload);
+                if (!outcome.failed()) {
+                    return;
+                }
+                log.accept(function.name() + " (Event " + requestId + ", attempt " + attempt + " of " + ASYNC_ATTEMPTS + ") failed: "
+                        + new String(outcome.payload(), StandardCharsets.UTF_8));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** "SubmitFunction", "SubmitFunction:live", "123456789012:function:SubmitFunction", or a full ARN: the name. */
+    static String functionName(String given) {
+        String name = given;
+        int at = name.indexOf(":function:");
+        if (at >= 0) {
+            name = name.substring(at + ":function:".length());
+        }
+        int colon = name.indexOf(':');
+        return colon < 0 ? name : name.substring(0, colon);
+    }
+
+    /**
+     * The body, or null past the limit. An oversized body is read on to its end (up to DISCARD_LIMIT) and
+     * dropped: closing a connection with unread data resets it, and the client would never see the 413.
+     */
+    private static byte[] payload(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_PAYLOAD + 1);
+            if (body.length > MAX_PAYLOAD) {
+                in.skipNBytes(Math.min(DISCARD_LIMIT, skippable(exchange)));
+                return null;
+            }
+            // Lambda hands a function an empty payload as an empty JSON object.
+            return body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body;
+        }
+    }
+
+    private static long skippable(HttpExchange exchange) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        return length != null && length.strip().matches("\\d{1,18}") ? Long.parseLong(length.strip()) - MAX_PAYLOAD - 1 : 0;
+    }
+
+    private static String header(HttpExchange exchange, String name, String fallback) {
+        String value = exchange.getRequestHeaders().getFirst(name);
+        return value == null || value.isBlank() ? fallback : value.strip();
+    }
+
+    /** An error of the service itself, in the shape the AWS SDKs and CLI read: x-amzn-ErrorType and a message. */
+    static void error(HttpExchange exchange, int status, String type, String message) throws IOException {
+        byte[] body = JSON.writeValueAsBytes(Map.of("Type", "User", "message", message));
+        exchange.getResponseHeaders().set("x-amzn-ErrorType", type);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body); // closed here, so the answer is out before an unread request body ends the connection
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package pixq.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ./pixq} launcher as a user runs it, on the packaged jar (an integration test: it runs after
+ * {@code package}), under an address-space limit such as batch schedulers set.
+ */
+class LauncherIT {
+    private static final Path REPO = Path.of("").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void under_an_address_space_limit_the_launcher_sizes_the_jvm_and_leaves_no_crash_report() throws Exception {
+        // given no class-data archive (or AOT cache) yet, so that its making runs under the limit too
+        try (Stream<Path> archives = Files.list(REPO.resolve("target"))) {
+            for (Path jsa : archives.filter(p -> p.getFileName().toString().matches("pixq-.*\\.(jsa|aot)")).toList()) {
+                Files.delete(jsa);
+            }
+        }
+        // when
+        Result run = underLimit(4_000_000, "run", REPO.resolve("samples").toString(), "--out", "out", "--state", "state");
+        // then
+        assertEquals(0, run.exit(), run.output());
+        try (Stream<Path> outputs = Files.list(dir.resolve("out"))) {
+            assertEquals(5, outputs.count(), run.output());
+        }
+        assertEquals(List.of(), crashReports(dir));
+        assertEquals(List.of(), crashReports(REPO));
+    }
+
+    @Test
+    void under_too_small_a_limit_the_launcher_says_what_to_set() throws Exception {
+        Result run = underLimit(1_000_000, "run", REPO.resolve("samples").toString(), "--out", "out");
+        assertEquals(1, run.exit(), run.output());
+        assertTrue(run.output().contains("the address-space limit (ulimit -v) is 976 MiB; pixq needs 1400 MiB"), run.output());
+        assertEquals(List.of(), crashReports(dir));
+    }
+
+    private record Result(int exit, String output) {}
+
+    private Result underLimit(long kilobytes, String... args) throws IOException, InterruptedException {
+        String command = "ulimit -v " + kilobytes + " && exec \"$0\" \"$@\"";
+        List<String> argv = new java.util.ArrayList<>(List.of("bash", "-c", command, REPO.resolve("pixq").toString()));
+        argv.addAll(List.of(args));
+        Process process = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(2, TimeUnit.MINUTES), "the launcher did not finish");
+        return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    private static List<Path> crashReports(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("hs_err_pid")).toList();
+        }
+    }
+}
