@@ -3,7 +3,7 @@
 # so a ratio compares figures taken minutes apart, not hours. Prints a markdown table (medians over the
 # rounds, min–max, ratios) and keeps the raw JSON lines in bench/results/.
 #
-#   bench/run.sh [--rounds 3] [--corpus DIR] [--e2e-reps 2] [--quiet-wait 15] [--only engine|tools|e2e]
+#   bench/run.sh [--rounds 3] [--corpus DIR] [--e2e-reps 2] [--quiet-wait 15] [--only engine|tools|e2e|speed]
 #
 # Needs a JDK 17 and Maven (builds target/pixq.jar if missing or stale). Comparisons need bench/setup.sh
 # (Pillow, vipsthumbnail, redis + python-rq) and ../shared/baseline/scripts; a missing tool is reported
@@ -16,7 +16,8 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift 2 ;;
     --corpus) corpus="$2"; shift 2 ;;
     --e2e-reps) e2e_reps="$2"; shift 2 ;;
-    --only) only="$2"; shift 2 ;;   # one group: engine (+ the 50 MP check), tools (Pillow, vips), e2e (pixq run, rq)
+    --only) only="$2"; shift 2 ;;   # one group: engine (+ the 50 MP check), tools (Pillow, vips), e2e (pixq run, rq),
+                                    # speed (1 core only: engine fit 1024, Pillow draft 2x and 1x, vips: issue 10's check)
     --quiet-wait) quiet_wait="$2"; shift 2 ;;   # seconds to wait for others' load to drop before each config
     *) echo "unknown option $1; see the comment atop $0" >&2; exit 2 ;;
   esac
@@ -118,7 +119,7 @@ for round in $(seq 1 "$rounds"); do
   want tools && for cpus in 0 0,1; do
     n=$(( ${#cpus} / 2 + 1 ))   # "0" -> 1 process, "0,1" -> 2
     if [ $have_pillow = 1 ]; then
-      for v in seed draft1x; do
+      for v in seed draft draft1x; do
         record "pillow-$v-$n" "$round" $PY "$scripts/tools/bench_pillow.py" --variant $v --procs $n --cpus $cpus \
           --runs 1 --corpus "$corpus"
       done
@@ -126,6 +127,15 @@ for round in $(seq 1 "$rounds"); do
     [ $have_vips = 1 ] && record "vips-batch-$n" "$round" $PY "$scripts/tools/bench_cli.py" --tool vips-batch \
       --procs $n --cpus $cpus --runs 1 --warmup 1 --corpus "$corpus"
   done
+  if [ "$only" = speed ]; then
+    record engine-1 "$round" bench taskset -c 0 java -- --threads 1 --runs 1 --workloads fit1024 --corpus "$corpus"
+    for v in draft draft1x; do
+      [ $have_pillow = 1 ] && record "pillow-$v-1" "$round" $PY "$scripts/tools/bench_pillow.py" --variant $v --procs 1 \
+        --cpus 0 --runs 1 --corpus "$corpus"
+    done
+    [ $have_vips = 1 ] && record vips-batch-1 "$round" $PY "$scripts/tools/bench_cli.py" --tool vips-batch \
+      --procs 1 --cpus 0 --runs 1 --warmup 1 --corpus "$corpus"
+  fi
   want e2e || continue
   record pixq-run-2 "$round" pixq_run
   if [ $have_rq = 1 ]; then

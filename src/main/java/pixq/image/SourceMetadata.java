@@ -22,8 +22,8 @@ import java.util.Map;
  * The source's EXIF that pixq uses: the orientation (for auto-orient) and the essentials the meta output
  * reports. Unreadable metadata counts as none: a broken EXIF block should not fail an image whose pixels are fine.
  */
-record SourceMetadata(int orientation, Map<String, Object> exif) {
-    static final SourceMetadata NONE = new SourceMetadata(1, Map.of());
+record SourceMetadata(int orientation, Map<String, Object> exif, Exif.Kept keepable) {
+    static final SourceMetadata NONE = new SourceMetadata(1, Map.of(), new Exif.Kept(null, null, null, null));
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     static SourceMetadata read(byte[] bytes, ImageHeader header) {
@@ -38,13 +38,19 @@ record SourceMetadata(int orientation, Map<String, Object> exif) {
         Map<String, Object> exif = new LinkedHashMap<>();
         int orientation = 1;
         ExifIFD0Directory ifd0 = md.getFirstDirectoryOfType(ExifIFD0Directory.class);
+        ExifSubIFDDirectory sub = md.getFirstDirectoryOfType(ExifSubIFDDirectory.class);
+        GpsDirectory gps = md.getFirstDirectoryOfType(GpsDirectory.class);
+        Exif.Kept keepable = new Exif.Kept(
+                ifd0 == null ? null : ifd0.getString(ExifIFD0Directory.TAG_ARTIST),
+                ifd0 == null ? null : ifd0.getString(ExifIFD0Directory.TAG_COPYRIGHT),
+                sub == null ? null : sub.getString(ExifSubIFDDirectory.TAG_DATETIME_ORIGINAL),
+                gps == null ? null : rawGps(gps));
         if (ifd0 != null) {
             put(exif, "make", ifd0.getString(ExifIFD0Directory.TAG_MAKE));
             put(exif, "model", ifd0.getString(ExifIFD0Directory.TAG_MODEL));
             Integer o = ifd0.getInteger(ExifIFD0Directory.TAG_ORIENTATION);
             orientation = o != null && o >= 1 && o <= 8 ? o : 1;
         }
-        ExifSubIFDDirectory sub = md.getFirstDirectoryOfType(ExifSubIFDDirectory.class);
         if (sub != null) {
             String taken = sub.getString(ExifSubIFDDirectory.TAG_DATETIME_ORIGINAL);
             if (taken != null && taken.matches("\\d{4}:\\d\\d:\\d\\d \\d\\d:\\d\\d:\\d\\d.*")) {
@@ -57,7 +63,6 @@ record SourceMetadata(int orientation, Map<String, Object> exif) {
             put(exif, "iso", sub.getInteger(ExifSubIFDDirectory.TAG_ISO_EQUIVALENT));
             put(exif, "focalLength", number(sub.getRational(ExifSubIFDDirectory.TAG_FOCAL_LENGTH)));
         }
-        GpsDirectory gps = md.getFirstDirectoryOfType(GpsDirectory.class);
         GeoLocation where = gps == null ? null : gps.getGeoLocation();
         if (where != null && !where.isZero()) {
             Map<String, Object> g = new LinkedHashMap<>();
@@ -70,7 +75,33 @@ record SourceMetadata(int orientation, Map<String, Object> exif) {
             }
             exif.put("gps", g);
         }
-        return new SourceMetadata(orientation, exif);
+        return new SourceMetadata(orientation, exif, keepable);
+    }
+
+    /** The position as stored (refs and rationals), to be written back unchanged; null without a position. */
+    private static Exif.Gps rawGps(GpsDirectory g) {
+        long[] lat = pairs(g.getRationalArray(GpsDirectory.TAG_LATITUDE));
+        long[] lon = pairs(g.getRationalArray(GpsDirectory.TAG_LONGITUDE));
+        String latRef = g.getString(GpsDirectory.TAG_LATITUDE_REF);
+        String lonRef = g.getString(GpsDirectory.TAG_LONGITUDE_REF);
+        if (lat == null || lon == null || lat.length != 6 || lon.length != 6 || latRef == null || lonRef == null) {
+            return null;
+        }
+        Rational alt = g.getRational(GpsDirectory.TAG_ALTITUDE);
+        return new Exif.Gps(latRef, lat, lonRef, lon, g.getInteger(GpsDirectory.TAG_ALTITUDE_REF),
+                alt == null ? null : new long[] {alt.getNumerator(), alt.getDenominator()});
+    }
+
+    private static long[] pairs(Rational[] rs) {
+        if (rs == null) {
+            return null;
+        }
+        long[] out = new long[rs.length * 2];
+        for (int i = 0; i < rs.length; i++) {
+            out[2 * i] = rs[i].getNumerator();
+            out[2 * i + 1] = rs[i].getDenominator();
+        }
+        return out;
     }
 
     /** The meta output: format, stored size, orientation, byte count and the essential EXIF, as JSON. */

@@ -14,12 +14,11 @@ import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGRA2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGRA;
 import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_SIMPLEX;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_CUBIC;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -71,17 +70,9 @@ final class Transforms {
         return out;
     }
 
-    /** Scales to the sizing's scaled size, then crops or pads to its output size. */
+    /** Scales to the sizing's scaled size (Lanczos3 when any side shrinks), then crops or pads to its output size. */
     static Mat resize(Mat m, Sizing s, Scalar background) {
-        Mat scaled = new Mat();
-        if (s.scaledW() == m.cols() && s.scaledH() == m.rows()) {
-            m.copyTo(scaled);
-        } else {
-            boolean shrink = s.scaledW() <= m.cols() && s.scaledH() <= m.rows();
-            boolean grow = s.scaledW() >= m.cols() && s.scaledH() >= m.rows();
-            int interpolation = shrink ? INTER_AREA : grow ? INTER_CUBIC : INTER_LINEAR;
-            opencv_imgproc.resize(m, scaled, new Size(s.scaledW(), s.scaledH()), 0, 0, interpolation);
-        }
+        Mat scaled = scale(m, s.scaledW(), s.scaledH());
         if (s.outW() == s.scaledW() && s.outH() == s.scaledH()) {
             return scaled;
         }
@@ -99,6 +90,18 @@ final class Transforms {
                 return out;
             }
         }
+    }
+
+    static Mat scale(Mat m, int w, int h) {
+        if (w == m.cols() && h == m.rows()) {
+            return m.clone();
+        }
+        if (w < m.cols() || h < m.rows()) {
+            return Lanczos.resize(m, w, h);
+        }
+        Mat out = new Mat();
+        opencv_imgproc.resize(m, out, new Size(w, h), 0, 0, INTER_CUBIC);
+        return out;
     }
 
     /** A copy of the window, clipped to the image; refused when nothing of it lies inside. */
@@ -140,18 +143,58 @@ final class Transforms {
     }
 
     static Mat blur(Mat m, double sigma) {
+        return premultiplied(m, p -> gaussian(p, sigma));
+    }
+
+    /** Unsharp mask: out = m + amount × (m − blur(m)). */
+    static Mat sharpen(Mat m, double sigma, double amount) {
+        return premultiplied(m, p -> {
+            Mat out = new Mat();
+            try (Mat blurred = gaussian(p, sigma)) {
+                opencv_core.addWeighted(p, 1 + amount, blurred, -amount, 0, out);
+            }
+            return out;
+        });
+    }
+
+    private static Mat gaussian(Mat m, double sigma) {
         Mat out = new Mat();
         opencv_imgproc.GaussianBlur(m, out, new Size(0, 0), sigma, sigma, opencv_core.BORDER_REFLECT_101, 0);
         return out;
     }
 
-    /** Unsharp mask: out = m + amount × (m − blur(m)). */
-    static Mat sharpen(Mat m, double sigma, double amount) {
-        Mat out = new Mat();
-        try (Mat blurred = blur(m, sigma)) {
-            opencv_core.addWeighted(m, 1 + amount, blurred, -amount, 0, out);
+    /**
+     * Runs a filter on colour premultiplied by alpha (in float), then un-premultiplies: transparent pixels lend
+     * no colour to their neighbours, so no dark fringe. Layouts without alpha go straight to the filter.
+     */
+    static Mat premultiplied(Mat m, UnaryOperator<Mat> filter) {
+        if (m.channels() != 4) {
+            return filter.apply(m);
         }
-        return out;
+        try (Mat f = new Mat(); Mat weights = new Mat()) {
+            m.convertTo(f, CV_32F);
+            alphaWeights(f, weights);
+            opencv_core.multiply(f, weights, f);
+            try (Mat g = filter.apply(f)) {
+                alphaWeights(g, weights);
+                opencv_core.divide(g, weights, g); // 0 where alpha is 0
+                Mat out = new Mat();
+                g.convertTo(out, CV_8U);
+                return out;
+            }
+        }
+    }
+
+    /** (a, a, a, 1) per pixel with a = alpha / 255, clamped to 0..1 (a filter may overshoot). */
+    private static void alphaWeights(Mat bgra, Mat weights) {
+        try (Mat a = new Mat(); Mat one = new Mat(bgra.rows(), bgra.cols(), CV_32F, new Scalar(1.0)); MatVector v = new MatVector(4)) {
+            opencv_core.extractChannel(bgra, a, 3);
+            a.convertTo(a, CV_32F, 1 / 255.0, 0);
+            opencv_imgproc.threshold(a, a, 1, 1, opencv_imgproc.THRESH_TRUNC);
+            opencv_imgproc.threshold(a, a, 0, 0, opencv_imgproc.THRESH_TOZERO);
+            v.put(a, a, a, one);
+            opencv_core.merge(v, weights);
+        }
     }
 
     /** JPEG has no alpha: composite BGRA onto white; other layouts pass through (gray stays gray). */
@@ -211,8 +254,7 @@ final class Transforms {
     static Mat imageWatermark(Mat m, Mat mark, Gravity g, double opacity, double scale) {
         int w = Math.max(1, Math.min(m.cols(), (int) Math.round(m.cols() * scale)));
         int h = Math.max(1, Math.min(m.rows(), (int) Math.round(mark.rows() * (w / (double) mark.cols()))));
-        try (Mat sized = new Mat(); Mat bgra = toChannels(mark, 4); Mat alpha = new Mat()) {
-            opencv_imgproc.resize(bgra, sized, new Size(w, h), 0, 0, w < mark.cols() ? INTER_AREA : INTER_CUBIC);
+        try (Mat bgra = toChannels(mark, 4); Mat sized = scale(bgra, w, h); Mat alpha = new Mat()) {
             opencv_core.extractChannel(sized, alpha, 3);
             return blendAt(m, sized, alpha, g, opacity);
         }

@@ -33,8 +33,48 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface Operation {
 
+    /**
+     * Calls the visitor's method for this kind of step. A new kind of step does not compile until every visitor
+     * (the engine's geometry, its step runner) handles it: no step can be skipped silently.
+     */
+    <R> R accept(Visitor<R> v);
+
+    /** One method per kind of step. */
+    interface Visitor<R> {
+        R orient(Orient op);
+
+        R resize(Resize op);
+
+        R crop(Crop op);
+
+        R rotate(Rotate op);
+
+        R flip(Flip op);
+
+        R flop(Flop op);
+
+        R grayscale(Grayscale op);
+
+        R blur(Blur op);
+
+        R sharpen(Sharpen op);
+
+        R strip(Strip op);
+
+        R watermark(Watermark op);
+
+        R command(Command op);
+
+        R custom(Custom op);
+    }
+
     /** Turns the pixels upright as the EXIF orientation tag (1 to 8) says; a no-op without one. */
-    record Orient() implements Operation {}
+    record Orient() implements Operation {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.orient(this);
+        }
+    }
 
     /**
      * Scales to a box. A null width or height leaves that side free (aspect kept). Never enlarges unless
@@ -43,6 +83,11 @@ public sealed interface Operation {
      */
     record Resize(Integer width, Integer height, Fit fit, Boolean upscale, String background, Gravity gravity)
             implements Operation {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.resize(this);
+        }
+
         public Resize {
             if (width == null && height == null) {
                 throw new IllegalArgumentException("resize needs a width, a height or both");
@@ -95,6 +140,11 @@ public sealed interface Operation {
      * by gravity (x and y null). The window is clipped to the image.
      */
     record Crop(Integer x, Integer y, Integer width, Integer height, Gravity gravity) implements Operation {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.crop(this);
+        }
+
         public Crop {
             positive("crop width", width);
             positive("crop height", height);
@@ -118,6 +168,11 @@ public sealed interface Operation {
 
     /** Turns clockwise by 90, 180 or 270 degrees (-90 means 270). */
     record Rotate(int degrees) implements Operation {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.rotate(this);
+        }
+
         public Rotate {
             degrees = Math.floorMod(degrees, 360);
             if (degrees % 90 != 0 || degrees == 0) {
@@ -127,15 +182,35 @@ public sealed interface Operation {
     }
 
     /** Mirrors top to bottom (upside down), as ImageMagick's -flip. */
-    record Flip() implements Operation {}
+    record Flip() implements Operation {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.flip(this);
+        }
+    }
 
     /** Mirrors left to right, as ImageMagick's -flop. */
-    record Flop() implements Operation {}
+    record Flop() implements Operation {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.flop(this);
+        }
+    }
 
-    record Grayscale() implements Operation {}
+    record Grayscale() implements Operation {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.grayscale(this);
+        }
+    }
 
     /** Gaussian blur; sigma in pixels of the image as it stands at this step. */
     record Blur(double sigma) implements Operation {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.blur(this);
+        }
+
         public Blur {
             if (!(sigma > 0 && sigma <= 100)) {
                 throw new IllegalArgumentException("blur sigma must be over 0 and at most 100, not " + sigma);
@@ -145,6 +220,11 @@ public sealed interface Operation {
 
     /** Unsharp mask: adds {@code amount} times the detail finer than a Gaussian of {@code sigma}. */
     record Sharpen(Double sigma, Double amount) implements Operation {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.sharpen(this);
+        }
+
         public Sharpen {
             sigma = sigma == null ? 1.0 : sigma;
             amount = amount == null ? 1.0 : amount;
@@ -155,10 +235,15 @@ public sealed interface Operation {
     }
 
     /**
-     * Outputs never carry the source's metadata (EXIF, ICC, XMP): the engine writes pixels only. This step
-     * states that intent in a recipe and changes nothing.
+     * Outputs carry none of the source's metadata (EXIF, ICC, XMP) unless an output asks to keep some
+     * ({@link Output#keep()}). This step states the default in a recipe and changes nothing.
      */
-    record Strip() implements Operation {}
+    record Strip() implements Operation {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.strip(this);
+        }
+    }
 
     /**
      * Text or image watermark (exactly one of them). {@code image} is a path or URI, read through the engine's
@@ -167,6 +252,11 @@ public sealed interface Operation {
      */
     record Watermark(String text, String image, Gravity gravity, Double opacity, Double scale)
             implements Operation {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.watermark(this);
+        }
+
         public Watermark {
             if ((text == null) == (image == null)) {
                 throw new IllegalArgumentException("watermark needs either a text or an image, not both");
@@ -192,6 +282,11 @@ public sealed interface Operation {
      * A non-zero exit fails the job.
      */
     record Command(String name, Boolean allowEmpty) implements Operation {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.command(this);
+        }
+
         public Command {
             requireName("command", name);
             allowEmpty = Boolean.TRUE.equals(allowEmpty) ? Boolean.TRUE : null; // absent unless set: job ids unchanged
@@ -204,6 +299,11 @@ public sealed interface Operation {
 
     /** Runs the {@code pixq.image.ImageFilter} plugin registered (ServiceLoader) under {@code name}. */
     record Custom(String name, Map<String, String> params) implements Operation {
+        @Override
+        public <R> R accept(Visitor<R> v) {
+            return v.custom(this);
+        }
+
         public Custom {
             requireName("custom", name);
             params = params == null ? Map.of() : Map.copyOf(params);

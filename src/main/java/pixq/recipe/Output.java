@@ -15,10 +15,17 @@ import java.util.Set;
  *                    level 0..9 (default 6)
  * @param steps       this output's own operations, run on the result of the recipe's shared steps
  * @param progressive jpeg only: write a progressive JPEG
+ * @param keep        the source metadata this output keeps (default none): "icc" (the colour profile: the pixels
+ *                    then stay in the source's colour space instead of being converted to sRGB), "copyright",
+ *                    "artist", "date" (date taken), "gps"; "exif" means copyright, artist and date. Any kept EXIF
+ *                    carries the orientation as it stands (1 after {@code orient}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Output(String name, String format, Integer quality, List<Operation> steps, Boolean progressive) {
+public record Output(String name, String format, Integer quality, List<Operation> steps, Boolean progressive,
+                     List<String> keep) {
     private static final Set<String> FORMATS = Set.of("jpeg", "png", "webp", "meta");
+    /** What {@link #keep()} may name, in the order it is stored. */
+    public static final List<String> KEEPABLE = List.of("icc", "copyright", "artist", "date", "gps");
 
     public Output {
         name = name == null ? "" : name;
@@ -43,10 +50,42 @@ public record Output(String name, String format, Integer quality, List<Operation
             throw new IllegalArgumentException("a meta output describes the source image and takes no steps");
         }
         progressive = Boolean.TRUE.equals(progressive) ? Boolean.TRUE : null;
+        keep = keepList(keep);
+        if (keep != null && format.equals("meta")) {
+            throw new IllegalArgumentException("a meta output describes the source image and keeps no metadata");
+        }
     }
 
     public Output(String name, String format, Integer quality, List<Operation> steps) {
-        this(name, format, quality, steps, null);
+        this(name, format, quality, steps, null, null);
+    }
+
+    public Output(String name, String format, Integer quality, List<Operation> steps, Boolean progressive) {
+        this(name, format, quality, steps, progressive, null);
+    }
+
+    /** Whether this output keeps that piece of metadata ("icc", "copyright", "artist", "date", "gps"). */
+    public boolean keeps(String what) {
+        return keep != null && keep.contains(what);
+    }
+
+    /** Known names in canonical order, "exif" expanded; null when nothing is kept (so job ids do not change). */
+    private static List<String> keepList(List<String> asked) {
+        if (asked == null || asked.isEmpty()) {
+            return null;
+        }
+        Set<String> names = new java.util.HashSet<>();
+        for (String a : asked) {
+            String k = a.toLowerCase(Locale.ROOT).strip();
+            if (k.equals("exif")) {
+                names.addAll(List.of("copyright", "artist", "date"));
+            } else if (KEEPABLE.contains(k)) {
+                names.add(k);
+            } else {
+                throw new IllegalArgumentException("cannot keep '" + a + "': use " + String.join(", ", KEEPABLE) + " or exif");
+            }
+        }
+        return KEEPABLE.stream().filter(names::contains).toList();
     }
 
     /** The file extension with its dot: ".jpg", ".png", ".webp", ".json". */

@@ -31,7 +31,9 @@ import pixq.recipe.Operation.Watermark;
  *         | blur SIGMA | sharpen [SIGMA [AMOUNT]] | strip
  *         | watermark "TEXT" [GRAVITY] [opacity=0.5] [scale=0.04] | watermark @PATH-OR-URI [GRAVITY] [opacity=..] [scale=..]
  *         | command NAME [allow-empty] | custom NAME [KEY=VALUE ...]
- * output := (jpeg|jpg) [QUALITY] [-SUFFIX] [progressive] | webp [QUALITY] [-SUFFIX] | png [LEVEL 0-9] [-SUFFIX] | meta [-SUFFIX]
+ * output := (jpeg|jpg) [QUALITY] [-SUFFIX] [progressive] [KEEP] | webp [QUALITY] [-SUFFIX] [KEEP]
+ *         | png [LEVEL 0-9] [-SUFFIX] [KEEP] | meta [-SUFFIX]
+ * KEEP   := keep=WHAT[,WHAT...]           WHAT: icc, exif (copyright, artist, date), copyright, artist, date, gps
  * SIZE   := W | WxH | Wx | xH              (W alone means a W×W box)
  * </pre>
  *
@@ -261,8 +263,11 @@ public final class RecipeString {
         Integer quality = null;
         String suffix = "";
         boolean progressive = false;
+        List<String> keep = null;
         for (String a : args) {
-            if (a.startsWith("-")) {
+            if (a.toLowerCase(Locale.ROOT).startsWith("keep=") && !format.equals("meta")) {
+                keep = List.of(a.substring(5).split(","));
+            } else if (a.startsWith("-")) {
                 suffix = a;
             } else if (a.matches("\\d+")) {
                 quality = integer(format + " quality", a);
@@ -270,11 +275,11 @@ public final class RecipeString {
                 progressive = true;
             } else {
                 throw new IllegalArgumentException("'" + a + "' after " + format
-                        + " is neither a quality, a -suffix nor 'progressive'");
+                        + " is neither a quality, a -suffix, 'progressive' nor keep=...");
             }
         }
         List<Operation> own = format.equals("meta") ? List.of() : steps; // meta describes the source, whatever came before
-        return new Output(suffix, format, quality, own, progressive ? Boolean.TRUE : null);
+        return new Output(suffix, format, quality, own, progressive ? Boolean.TRUE : null, keep);
     }
 
     private static <T> T noArgs(String step, List<String> args, T value) {

@@ -47,10 +47,10 @@ class GeometryTest {
     }
 
     @Test
-    void shrinkOnLoadPicksTheLargestFactorThatStillCoversTheTarget() {
-        assertEquals(8, factor(4000, 3000, 1, "orient | fit 256 | jpeg"));
-        assertEquals(4, factor(4000, 3000, 1, "orient | fit 1000 | jpeg"));
-        assertEquals(2, factor(4000, 3000, 1, "orient | fit 1024 | jpeg")); // 1000 < 1024
+    void shrinkOnLoadPicksTheLargestFactorThatLeavesTwiceTheTarget() {
+        assertEquals(4, factor(4000, 3000, 1, "orient | fit 256 | jpeg")); // 1000 ≥ 2 × 256; by 8, 500 < 512
+        assertEquals(2, factor(4000, 3000, 1, "orient | fit 1000 | jpeg"));
+        assertEquals(1, factor(4000, 3000, 1, "orient | fit 1024 | jpeg")); // 2000 < 2 × 1024
         assertEquals(1, factor(1200, 900, 1, "orient | fit 1000 | jpeg"));
         assertEquals(1, factor(400, 300, 1, "fit 1000 | jpeg")); // no upscale: full size needed
     }
@@ -58,8 +58,8 @@ class GeometryTest {
     @Test
     void shrinkOnLoadFollowsTheLargestOutput() {
         Recipe web = Recipes.WEB;
-        assertEquals(2, ShrinkPlan.reduceFactor(4000, 3000, 1, web.steps(), web.outputs()));
-        assertEquals(8, ShrinkPlan.reduceFactor(4000, 3000, 1, List.of(),
+        assertEquals(1, ShrinkPlan.reduceFactor(4000, 3000, 1, web.steps(), web.outputs()));
+        assertEquals(4, ShrinkPlan.reduceFactor(4000, 3000, 1, List.of(),
                 List.of(new Output("-a", "jpeg", 80, List.of(Resize.inside(320, 320))), new Output("", "meta", null, List.of()))));
     }
 
@@ -67,15 +67,15 @@ class GeometryTest {
     void shrinkOnLoadIsOffWhenAStepNeedsFullResolution() {
         assertEquals(1, factor(4000, 3000, 1, "crop 100x100+0+0 | fit 50 | jpeg"));
         assertEquals(1, factor(4000, 3000, 1, "blur 2 | fit 50 | jpeg"));
-        assertEquals(8, factor(4000, 3000, 1, "fit 256 | jpeg -small ; rotate 90 > jpeg -big")); // both after the fit
+        assertEquals(4, factor(4000, 3000, 1, "fit 256 | jpeg -small ; rotate 90 > jpeg -big")); // both after the fit
         assertEquals(1, factor(4000, 3000, 1, "png -full ; fit 256 > png -small"));
-        assertEquals(8, factor(4000, 3000, 1, "flop | grayscale | rotate 90 | fit 256 | jpeg"));
+        assertEquals(4, factor(4000, 3000, 1, "flop | grayscale | rotate 90 | fit 256 | jpeg"));
     }
 
     @Test
     void shrinkOnLoadUsesTheOrientedSize() {
-        // stored 4000×1000, orientation 6: upright 1000×4000; a 1000×500 box scales it to 125×500
-        assertEquals(8, factor(4000, 1000, 6, "orient | fit 1000x500 | jpeg"));
-        assertEquals(4, factor(4000, 1000, 1, "orient | fit 1000x500 | jpeg"));
+        // stored 4000×1000, orientation 6: upright 1000×4000; a 1000×500 box scales it to 125×500, so 4 leaves 2×
+        assertEquals(4, factor(4000, 1000, 6, "orient | fit 1000x500 | jpeg"));
+        assertEquals(2, factor(4000, 1000, 1, "orient | fit 1000x500 | jpeg"));
     }
 }

@@ -72,6 +72,16 @@ class RecipeStringTest {
     }
 
     @Test
+    void keptMetadataIsNamedCanonically() throws Exception {
+        Output o = RecipeString.parse("png keep=gps,exif,ICC -k").outputs().get(0);
+        assertEquals(List.of("icc", "copyright", "artist", "date", "gps"), o.keep());
+        assertEquals(o, new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(o), Output.class));
+        assertEquals(null, RecipeString.parse("png").outputs().get(0).keep()); // absent from JSON: job ids unchanged
+        assertError("jpeg keep=thumbnail", "cannot keep 'thumbnail'");
+    }
+
+    @Test
     void aRecipeOfCommandsOnlyHasTheLastCommandsFilesAsOutputs() throws Exception {
         Recipe r = RecipeString.parse("command denoise | command detect allow-empty");
         assertEquals(List.of(new Command("denoise"), new Command("detect", true)), r.steps());

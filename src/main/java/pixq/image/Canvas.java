@@ -1,0 +1,48 @@
+package pixq.image;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/** The image as it goes through the steps, with what the steps need to know about its origin. */
+final class Canvas {
+    Mat mat;
+    /** False while the Mat is the shared image other outputs also start from: it must not be changed or closed. */
+    boolean owned;
+    /**
+     * The geometry the steps see: the EXIF orientation still to apply and, while the decode was shrunk and no
+     * resize has run yet, the full-size dimensions the smaller pixels stand for.
+     */
+    Geometry.Frame frame;
+    boolean reduced;
+    /** Files that commands among the steps wrote into their output folder: shared by every branch. */
+    List<Rendition> commandFiles = new ArrayList<>();
+
+    Canvas(Mat mat, boolean owned, Geometry.Frame frame, boolean reduced) {
+        this.mat = mat;
+        this.owned = owned;
+        this.frame = frame;
+        this.reduced = reduced;
+    }
+
+    /** A start for one output: the same pixels, not owned. */
+    Canvas branch() {
+        Canvas c = new Canvas(mat, false, frame, reduced);
+        c.commandFiles = commandFiles;
+        return c;
+    }
+
+    void replace(Mat next) {
+        if (owned && next != mat) {
+            mat.close(); // release big pixel buffers as soon as the next step has its own
+        }
+        mat = next;
+        owned = true;
+    }
+
+    void close() {
+        if (owned) {
+            mat.close();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package pixq.image;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_PROGRESSIVE;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_COMPRESSION;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_WEBP_QUALITY;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import pixq.recipe.Output;
+
+/**
+ * The last stage: colour to sRGB (unless the output keeps the source's RGB profile), alpha flattened onto
+ * white for JPEG, the encoder, then the metadata the output keeps.
+ */
+final class Encoder {
+    /** What the source brings to its outputs: its colour profile (may be null) and the EXIF values to keep. */
+    record Source(ColourProfile profile, Exif.Kept exif) {
+        static final Source NONE = new Source(null, null);
+    }
+
+    private Encoder() {}
+
+    /** @param orientation the EXIF orientation the pixels still need (1 after {@code orient}) */
+    static byte[] encode(Mat m, Output o, Source source, int orientation) {
+        ColourProfile profile = source.profile();
+        boolean keepProfile = profile != null && o.keeps("icc") && profile.isRgb();
+        Mat srgb = profile == null || keepProfile ? m : profile.toSrgb(m);
+        try {
+            byte[] pixels = encode(srgb, o);
+            byte[] icc = keepProfile ? profile.data() : null;
+            byte[] exif = keepsExif(o) ? Exif.tiff(orientation, m.cols(), m.rows(), kept(source.exif(), o)) : null;
+            return MetadataBlocks.embed(pixels, o.format(), icc, exif);
+        } finally {
+            if (srgb != m) {
+                srgb.close();
+            }
+        }
+    }
+
+    /** Pixels only, no metadata: also what a {@code command} step receives. */
+    static byte[] encode(Mat m, Output o) {
+        String format = o.format();
+        Mat pixels = format.equals("jpeg") ? Transforms.flattenOnWhite(m) : m;
+        int[] params = switch (format) {
+            case "jpeg" -> new int[] {IMWRITE_JPEG_QUALITY, o.quality() == null ? 85 : o.quality(),
+                IMWRITE_JPEG_PROGRESSIVE, Boolean.TRUE.equals(o.progressive()) ? 1 : 0};
+            case "png" -> new int[] {IMWRITE_PNG_COMPRESSION, o.quality() == null ? 6 : o.quality()};
+            default -> new int[] {IMWRITE_WEBP_QUALITY, o.quality() == null ? 80 : o.quality()};
+        };
+        try (BytePointer out = new BytePointer(); IntPointer p = new IntPointer(params)) {
+            if (!opencv_imgcodecs.imencode(o.extension(), pixels, out, p)) {
+                throw new ImageException("the " + format + " encoder failed on a " + m.cols() + "×" + m.rows() + " image");
+            }
+            byte[] bytes = new byte[(int) out.limit()];
+            out.get(bytes);
+            return bytes;
+        } finally {
+            if (pixels != m) {
+                pixels.close();
+            }
+        }
+    }
+
+    static String contentType(Output o) {
+        return switch (o.format()) {
+            case "jpeg" -> "image/jpeg";
+            case "png" -> "image/png";
+            default -> "image/webp";
+        };
+    }
+
+    private static boolean keepsExif(Output o) {
+        return o.keeps("copyright") || o.keeps("artist") || o.keeps("date") || o.keeps("gps");
+    }
+
+    private static Exif.Kept kept(Exif.Kept all, Output o) {
+        if (all == null) {
+            return new Exif.Kept(null, null, null, null);
+        }
+        return new Exif.Kept(o.keeps("artist") ? all.artist() : null, o.keeps("copyright") ? all.copyright() : null,
+                o.keeps("date") ? all.dateTaken() : null, o.keeps("gps") ? all.gps() : null);
+    }
+}

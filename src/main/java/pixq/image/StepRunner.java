@@ -1,0 +1,157 @@
+package pixq.image;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.opencv.opencv_core.Mat;
+import pixq.job.BlobException;
+import pixq.recipe.Operation;
+import pixq.recipe.Operation.Blur;
+import pixq.recipe.Operation.Command;
+import pixq.recipe.Operation.Crop;
+import pixq.recipe.Operation.Custom;
+import pixq.recipe.Operation.Flip;
+import pixq.recipe.Operation.Flop;
+import pixq.recipe.Operation.Grayscale;
+import pixq.recipe.Operation.Orient;
+import pixq.recipe.Operation.Resize;
+import pixq.recipe.Operation.Rotate;
+import pixq.recipe.Operation.Sharpen;
+import pixq.recipe.Operation.Strip;
+import pixq.recipe.Operation.Watermark;
+import pixq.recipe.Output;
+
+/**
+ * Runs steps on a {@link Canvas}: one method per kind of step (the compiler sees to it that none is missing).
+ * The frame follows {@link Geometry} while the pixels are a shrunk decode, and the pixels themselves after.
+ */
+final class StepRunner implements Operation.Visitor<Mat> {
+    /** What the steps that reach outside the image need: commands, watermark files, filters, the decoder's limits. */
+    record Tools(CommandRunner commands, EngineConfig config, Intake intake, Map<String, ImageFilter> filters) {}
+
+    private final Tools tools;
+    private final List<String> args;
+    private Canvas c;
+
+    StepRunner(Tools tools, List<String> args) {
+        this.tools = tools;
+        this.args = args;
+    }
+
+    Canvas run(Canvas canvas, List<Operation> steps) {
+        c = canvas;
+        for (Operation op : steps) {
+            Geometry.Frame next = Geometry.after(op, c.frame);
+            c.replace(op.accept(this));
+            if (next != null && next.resized() != null) {
+                c.reduced = false;
+            }
+            c.frame = c.reduced ? next : new Geometry.Frame(c.mat.cols(), c.mat.rows(), next == null ? c.frame.orientation() : next.orientation());
+        }
+        return c;
+    }
+
+    @Override
+    public Mat orient(Orient op) {
+        return c.frame.orientation() == 1 ? c.mat : Transforms.orient(c.mat, c.frame.orientation());
+    }
+
+    @Override
+    public Mat resize(Resize op) {
+        Sizing s = Geometry.after(op, c.frame).resized();
+        return Transforms.resize(c.mat, s, Transforms.color(op.background()));
+    }
+
+    @Override
+    public Mat crop(Crop k) {
+        return k.isBox() ? Transforms.crop(c.mat, k.x(), k.y(), k.width(), k.height())
+                : Transforms.crop(c.mat, k.width(), k.height(), k.gravity());
+    }
+
+    @Override
+    public Mat rotate(Rotate op) {
+        return Transforms.rotate(c.mat, op.degrees());
+    }
+
+    @Override
+    public Mat flip(Flip op) {
+        return Transforms.mirror(c.mat, 0);
+    }
+
+    @Override
+    public Mat flop(Flop op) {
+        return Transforms.mirror(c.mat, 1);
+    }
+
+    @Override
+    public Mat grayscale(Grayscale op) {
+        return Transforms.grayscale(c.mat);
+    }
+
+    @Override
+    public Mat blur(Blur op) {
+        return Transforms.blur(c.mat, op.sigma());
+    }
+
+    @Override
+    public Mat sharpen(Sharpen op) {
+        return Transforms.sharpen(c.mat, op.sigma(), op.amount());
+    }
+
+    @Override
+    public Mat strip(Strip op) {
+        return c.mat; // outputs carry only the metadata they keep: see Output.keep
+    }
+
+    @Override
+    public Mat watermark(Watermark w) {
+        Mat m = c.mat;
+        if (w.text() != null) {
+            return Transforms.textWatermark(m, w.text(), w.gravity(), w.opacity(), w.scale() == null ? 0.04 : w.scale());
+        }
+        byte[] bytes;
+        try {
+            bytes = tools.config().resources().apply(w.image());
+        } catch (RuntimeException e) {
+            if (e instanceof BlobException b && b.retryable()) {
+                throw b; // a throttled or timed-out read is tried again, not failed for good
+            }
+            throw new ImageException("the watermark image " + w.image() + " could not be read: " + e.getMessage(), e);
+        }
+        try (Mat mark = decodeWhole(bytes)) {
+            return Transforms.imageWatermark(m, mark, w.gravity(), w.opacity(), w.scale() == null ? 0.2 : w.scale());
+        }
+    }
+
+    @Override
+    public Mat command(Command k) {
+        byte[] png = Encoder.encode(c.mat, new Output("", "png", 1, List.of()));
+        CommandRunner.Result result = tools.commands().run(k, png, ".png", args, true);
+        c.commandFiles.addAll(result.files());
+        return decodeWhole(result.image());
+    }
+
+    @Override
+    public Mat custom(Custom k) {
+        ImageFilter f = tools.filters().get(k.name());
+        if (f == null) {
+            throw new ImageException("no custom filter named '" + k.name() + "' is installed"
+                    + (tools.filters().isEmpty() ? "" : " (installed: " + String.join(", ", tools.filters().keySet()) + ")"));
+        }
+        Mat m = c.owned ? c.mat : c.mat.clone();
+        Mat out = f.apply(m, k.params(), args);
+        if (out == null || out.empty() || out.depth() != CV_8U || !List.of(1, 3, 4).contains(out.channels())) {
+            throw new ImageException("custom filter '" + k.name() + "' returned no image, or not an 8-bit 1, 3 or 4 channel one");
+        }
+        if (out != m && m != c.mat) {
+            m.close();
+        }
+        return out;
+    }
+
+    /** Full decode of a secondary image (a command's result, a watermark), with the same limits. */
+    private Mat decodeWhole(byte[] bytes) {
+        return Decoder.decode(bytes, tools.intake().checked(bytes), 1);
+    }
+}
