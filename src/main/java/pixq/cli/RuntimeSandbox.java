@@ -100,8 +100,9 @@ final class RuntimeSandbox implements FunctionInstance {
             command.add("/usr/bin/setsid");
         }
         command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // As Lambda's Java runtime: the serial collector, C1, a heap within the function's memory.
-        command.addAll(List.of("-XX:+UseSerialGC", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
+        // As Lambda runs the worker: the serial collector, a heap within the function's memory, and the full JIT
+        // (the worker image asks for it: on C1 alone the Lanczos filter runs 2.6x slower).
+        command.addAll(List.of("-XX:+UseSerialGC",
                 "-Xmx" + Math.max(64, function.memoryMb() * 85 / 100) + "m", "-Djava.net.preferIPv4Stack=true",
                 "-cp", classpath, RUNTIME_CLIENT, function.handler()));
         return command;

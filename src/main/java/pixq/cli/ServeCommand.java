@@ -1,6 +1,5 @@
 package pixq.cli;
 
-import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.File;
 import java.io.IOException;
@@ -20,12 +19,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import pixq.aws.S3BlobStore;
 import pixq.aws.SqsJobQueue;
+import pixq.image.EngineConfig;
+import pixq.image.ImageEngine;
+import pixq.image.OpenCvImageEngine;
+import pixq.job.BlobStore;
 import pixq.job.JobQueue;
+import pixq.local.BucketFolders;
 import pixq.local.LocalState;
 
 @Command(
@@ -158,6 +164,8 @@ final class ServeCommand implements Callable<Integer> {
                 sources.add(uploads(upload, function, local, loops));
             }
         }
+        // Without TCP_NODELAY every small answer of the pages waits ~40 ms for a delayed ACK.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 64);
         } catch (java.net.BindException e) {
@@ -166,8 +174,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         server.setExecutor(threads);
         server.createContext(InvokeApi.PATH, new InvokeApi(functions, threads, ServeCommand::say));
-        // The one place for pages: every path that is not Lambda's API goes to this handler.
-        server.createContext("/", pages());
+        // Every path that is not Lambda's API: the batch pages, as `pixq status --web` serves them.
+        WebConsole.mount(server, "/", pages());
         server.start();
         loops.forEach(threads::execute);
 
@@ -273,13 +281,28 @@ final class ServeCommand implements Callable<Integer> {
         return "uploads to " + backend.inputBucket() + " (notified on " + uploadsQueueUrl + ") -> " + function.name();
     }
 
-    /** Paths other than Lambda's API: the place where pages are mounted. */
-    private static HttpHandler pages() {
-        return exchange -> {
-            try (exchange) {
-                InvokeApi.error(exchange, 404, "UnknownOperationException", "no such path: " + exchange.getRequestURI().getPath());
+    /**
+     * What the batch pages read: this backend's job records, queue and two buckets (nothing else is served).
+     * Retried jobs need no help here: the queue's mapping to the worker function picks them up.
+     */
+    private WebConsole.Sources pages() {
+        Target target = local != null ? null : backend.aws.open();
+        List<String> buckets = List.of("s3://" + backend.inputBucket() + "/", "s3://" + backend.outputBucket() + "/");
+        BlobStore blobs = local != null ? new BucketFolders(backend.data) : new S3BlobStore(backend.aws.connection().s3());
+        // OpenCV loads at the first preview, not at start: most serve sessions never open a gallery.
+        Supplier<ImageEngine> engine = new Supplier<>() {
+            private ImageEngine loaded;
+
+            @Override
+            public synchronized ImageEngine get() {
+                if (loaded == null) {
+                    loaded = new OpenCvImageEngine(EngineConfig.defaults());
+                }
+                return loaded;
             }
         };
+        return new WebConsole.Sources(local != null ? local.jobs() : target.store(), local != null ? local.queue() : target.queue(),
+                blobs, engine, EngineConfig.DEFAULT_MAX_BYTES, uri -> buckets.stream().anyMatch(uri::startsWith), specs -> {});
     }
 
     /**

@@ -152,6 +152,28 @@ class ServeTest {
     }
 
     @Test
+    void theBatchPagesAreServedBesideTheInvokeApi() throws Exception {
+        // given a batch of its own submitted through the Invoke API
+        image(Files.createDirectories(dir.resolve("data/pixq-input/pages")).resolve("page.jpg"), "jpg", 320, 240);
+        Files.writeString(dir.resolve("pages.json"), "{\"inputs\": [\"s3://pixq-input/pages/page.jpg\"], \"recipe\": \"thumbnail\"}");
+        AwsCli.Result r = AwsCli.v1().invoke(dir, serve.port(), "SubmitFunction", "pages.json", "out-pages.json");
+        assertEquals(0, r.exit(), r.err());
+        String batchId = JSON.readTree(dir.resolve("out-pages.json").toFile()).path("batchId").asText();
+        String base = "http://127.0.0.1:" + serve.port() + "/";
+
+        // when a browser asks for the pages and their data
+        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(base)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> batches = HTTP.send(HttpRequest.newBuilder(URI.create(base + "api/batches")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        // then the pages answer on serve's port, over serve's own job records
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), page.headers().toString());
+        assertEquals(200, batches.statusCode(), batches.body());
+        assertTrue(batches.body().contains(batchId), batches.body());
+    }
+
+    @Test
     void badRequestsGetAwsAnswersAndTheServerSurvivesThem() throws Exception {
         String url = "http://127.0.0.1:" + serve.port() + InvokeApi.PATH + "SubmitFunction/invocations";
         HttpResponse<String> notJson = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "binary/octet-stream")
