@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import pixq.job.BatchCounts;
 import pixq.job.Job;
@@ -18,25 +18,29 @@ import pixq.job.JobStore;
  * What the web pages show of the batches, from the counts the store keeps: a refresh never reads a batch's
  * records. The list of every batch is read at most every {@link #FRESH}, or ten times as long as its last
  * read took (on DynamoDB it is a scan of the counter items). A batch's chart of jobs finished over time
- * does need its records: it is redrawn only when the batch's counts moved, at most every
- * {@link #CHART_EVERY}, and never again once the batch is finished and unchanged.
+ * reads its records once, when the batch is first shown, and then grows from the batch's counts at each
+ * refresh. Its failed records are read again only when its count of failed jobs changed.
  */
 final class BatchBoard {
     static final Duration FRESH = Duration.ofSeconds(2);
-    static final Duration CHART_EVERY = Duration.ofSeconds(5);
     static final int BUCKETS = 40;
+    /** Failed jobs read for one batch at most (the page says there are more). */
+    static final int MAX_FAILURES = 10_000;
+    private static final int FAILURES_PAGE = 1_000;
 
     /** Jobs finished per time slice, from the batch's first start: what the batch page draws. */
     record Chart(long sliceMillis, int[] succeeded, int[] failed) {}
 
-    private record Drawn(Chart chart, BatchCounts counts, Instant at, Duration cost) {}
+    /** A batch's failed jobs (at most {@link #MAX_FAILURES} and one more), as of its count of failed jobs. */
+    private record Failed(long count, List<Job> jobs) {}
 
     private final JobStore store;
     private final Clock clock;
     private List<BatchProgress> batches;
     private Instant listedAt;
     private Duration listCost = Duration.ZERO;
-    private final Map<String, Drawn> charts = new ConcurrentHashMap<>();
+    private final Map<String, Timeline> timelines = new ConcurrentHashMap<>();
+    private final Map<String, Failed> failed = new ConcurrentHashMap<>();
 
     BatchBoard(JobStore store, Clock clock) {
         this.store = store;
@@ -62,37 +66,115 @@ final class BatchBoard {
         return progress.counts().total() == 0 ? null : progress;
     }
 
+    /** The batch's chart: its records are read the first time only, then its counts (read after them). */
     Chart chart(String batchId) {
-        BatchCounts now = store.counts(batchId);
-        Drawn last = charts.get(batchId);
-        Instant at = clock.instant();
-        boolean stale = last == null || (!last.counts().equals(now)
-                && at.isAfter(last.at().plus(longest(CHART_EVERY, last.cost().multipliedBy(10)))));
-        if (stale) {
-            last = new Drawn(chart(store.list(batchId, null, Integer.MAX_VALUE)), now, at, Duration.between(at, clock.instant()));
-            charts.put(batchId, last);
-        }
-        return last.chart();
+        Timeline timeline = timelines.computeIfAbsent(batchId, id -> Timeline.of(store.list(id, null, Integer.MAX_VALUE)));
+        return timeline.follow(store.counts(batchId), clock.instant());
     }
 
-    private static Chart chart(List<Job> jobs) {
-        int[] succeeded = new int[BUCKETS];
-        int[] failed = new int[BUCKETS];
-        Instant start = jobs.stream().map(Job::startedAt).filter(Objects::nonNull).min(Instant::compareTo).orElse(null);
-        Instant end = jobs.stream().map(Job::finishedAt).filter(Objects::nonNull).max(Instant::compareTo).orElse(null);
-        if (start == null || end == null) {
-            return new Chart(0, succeeded, failed);
+    /**
+     * The batch's failed jobs, oldest first, read a page at a time only when its count of failed jobs is not
+     * the one of the last read (a retry that requeued some tells {@link #retried}).
+     */
+    List<Job> failed(BatchCounts now) {
+        long count = now.of(JobState.FAILED);
+        Failed last = failed.get(now.batchId());
+        if (last == null || last.count() != count) {
+            last = new Failed(count, readFailed(now.batchId()));
+            failed.put(now.batchId(), last);
         }
-        long span = Math.max(1, Duration.between(start, end).toMillis());
-        long slice = Math.max(1, (span + BUCKETS - 1) / BUCKETS);
-        for (Job job : jobs) {
-            if (job.finishedAt() == null || (job.state() != JobState.SUCCEEDED && job.state() != JobState.FAILED)) {
-                continue;
+        return last.jobs();
+    }
+
+    /** Jobs of these batches were requeued: their failed jobs are read again, even if as many fail again. */
+    void retried(List<String> batchIds) {
+        batchIds.forEach(failed::remove);
+    }
+
+    private List<Job> readFailed(String batchId) {
+        List<Job> jobs = new ArrayList<>();
+        List<Job> page;
+        do {
+            page = store.listAfter(batchId, JobState.FAILED, jobs.isEmpty() ? null : jobs.get(jobs.size() - 1).id(), FAILURES_PAGE);
+            jobs.addAll(page);
+        } while (page.size() == FAILURES_PAGE && jobs.size() <= MAX_FAILURES);
+        return List.copyOf(jobs.subList(0, Math.min(jobs.size(), MAX_FAILURES + 1)));
+    }
+
+    /**
+     * Jobs finished over time: from the records when first read, then from each change of the counts,
+     * spread evenly between the last finish seen and the latest (so a page opened after a long pause shows
+     * the average rate of that pause, not one spike). A retried failure stays a failure at the time it failed.
+     */
+    private static final class Timeline {
+        private final TreeMap<Long, int[]> finishes = new TreeMap<>(); // finish millis -> {succeeded, failed}
+        private long succeeded;
+        private long failed;
+        private Long lastFinish;
+        private Chart drawn;
+
+        static Timeline of(List<Job> jobs) {
+            Timeline timeline = new Timeline();
+            for (Job job : jobs) {
+                boolean ok = job.state() == JobState.SUCCEEDED;
+                if (job.finishedAt() != null && (ok || job.state() == JobState.FAILED)) {
+                    timeline.add(job.finishedAt().toEpochMilli(), ok ? 1 : 0, ok ? 0 : 1);
+                    timeline.succeeded += ok ? 1 : 0;
+                    timeline.failed += ok ? 0 : 1;
+                }
             }
-            int i = (int) Math.min(BUCKETS - 1, Math.max(0, Duration.between(start, job.finishedAt()).toMillis() / slice));
-            (job.state() == JobState.SUCCEEDED ? succeeded : failed)[i]++;
+            timeline.lastFinish = timeline.finishes.isEmpty() ? null : timeline.finishes.lastKey();
+            return timeline;
         }
-        return new Chart(slice, succeeded, failed);
+
+        synchronized Chart follow(BatchCounts now, Instant at) {
+            long newlySucceeded = Math.max(0, now.of(JobState.SUCCEEDED) - succeeded);
+            long newlyFailed = Math.max(0, now.of(JobState.FAILED) - failed);
+            succeeded = now.of(JobState.SUCCEEDED);
+            failed = now.of(JobState.FAILED);
+            if (newlySucceeded + newlyFailed > 0) {
+                long to = (now.lastFinished() != null ? now.lastFinished() : at).toEpochMilli();
+                long from = Math.min(to, lastFinish != null ? lastFinish : now.firstStarted() != null ? now.firstStarted().toEpochMilli() : to);
+                int points = (int) Math.min(BUCKETS, Math.max(newlySucceeded, newlyFailed));
+                for (int k = 0; k < points; k++) {
+                    add(from + (to - from) * (k + 1) / points, share(newlySucceeded, k, points), share(newlyFailed, k, points));
+                }
+                lastFinish = to;
+                drawn = null;
+            }
+            if (drawn == null) {
+                drawn = draw(now.firstStarted());
+            }
+            return drawn;
+        }
+
+        private void add(long millis, int succeeded, int failed) {
+            int[] both = finishes.computeIfAbsent(millis, m -> new int[2]);
+            both[0] += succeeded;
+            both[1] += failed;
+        }
+
+        /** The k-th of {@code points} near-equal parts of n. */
+        private static int share(long n, int k, int points) {
+            return (int) (n * (k + 1) / points - n * k / points);
+        }
+
+        private Chart draw(Instant firstStarted) {
+            int[] succeeded = new int[BUCKETS];
+            int[] failed = new int[BUCKETS];
+            if (finishes.isEmpty()) {
+                return new Chart(0, succeeded, failed);
+            }
+            long start = Math.min(finishes.firstKey(), firstStarted == null ? Long.MAX_VALUE : firstStarted.toEpochMilli());
+            long span = Math.max(1, finishes.lastKey() - start);
+            long slice = Math.max(1, (span + BUCKETS - 1) / BUCKETS);
+            finishes.forEach((millis, both) -> {
+                int i = (int) Math.min(BUCKETS - 1, (millis - start) / slice);
+                succeeded[i] += both[0];
+                failed[i] += both[1];
+            });
+            return new Chart(slice, succeeded, failed);
+        }
     }
 
     private static Duration longest(Duration a, Duration b) {

@@ -56,7 +56,7 @@ final class WebConsole implements HttpHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PAGE_SIZE = 50;
     private static final int GALLERY_PAGE_SIZE = 24;
-    private static final int MAX_FAILURES = 10_000;
+    private static final int MAX_FAILURES = BatchBoard.MAX_FAILURES;
     private static final Map<String, String> PAGES = Map.of(
             "", "batches", "batch", "batch", "gallery", "gallery", "failures", "failures");
     private static final Map<String, String> STATIC = Map.of(
@@ -231,10 +231,18 @@ final class WebConsole implements HttpHandler {
         return card;
     }
 
-    /** Failed jobs grouped by their reason (the job's own input named as "the input"), largest group first. */
+    /**
+     * Failed jobs grouped by their reason (the job's own input named as "the input"), largest group first:
+     * of one batch, or of every batch with failures when batch is null. Records are read again only for a
+     * batch whose count of failed jobs changed.
+     */
     private Map<String, Object> failures(String batch) {
+        BatchProgress progress = batch == null ? null : progress(batch);
+        List<BatchCounts> withFailures = progress == null
+                ? sources.jobs().batches().stream().filter(c -> c.of(JobState.FAILED) > 0).toList()
+                : List.of(progress.counts());
+        List<Job> failed = withFailures.stream().flatMap(c -> board.failed(c).stream()).limit(MAX_FAILURES + 1).toList();
         Map<String, List<Job>> groups = new LinkedHashMap<>();
-        List<Job> failed = sources.jobs().list(batch, JobState.FAILED, MAX_FAILURES + 1);
         failed.stream().limit(MAX_FAILURES).forEach(job -> groups.computeIfAbsent(reason(job), r -> new ArrayList<>()).add(job));
         List<Map<String, Object>> out = new ArrayList<>();
         groups.entrySet().stream().sorted((a, b) -> b.getValue().size() - a.getValue().size()).forEach(group -> {
@@ -245,7 +253,7 @@ final class WebConsole implements HttpHandler {
             out.add(g);
         });
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("batch", batch == null ? null : summary(progress(batch)));
+        answer.put("batch", progress == null ? null : summary(progress));
         answer.put("total", Math.min(failed.size(), MAX_FAILURES));
         answer.put("more", failed.size() > MAX_FAILURES);
         answer.put("groups", out);
@@ -279,6 +287,7 @@ final class WebConsole implements HttpHandler {
             throw new IllegalArgumentException("say which jobs: {\"job\": ID} or {\"batch\": B, \"reason\": R}");
         }
         List<JobSpec> requeued = Requeue.jobs(sources.jobs(), sources.queue(), candidates);
+        board.retried(requeued.stream().map(JobSpec::batchId).distinct().toList());
         if (!requeued.isEmpty()) {
             sources.afterRetry().accept(requeued);
         }

@@ -22,15 +22,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pixq.job.BatchCounts;
 import pixq.job.Job;
+import pixq.job.JobBuilders;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
+import pixq.job.JobStore;
 import pixq.local.LocalFolderBlobStore;
 import pixq.local.LocalState;
 
@@ -44,6 +48,7 @@ class WebConsoleTest {
     Path dir;
 
     private LocalState state;
+    private CountingReads reads;
     private HttpServer server;
     private URI base;
 
@@ -51,7 +56,8 @@ class WebConsoleTest {
     void start() throws Exception {
         state = LocalState.open(dir.resolve("state"));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        WebConsole.mount(server, "/ui", new WebConsole.Sources(state.jobs(), state.queue(), new LocalFolderBlobStore(dir),
+        reads = new CountingReads(state.jobs());
+        WebConsole.mount(server, "/ui", new WebConsole.Sources(reads, state.queue(), new LocalFolderBlobStore(dir),
                 () -> {
                     throw new AssertionError("no preview is asked for here");
                 }, 1024 * 1024, uri -> uri.startsWith("file:"), retried::add));
@@ -134,6 +140,50 @@ class WebConsoleTest {
     }
 
     @Test
+    void refreshing_a_running_batch_reads_no_records_for_its_chart_and_failures_until_a_job_fails_anew() throws Exception {
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            JobState s = i < 10 ? JobState.SUCCEEDED : i < 12 ? JobState.FAILED : JobState.QUEUED;
+            jobs.add(aJob().spec(aSpec().batch("run").input("file:/in/p" + i + ".jpg")).state(s)
+                    .lastError(s == JobState.FAILED ? "not an image" : null).createdAt(T0.plusSeconds(i))
+                    .startedAt(s == JobState.QUEUED ? null : T0.plusSeconds(i))
+                    .finishedAt(s == JobState.QUEUED ? null : T0.plusSeconds(i + 1)).build());
+        }
+        state.jobs().insertNew(jobs);
+        json("api/batch?id=run");
+        json("api/failures?id=run");
+        reads.calls.clear();
+
+        for (int i = 0; i < 3; i++) {
+            json("api/batch?id=run");
+            json("api/failures?id=run");
+        }
+        Job next = jobs.get(12).start(JobBuilders.CLOCK, java.time.Duration.ofMinutes(1));
+        assertTrue(state.jobs().update(jobs.get(12), next));
+        assertTrue(state.jobs().update(next, next.succeed(List.of(), JobBuilders.CLOCK)));
+        JsonNode moved = json("api/batch?id=run");
+        JsonNode stillTwo = json("api/failures?id=run");
+
+        // Only the page of 50 jobs the batch page lists (and one more, to tell whether a next page exists).
+        assertEquals(List.of("listAfter run null 51"), reads.calls.stream().distinct().toList());
+        assertEquals(11, sum(moved.get("chart").get("succeeded")));
+        assertEquals(2, sum(moved.get("chart").get("failed")));
+        assertEquals(2, stillTwo.get("total").asInt());
+
+        reads.calls.clear();
+        next = jobs.get(13).start(JobBuilders.CLOCK, java.time.Duration.ofMinutes(1));
+        assertTrue(state.jobs().update(jobs.get(13), next));
+        assertTrue(state.jobs().update(next, next.fail("cannot read /in/p13.jpg: disk unplugged", JobBuilders.CLOCK)));
+        JsonNode three = json("api/failures?id=run");
+        json("api/failures?id=run");
+
+        assertEquals(List.of("listAfter run FAILED 1000"), reads.calls, "one read of the failed records, then none");
+        assertEquals(3, three.get("total").asInt());
+        assertEquals("cannot read <input>: disk unplugged", three.get("groups").get(1).get("reason").asText());
+        assertEquals(3, sum(json("api/batch?id=run").get("chart").get("failed")));
+    }
+
+    @Test
     void only_blobs_a_job_names_inside_the_scope_and_its_output_folder_are_served() throws Exception {
         Path out = Files.createDirectories(dir.resolve("out"));
         Files.write(out.resolve("a-thumb.jpg"), new byte[] {1, 2, 3});
@@ -188,6 +238,61 @@ class WebConsoleTest {
             assertTrue(run.tryLockRun(), "a pixq run could take the run lock while the pages are served");
             assertEquals(200, http.send(HttpRequest.newBuilder(web.url().resolve("api/batches")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode());
+        }
+    }
+
+    private static int sum(JsonNode counts) {
+        int sum = 0;
+        for (JsonNode n : counts) {
+            sum += n.asInt();
+        }
+        return sum;
+    }
+
+    /** The SQLite store, noting each read of records (the counts are not records). */
+    private static final class CountingReads implements JobStore {
+        private final JobStore store;
+        final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        CountingReads(JobStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public List<Job> list(String batchId, JobState state, int limit) {
+            calls.add("list " + batchId + " " + state + " " + limit);
+            return store.list(batchId, state, limit);
+        }
+
+        @Override
+        public List<Job> listAfter(String batchId, JobState state, String afterId, int limit) {
+            calls.add("listAfter " + batchId + " " + state + " " + limit);
+            return store.listAfter(batchId, state, afterId, limit);
+        }
+
+        @Override
+        public List<Job> insertNew(List<Job> jobs) {
+            return store.insertNew(jobs);
+        }
+
+        @Override
+        public Optional<Job> find(String id) {
+            return store.find(id);
+        }
+
+        @Override
+        public boolean update(Job previous, Job next) {
+            return store.update(previous, next);
+        }
+
+        @Override
+        public BatchCounts counts(String batchId) {
+            return store.counts(batchId);
+        }
+
+        @Override
+        public List<BatchCounts> batches() {
+            return store.batches();
         }
     }
 
