@@ -17,9 +17,9 @@ import pixq.job.JobStore;
 /**
  * What the web pages show of the batches, from the counts the store keeps: a refresh never reads a batch's
  * records. The list of every batch is read at most every {@link #FRESH}, or ten times as long as its last
- * read took (on DynamoDB it is a scan of the counter items). A batch's chart of jobs finished over time
- * does need its records: it is redrawn only when the batch's counts moved, at most every
- * {@link #CHART_EVERY}, and never again once the batch is finished and unchanged.
+ * read took (on DynamoDB a Query of the batch registry, then each batch's counters). A batch's chart of
+ * jobs finished over time does need its records: it is redrawn only when the batch's counts moved, at most
+ * every {@link #CHART_EVERY}, and never again once the batch is finished and unchanged.
  */
 final class BatchBoard {
     static final Duration FRESH = Duration.ofSeconds(2);
