@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import pixq.job.BatchCounts;
 import pixq.job.Job;
@@ -30,7 +32,6 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -49,16 +50,27 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * a job moves its count in the same transaction, and reading a batch's counts is one BatchGetItem at any
  * size. The shards spread the counting writes of many workers over several items, so that transactions
  * seldom conflict (and are tried again when they do).
+ *
+ * <p>Each batch also has one registry item ({@code id} "batch#BATCH", registered by the first insert of
+ * its jobs) under the reserved {@code batchId} {@value #REGISTRY} in the same index, its {@code createdMs}
+ * the batch's first job's: listing the batches is one Query of that key, oldest first, never a Scan.
+ * Registry items carry no TTL (one small item per batch ever submitted); a batch whose records and counters
+ * all expired is left out of the list.
  */
 public final class DynamoJobStore implements JobStore {
     public static final String BY_BATCH = "byBatch";
+    /** The {@code batchId} under which the batch registry items sit in {@value #BY_BATCH}; no job may use it. */
+    static final String REGISTRY = "#batches";
     static final int SHARDS = 16;
     private static final int TRANSACTION_TRIES = 8;
+    private static final int BATCH_GET_KEYS = 100;
     static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
 
     private final DynamoDbClient dynamo;
     private final String table;
     private final Duration retention;
+    /** Batches this store has registered already: a submission's later chunks write no registry item. */
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
     public DynamoJobStore(DynamoDbClient dynamo, String table) {
         this(dynamo, table, DEFAULT_RETENTION);
@@ -89,6 +101,7 @@ public final class DynamoJobStore implements JobStore {
 
     @Override
     public List<Job> insertNew(List<Job> jobs) {
+        register(jobs);
         List<Boolean> inserted = Parallel.map(jobs, job -> write(null, job, "attribute_not_exists(id)", Map.of(), Map.of()));
         List<Job> fresh = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
@@ -97,6 +110,34 @@ public final class DynamoJobStore implements JobStore {
             }
         }
         return fresh;
+    }
+
+    /**
+     * Writes the registry item of each batch of {@code jobs} not registered yet, before the jobs (a batch
+     * with records is always listed): a conditional put, so the first registration's time stays.
+     */
+    private void register(List<Job> jobs) {
+        Map<String, Long> firstCreated = new HashMap<>();
+        for (Job job : jobs) {
+            String batchId = job.spec().batchId();
+            if (REGISTRY.equals(batchId)) {
+                throw new IllegalArgumentException("batch id " + REGISTRY + " is reserved");
+            }
+            if (!registered.contains(batchId)) {
+                firstCreated.merge(batchId, job.createdAt().toEpochMilli(), Math::min);
+            }
+        }
+        firstCreated.forEach((batchId, createdMs) -> {
+            try {
+                dynamo.putItem(b -> b.tableName(table).conditionExpression("attribute_not_exists(id)").item(Map.of(
+                        "id", s(registryId(batchId)), "batchId", s(REGISTRY), "createdMs", n(createdMs), "registryOf", s(batchId))));
+            } catch (ConditionalCheckFailedException e) {
+                // registered before, by another submission
+            } catch (SdkException e) {
+                throw translate("register batch " + batchId, e);
+            }
+            registered.add(batchId);
+        });
     }
 
     @Override
@@ -125,16 +166,10 @@ public final class DynamoJobStore implements JobStore {
         if (batchId != null) {
             return listAfter(batchId, state, null, limit);
         }
-        // attribute_exists(spec): job records only, not the batches' counters.
-        ScanRequest.Builder scan = ScanRequest.builder().tableName(table).filterExpression("attribute_exists(spec)");
-        if (state != null) {
-            scan.filterExpression("attribute_exists(spec) AND #state = :state")
-                    .expressionAttributeNames(Map.of("#state", "state")).expressionAttributeValues(Map.of(":state", s(state.name())));
-        }
+        // All batches: each registered batch's index, never a Scan of the table.
         try {
-            List<Job> found = new ArrayList<>();
-            dynamo.scanPaginator(scan.build()).items().forEach(item -> found.add(fromItem(item)));
-            return found.stream().sorted(Comparator.comparing(Job::createdAt)).limit(limit).toList();
+            return registeredBatches().stream().flatMap(batch -> ofBatch(batch, state, null, limit).stream())
+                    .sorted(Comparator.comparing(Job::createdAt)).limit(limit).toList();
         } catch (SdkException e) {
             throw translate("list all batches", e);
         }
@@ -180,40 +215,65 @@ public final class DynamoJobStore implements JobStore {
 
     @Override
     public BatchCounts counts(String batchId) {
-        List<Map<String, AttributeValue>> keys = new ArrayList<>();
-        for (int shard = 0; shard < SHARDS; shard++) {
-            keys.add(Map.of("id", s(countsId(batchId, shard))));
+        return countsOf(List.of(batchId)).get(0);
+    }
+
+    /** Every registered batch's counts, oldest batch first: one Query of the registry, then its batches' counters. */
+    @Override
+    public List<BatchCounts> batches() {
+        List<String> batchIds;
+        try {
+            batchIds = registeredBatches();
+        } catch (SdkException e) {
+            throw translate("list the batches", e);
         }
-        List<Map<String, AttributeValue>> shards = new ArrayList<>();
+        // A batch whose counters are all gone had every record expire: nothing left to show.
+        return countsOf(batchIds).stream().filter(counts -> counts.total() > 0).toList();
+    }
+
+    /** The registered batches, by their first job's creation, oldest first (a Query, paged by the SDK). */
+    private List<String> registeredBatches() {
+        QueryRequest query = QueryRequest.builder().tableName(table).indexName(BY_BATCH)
+                .keyConditionExpression("batchId = :registry").expressionAttributeValues(Map.of(":registry", s(REGISTRY)))
+                .projectionExpression("registryOf").scanIndexForward(true).build();
+        List<String> batchIds = new ArrayList<>();
+        dynamo.queryPaginator(query).items().forEach(item -> batchIds.add(item.get("registryOf").s()));
+        return batchIds;
+    }
+
+    /** The batches' counts in their order: their counter items, read by BatchGetItem (up to 100 keys a call). */
+    private List<BatchCounts> countsOf(List<String> batchIds) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (String batchId : batchIds) {
+            for (int shard = 0; shard < SHARDS; shard++) {
+                keys.add(Map.of("id", s(countsId(batchId, shard))));
+            }
+        }
+        List<List<Map<String, AttributeValue>>> calls = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += BATCH_GET_KEYS) {
+            calls.add(keys.subList(from, Math.min(keys.size(), from + BATCH_GET_KEYS)));
+        }
+        Map<String, List<Map<String, AttributeValue>>> byBatch = new HashMap<>();
+        Parallel.map(calls, this::counters).forEach(items -> items.forEach(
+                item -> byBatch.computeIfAbsent(item.get("countsOf").s(), k -> new ArrayList<>()).add(item)));
+        return batchIds.stream().map(batchId -> sum(batchId, byBatch.getOrDefault(batchId, List.of()))).toList();
+    }
+
+    /** The counter items of these keys that exist, read consistently, unprocessed keys asked again. */
+    private List<Map<String, AttributeValue>> counters(List<Map<String, AttributeValue>> keys) {
+        List<Map<String, AttributeValue>> found = new ArrayList<>();
         try {
             Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
             while (!pending.isEmpty()) {
                 Map<String, KeysAndAttributes> request = pending;
                 var response = dynamo.batchGetItem(b -> b.requestItems(request));
-                shards.addAll(response.responses().getOrDefault(table, List.of()));
+                found.addAll(response.responses().getOrDefault(table, List.of()));
                 pending = response.unprocessedKeys();
             }
         } catch (SdkException e) {
-            throw translate("count " + batchId, e);
+            throw translate("read the batch counters", e);
         }
-        return sum(batchId, shards);
-    }
-
-    /** Every batch's counts. This one scans the table (its counter items are found by a filter). */
-    @Override
-    public List<BatchCounts> batches() {
-        Map<String, List<Map<String, AttributeValue>>> byBatch = new HashMap<>();
-        try {
-            dynamo.scanPaginator(b -> b.tableName(table).filterExpression("attribute_exists(countsOf)")).items()
-                    .forEach(item -> byBatch.computeIfAbsent(item.get("countsOf").s(), k -> new ArrayList<>()).add(item));
-        } catch (SdkException e) {
-            throw translate("list the batches", e);
-        }
-        Map<String, Long> created = new HashMap<>();
-        byBatch.forEach((batch, shards) -> created.put(batch, shards.stream()
-                .mapToLong(item -> item.containsKey("firstCreatedMs") ? Long.parseLong(item.get("firstCreatedMs").n()) : Long.MAX_VALUE).min().orElse(0)));
-        return byBatch.entrySet().stream().sorted(Comparator.comparing((Map.Entry<String, ?> e) -> created.get(e.getKey())))
-                .map(e -> sum(e.getKey(), e.getValue())).toList();
+        return found;
     }
 
     /** A batch's counts: its counter items summed. */
@@ -276,15 +336,14 @@ public final class DynamoJobStore implements JobStore {
             return Optional.empty();
         }
         Map<String, String> names = new HashMap<>(Map.of("#to", next.state().name()));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", n(1), ":batch", s(next.spec().batchId()),
-                ":created", n(next.createdAt().toEpochMilli())));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", n(1), ":batch", s(next.spec().batchId())));
         StringBuilder add = new StringBuilder("ADD #to :one");
         if (from != null) {
             names.put("#from", from.name());
             values.put(":minusOne", n(-1));
             add.append(", #from :minusOne");
         }
-        StringBuilder set = new StringBuilder(" SET countsOf = :batch, firstCreatedMs = if_not_exists(firstCreatedMs, :created)");
+        StringBuilder set = new StringBuilder(" SET countsOf = :batch");
         if (next.state() == JobState.RUNNING && next.startedAt() != null) {
             values.put(":started", n(next.startedAt().toEpochMilli()));
             set.append(", firstStartedMs = if_not_exists(firstStartedMs, :started)");
@@ -297,6 +356,10 @@ public final class DynamoJobStore implements JobStore {
         int shard = Math.floorMod(next.id().hashCode(), SHARDS);
         return Optional.of(Update.builder().tableName(table).key(Map.of("id", s(countsId(next.spec().batchId(), shard))))
                 .updateExpression(add.toString() + set).expressionAttributeNames(names).expressionAttributeValues(values).build());
+    }
+
+    private static String registryId(String batchId) {
+        return "batch#" + batchId;
     }
 
     private static String countsId(String batchId, int shard) {

@@ -17,9 +17,10 @@ import pixq.job.JobStore;
 /**
  * What the web pages show of the batches, from the counts the store keeps: a refresh never reads a batch's
  * records. The list of every batch is read at most every {@link #FRESH}, or ten times as long as its last
- * read took (on DynamoDB it is a scan of the counter items). A batch's chart of jobs finished over time
- * reads its records once, when the batch is first shown, and then grows from the batch's counts at each
- * refresh. Its failed records are read again only when its count of failed jobs changed.
+ * read took (on DynamoDB a Query of the batch registry, then each batch's counters). A batch's chart of
+ * jobs finished over time reads its records once, when the batch is first shown, and then grows from the
+ * batch's counts at each refresh. Its failed records are read again only when its count of failed jobs
+ * changed.
  */
 final class BatchBoard {
     static final Duration FRESH = Duration.ofSeconds(2);
