@@ -62,11 +62,7 @@ final class RuntimeSandbox implements FunctionInstance {
     static RuntimeSandbox start(Template.Function function, Map<String, String> env, String classpath, Consumer<String> console)
             throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        ExecutorService threads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "runtime-api-" + function.name());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("runtime-api-" + function.name()));
         server.setExecutor(threads);
         ProcessBuilder builder = new ProcessBuilder(command(function, classpath)).redirectErrorStream(true);
         Map<String, String> processEnv = builder.environment();

@@ -136,11 +136,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         String classpath = inProcess ? null : runtimeClasspath();
         functions = functions(parsed, classpath);
-        threads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "pixq-serve");
-            t.setDaemon(true);
-            return t;
-        });
+        threads = Executors.newCachedThreadPool(DaemonThreads.named("pixq-serve"));
         List<Runnable> loops = new ArrayList<>();
         List<String> sources = new ArrayList<>();
         for (ServedFunction function : functions.values()) {

@@ -82,11 +82,7 @@ final class WebConsole implements HttpHandler {
     private final BatchBoard board;
     private final Thumbnails thumbnails;
     private final Map<String, Long> sizes = new ConcurrentHashMap<>();
-    private final ExecutorService io = Executors.newFixedThreadPool(8, r -> {
-        Thread t = new Thread(r, "pixq-web-io");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService io = Executors.newFixedThreadPool(8, DaemonThreads.named("pixq-web-io"));
 
     private WebConsole(String base, Sources sources, boolean loopbackOnly) {
         this.base = base;

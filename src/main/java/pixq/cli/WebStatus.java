@@ -46,8 +46,8 @@ final class WebStatus implements AutoCloseable {
                 throw new IllegalArgumentException("cannot listen on " + bind + ":" + port + " (" + e.getMessage()
                         + "): pass --port N, or --port 0 for a free one");
             }
-            server.setExecutor(Executors.newFixedThreadPool(8, daemon("pixq-web")));
-            ExecutorService retries = Executors.newSingleThreadExecutor(daemon("pixq-web-retry"));
+            server.setExecutor(Executors.newFixedThreadPool(8, DaemonThreads.named("pixq-web")));
+            ExecutorService retries = Executors.newSingleThreadExecutor(DaemonThreads.named("pixq-web-retry"));
             // OpenCV's natives load while the first page is served; only previews need them.
             CompletableFuture<ImageEngine> engine = CompletableFuture.supplyAsync(() -> new OpenCvImageEngine(work.engine()));
             BlobStore blobs;
@@ -90,14 +90,6 @@ final class WebStatus implements AutoCloseable {
         InetSocketAddress at = server.getAddress();
         String host = at.getAddress().isAnyLocalAddress() ? "127.0.0.1" : at.getAddress().getHostAddress();
         return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + at.getPort() + "/");
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     @Override

@@ -1,0 +1,16 @@
+package pixq.cli;
+
+import java.util.concurrent.ThreadFactory;
+
+/** Threads that never keep the JVM alive: a server's or a poller's, stopped by its owner or with the process. */
+final class DaemonThreads {
+    private DaemonThreads() {}
+
+    static ThreadFactory named(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
