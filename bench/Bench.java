@@ -51,6 +51,7 @@ public class Bench {
     static {
         WORKLOADS.put("fit1024", "orient | fit 1024x1024 | jpeg 85");
         WORKLOADS.put("web", "web");
+        WORKLOADS.put("thumbnail", "thumbnail");
     }
 
     public static void main(String[] argv) throws Exception {

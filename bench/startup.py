@@ -6,33 +6,33 @@
 Run from the repository after `mvn -B package -DskipTests`. Three groups:
   run1    `pixq run` on one image (samples/landscape.jpg), fresh state each time: ms from exec to the first byte
           the CLI prints (its "batch ..." line, after the jobs are submitted) and to its exit; CPU seconds.
-  worker  the worker handler's init in a fresh JVM (pixq.aws.HandlerProbe, bench: compiled once): class
-          loading, SDK clients and OpenCV's natives, as the container image starts it (its JVM options,
-          C1 only as Lambda's Java runtime runs it), then one thumbnail.
+  worker  the worker function's init as Lambda times it (its Init Duration): ms from exec until Lambda's runtime
+          client asks a stand-in Runtime API for the first invocation (class loading, SDK clients, OpenCV's
+          natives), for functions/worker/Dockerfile's ENTRYPOINT and CMD on its COPY layout (its training RUN
+          run first, untimed), with and without the AOT cache; and the fat jar the old image ran.
   corpus  `./pixq run CORPUS --recipe thumbnail --workers 2` against bench/pillow_thumbnail.py (Pillow's
           thumbnail() in a Pool(2)) on the same corpus: wall and CPU seconds of the whole process tree.
 Prints a markdown table of medians (min-max) and ratios; raw JSON lines go to bench/results/startup-<date>.jsonl.
 """
 import argparse
 import datetime
+import http.server
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 J17 = shutil.which("java")
 J25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"
 IMAGE = os.path.join(ROOT, "samples", "landscape.jpg")
-NATIVES = os.path.join(ROOT, "target", "worker", "natives")
-# functions/worker/Dockerfile's JAVA_TOOL_OPTIONS, plus C1 only: Lambda's java17/21 runtimes stop at tier 1.
-IMAGE_OPTS = ["-Dorg.bytedeco.javacpp.pathsFirst=true", "-Dorg.bytedeco.javacpp.cacheLibraries=false",
-              "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1"]
 WORKER_ENV = {"TABLE_NAME": "jobs", "AWS_REGION": "us-east-1", "OPENCV_LOG_LEVEL": "ERROR"}
 
 
@@ -70,24 +70,74 @@ def run1_configs(tmp):
     }
 
 
-def worker_configs(tmp, probe):
-    lib = os.path.join(ROOT, "target", "worker", "lib", "*")
+def image_layout(tmp):
+    """functions/worker/Dockerfile's COPY lines under tmp/root (its /), its training RUN run there; returns a function
+    turning an exec-form instruction of the Dockerfile into a command on that layout (JDK 25 for its java)."""
+    root = os.path.join(tmp, "root")
+    dockerfile = open(os.path.join(ROOT, "functions", "worker", "Dockerfile")).read()
+    def command(words):
+        return [J25 if w == "java" else w.replace("/opt/", root + "/opt/") for w in words]
+    for src, dst in re.findall(r"(?m)^COPY (\S+) (\S+)$", dockerfile):
+        src, dst = os.path.join(ROOT, src), root + dst
+        if os.path.isdir(src):
+            shutil.copytree(src, dst, symlinks=True, dirs_exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copy(src, dst)
+            if src.endswith("classpath"):
+                open(dst, "w").write(open(src).read().replace("/opt/", root + "/opt/"))
+    exec_forms = {(name, i): json.loads(words) for i, (name, words) in enumerate(re.findall(r"(?m)^(RUN|ENTRYPOINT|CMD) (\[.*\])$", dockerfile))}
+    training = next(w for (name, _), w in exec_forms.items() if name == "RUN" and any("AOTCacheOutput" in x for x in w))
+    entry = next(w for (name, _), w in exec_forms.items() if name == "ENTRYPOINT")
+    cmd = next(w for (name, _), w in exec_forms.items() if name == "CMD")
+    subprocess.run(command(training), check=True, capture_output=True)
+    return command(entry) + cmd
+
+
+def until_first_next(cmd, env):
+    """Lambda's Init Duration: ms from exec until the runtime client asks its Runtime API for the first invocation
+    (a stand-in API on loopback answers nothing and ends the process then); CPU s of the process until then."""
+    asked = threading.Event()
+    class Api(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path.endswith("/invocation/next"):
+                asked.set()
+        def log_message(self, *args):
+            pass
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Api)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = {**os.environ, **env, "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{server.server_address[1]}",
+           "_HANDLER": cmd[-1], "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1769"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    ok = asked.wait(120)
+    init_ms = (time.perf_counter() - t0) * 1000
+    p.kill()
+    out = p.communicate()[0].decode(errors="replace")
+    server.shutdown()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if not ok:
+        sys.exit(f"{cmd} never asked for an invocation:\n{out}")
+    return {"init_ms": init_ms, "cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), "output": out[-400:]}
+
+
+def worker_configs(tmp):
+    entry = image_layout(tmp)
+    no_cache = [w for w in entry if not w.startswith("-XX:AOTCache=")]
     fat = os.path.join(ROOT, "target", "pixq.jar")
-    env = {**WORKER_ENV, "LD_LIBRARY_PATH": NATIVES}
-    def probe_cmd(java, cp, opts):
-        return [java] + opts + ["-cp", cp + os.pathsep + probe, "pixq.aws.HandlerProbe", "worker", IMAGE]
-    cp = lib
-    jsa, aot = f"{tmp}/worker.jsa", f"{tmp}/worker.aot"
-    # The archives are written once, untimed, by the same probe (a training run, as a Dockerfile RUN could do).
-    subprocess.run(probe_cmd(J17, cp, IMAGE_OPTS + [f"-XX:ArchiveClassesAtExit={jsa}", "-Xlog:cds=off"]), env={**os.environ, **env}, check=True, capture_output=True)
-    subprocess.run(probe_cmd(J25, cp, IMAGE_OPTS + [f"-XX:AOTCacheOutput={aot}", "-Xlog:aot=off,cds=off"]), env={**os.environ, **env}, check=True, capture_output=True)
+    runtime_client = os.path.join(ROOT, "target", "lambda-runtime", "*")
     return {
-        "before: the fat jar, natives unpacked into an empty /tmp cache (JDK 17)":
-            lambda i: timed(probe_cmd(J17, fat, ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", f"-Dorg.bytedeco.javacpp.cachedir={tmp}/wcache{i}"]), WORKER_ENV),
-        "image layout: lib/ + natives read in place (JDK 17)": lambda i: timed(probe_cmd(J17, cp, IMAGE_OPTS), env),
-        "image layout + class-data archive (JDK 17)": lambda i: timed(probe_cmd(J17, cp, IMAGE_OPTS + [f"-XX:SharedArchiveFile={jsa}", "-Xlog:cds=off"]), env),
-        "image layout (JDK 25)": lambda i: timed(probe_cmd(J25, cp, IMAGE_OPTS), env),
-        "image layout + AOT cache (JDK 25)": lambda i: timed(probe_cmd(J25, cp, IMAGE_OPTS + [f"-XX:AOTCache={aot}", "-Xlog:aot=off,cds=off"]), env),
+        "before: the fat jar, natives unpacked into an empty /tmp cache, C1 only (JDK 17, as Lambda's java21 image ran it)":
+            lambda i: until_first_next([J17, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", f"-Dorg.bytedeco.javacpp.cachedir={tmp}/wcache{i}",
+                                        "-cp", fat + os.pathsep + runtime_client, "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", entry[-1]], WORKER_ENV),
+        "the previous image: Lambda's Java 21 base image layout, natives in place, C1 only (JDK 17, no archive)":
+            lambda i: until_first_next([J17, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dorg.bytedeco.javacpp.pathsFirst=true",
+                                        "-Dorg.bytedeco.javacpp.cacheLibraries=false", "-cp", os.path.join(ROOT, "target", "worker", "lib", "*"),
+                                        "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", entry[-1]],
+                                       {**WORKER_ENV, "LD_LIBRARY_PATH": os.path.join(ROOT, "target", "worker", "natives")}),
+        "the image's entry point without its AOT cache (JDK 25)": lambda i: until_first_next(no_cache, WORKER_ENV),
+        "the image's entry point as shipped: its AOT cache from the build's training run (JDK 25)": lambda i: until_first_next(entry, WORKER_ENV),
     }
 
 
@@ -114,11 +164,6 @@ def main():
     a = ap.parse_args()
     groups = a.only.split(",")
     tmp = tempfile.mkdtemp(prefix="pixq-startup.")
-    probe = os.path.join(tmp, "probe")
-    subprocess.run(["javac", "-nowarn", "-d", probe, "-cp", os.path.join(ROOT, "target", "worker", "lib", "*"),
-                    os.path.join(ROOT, "src", "test", "java", "pixq", "aws", "HandlerProbe.java")], check=True)
-    subprocess.run(["jar", "cf", probe + ".jar", "-C", probe, "."], check=True)  # archives take jars, not folders
-    probe += ".jar"
     # Untimed warm-up: the launcher writes its archives, the JavaCPP cache is filled, the page cache is warm.
     for java in (J17, J25):
         env = {**os.environ, "PATH": os.path.dirname(java) + os.pathsep + os.environ["PATH"]}
@@ -128,7 +173,7 @@ def main():
     if "run1" in groups:
         configs.update({("run1", k): v for k, v in run1_configs(tmp).items()})
     if "worker" in groups:
-        configs.update({("worker", k): v for k, v in worker_configs(tmp, probe).items()})
+        configs.update({("worker", k): v for k, v in worker_configs(tmp).items()})
     if "corpus" in groups:
         configs.update({("corpus", k): v for k, v in corpus_configs(tmp, os.path.abspath(a.corpus)).items()})
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
@@ -138,8 +183,6 @@ def main():
         for r in range(a.rounds):
             for i, (key, fn) in enumerate(configs.items()):
                 m = fn(f"{r}-{i}")
-                if key[0] == "worker":
-                    m.update(json.loads(m["output"].strip().splitlines()[-1]))
                 m.update({"group": key[0], "config": key[1], "round": r, "load1": os.getloadavg()[0]})
                 results[key].append(m)
                 f.write(json.dumps(m) + "\n")
@@ -164,7 +207,7 @@ def ratio(name, runs, base, base_runs):
 
 def report(results, raw):
     print(f"raw: {raw}\n")
-    for group, cols in (("run1", ("first_ms", "exit_ms")), ("worker", ("initMs", "exit_ms")), ("corpus", ("exit_ms",))):
+    for group, cols in (("run1", ("first_ms", "exit_ms")), ("worker", ("init_ms",)), ("corpus", ("exit_ms",))):
         rows = {k[1]: v for k, v in results.items() if k[0] == group}
         if not rows:
             continue

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 /**
  * One function instance started as Lambda starts it: a JVM running AWS's runtime interface client with
  * the template's handler string and environment, pulling its invocations from this sandbox's own Lambda
- * Runtime API ({@code /2018-06-01/runtime/invocation/next}, {@code /response}, {@code /error},
+ * Runtime API ({@code /2018-06-01/runtime/invocation/next}, {@code /response}, {@code /error}, SnapStart's {@code /restore/next},
  * {@code /init/error}) on a loopback port of its own, as each Lambda execution environment has its own.
  * A timed-out invocation kills the process, as Lambda does.
  */
@@ -44,6 +44,7 @@ final class RuntimeSandbox implements FunctionInstance {
     private volatile Pending inflight;
     private volatile byte[] initError;
     private volatile boolean timedOut;
+    private volatile boolean restored;
     private volatile long lastOutput = System.nanoTime();
 
     private record Pending(String requestId, byte[] event, Duration timeout, CompletableFuture<Outcome> result) {}
@@ -61,10 +62,16 @@ final class RuntimeSandbox implements FunctionInstance {
      */
     static RuntimeSandbox start(Template.Function function, Map<String, String> env, String classpath, Consumer<String> console)
             throws IOException {
+        return start(function, env, command(function, classpath), console);
+    }
+
+    /** The same with a whole command line: the worker image's own entry point, in its test. */
+    static RuntimeSandbox start(Template.Function function, Map<String, String> env, List<String> command, Consumer<String> console)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("runtime-api-" + function.name()));
         server.setExecutor(threads);
-        ProcessBuilder builder = new ProcessBuilder(command(function, classpath)).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> processEnv = builder.environment();
         processEnv.keySet().retainAll(List.of("PATH", "HOME", "LANG", "TMPDIR", "TZ", "JAVA_HOME",
                 "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_CONFIG_FILE",
@@ -144,6 +151,11 @@ final class RuntimeSandbox implements FunctionInstance {
         return new Outcome(outcome.payload(), outcome.failed(), tail());
     }
 
+    /** Whether the runtime client asked for {@code /restore/next}, as it does on a SnapStart version after init. */
+    boolean restored() {
+        return restored;
+    }
+
     /** Lambda stops an invocation past its timeout by ending its environment. */
     private Outcome timeout(Duration timeout) {
         timedOut = true;
@@ -169,7 +181,11 @@ final class RuntimeSandbox implements FunctionInstance {
             byte[] body = exchange.getRequestBody().readAllBytes();
             if (path.equals("invocation/next") && "GET".equals(exchange.getRequestMethod())) {
                 next(exchange);
-            } else if (path.equals("init/error")) {
+            } else if (path.equals("restore/next") && "GET".equals(exchange.getRequestMethod())) {
+                // SnapStart (AWS_LAMBDA_INITIALIZATION_TYPE=snap-start): the snapshot is "taken" and resumed at once.
+                restored = true;
+                reply(exchange, 200, "");
+            } else if (path.equals("init/error") || path.equals("restore/error")) {
                 initError = body;
                 Pending pending = inflight;
                 if (pending != null) {

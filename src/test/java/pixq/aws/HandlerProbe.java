@@ -2,20 +2,16 @@ package pixq.aws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import pixq.image.Rendition;
-import pixq.recipe.Recipes;
 
 /**
  * Starts a function's handler the way Lambda's Java runtime does, in a fresh JVM whose class path is only the
  * function's artifact: {@code java -cp 'ARTIFACT/lib/*' src/test/java/pixq/aws/HandlerProbe.java submit [EVENT]}
- * or {@code ... worker [IMAGE]} (the source launcher compiles this file against that class path alone). With an
- * event file, the submit handler handles it; with an image, the worker's engine thumbnails it. Prints one JSON
+ * or {@code ... worker IMAGE} (the source launcher compiles this file against that class path alone). With an
+ * event file, the submit handler handles it; the worker is built and thumbnails the image ({@link WorkerTraining}). Prints one JSON
  * line: the handler class, its init time (class loading, clients, OpenCV), the response or the render's time and
  * output size, and the JVM's uptime at the end. Used by DeployArtifactsIT, SubmitArtifactIT and bench/startup.py.
  */
@@ -36,19 +32,7 @@ final class HandlerProbe {
                     report.put("response", handler.handleRequest(event, new LocalContext("SubmitFunction", Duration.ofMinutes(5), 1024)));
                 }
             }
-            case "worker" -> {
-                WorkerHandler handler = new WorkerHandler();
-                report.put("handler", handler.getClass().getName());
-                report.put("initMs", (System.nanoTime() - start) / 1_000_000);
-                if (args.length > 1) {
-                    byte[] input = Files.readAllBytes(Path.of(args[1]));
-                    var engine = Engines.fromEnv(System::getenv, new S3BlobStore(AwsConnection.fromEnv().s3()));
-                    long before = System.nanoTime();
-                    List<Rendition> out = engine.render(input, Recipes.resolve("thumbnail"), List.of());
-                    report.put("renderMs", (System.nanoTime() - before) / 1_000_000);
-                    report.put("outputBytes", out.get(0).bytes().length);
-                }
-            }
+            case "worker" -> report.putAll(WorkerTraining.run(Path.of(args[1])));
             default -> throw new IllegalArgumentException("submit or worker, not " + args[0]);
         }
         report.put("uptimeMs", ManagementFactory.getRuntimeMXBean().getUptime());

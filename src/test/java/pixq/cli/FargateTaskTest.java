@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The Fargate task of template.yaml runs what the worker image holds: `java -cp /var/task/lib/* pixq.cli.Main worker ...`
+ * The Fargate task of template.yaml runs what the worker image holds: `java @/opt/pixq/classpath ... pixq.cli.Main worker ...`
  * with options `pixq worker` accepts. (No Docker here: the image cannot be built, so its parts are checked one by one.)
  */
 class FargateTaskTest {
@@ -30,14 +29,16 @@ class FargateTaskTest {
                 ? parameters.path(word.asText()).path("Default").asText()
                 : word.asText().replace("${LongJobTimeout}", parameters.path("LongJobTimeout").path("Default").asText())));
 
-        // the jar where the worker image puts it, and Main as the class to run
+        // the image's class path file and its natives' options, as its entry point has them, and Main as the class to run
         assertEquals("java", container.path("EntryPoint").get(0).asText());
-        assertEquals(List.of("-cp", "/var/task/lib/*", Main.class.getName()), command.subList(0, 3));
-        String dockerfile = Files.readString(Path.of("functions/worker/Dockerfile"));
-        assertTrue(dockerfile.contains("${LAMBDA_TASK_ROOT}/lib/") && dockerfile.contains("public.ecr.aws/lambda/java"), dockerfile);
+        int main = command.indexOf(Main.class.getName());
+        List<String> entryPoint = WorkerImage.jvmOptions(WorkerImage.instruction("ENTRYPOINT", null));
+        assertEquals("@/opt/pixq/classpath", command.get(0));
+        assertTrue(entryPoint.containsAll(command.subList(0, main)), command.subList(0, main) + " not all in " + entryPoint);
+        assertTrue(command.subList(0, main).containsAll(entryPoint.stream().filter(o -> o.contains("library.path") || o.contains("javacpp")).toList()));
 
         // then `pixq worker` accepts every option, the long job's limit as its time limit (the lease is the queue's)
-        ParseResult parsed = Main.commandLine().parseArgs(command.subList(3, command.size()).toArray(String[]::new));
+        ParseResult parsed = Main.commandLine().parseArgs(command.subList(main + 1, command.size()).toArray(String[]::new));
         ParseResult worker = parsed.subcommand();
         assertEquals("worker", worker.commandSpec().name());
         assertEquals(Duration.ofHours(1), worker.matchedOptionValue("--time-limit", null));

@@ -1,0 +1,141 @@
+package pixq.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import pixq.job.MissingTool;
+
+/**
+ * The worker's container image without Docker (none runs here): functions/worker/Dockerfile read, its COPY
+ * sources laid out under a folder standing for the image's root, and its exec-form RUN, ENTRYPOINT and CMD turned
+ * into commands on that folder, with a JDK 25 for its {@code java} (the image's base is Corretto 25).
+ */
+final class WorkerImage {
+    static final Path DOCKERFILE = Path.of("functions/worker/Dockerfile");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final Path root;
+    final String java;
+
+    private WorkerImage(Path root, String java) {
+        this.root = root;
+        this.java = java;
+    }
+
+    /** Copies what the Dockerfile copies (target/worker/ from `mvn package`, the training image) under root. */
+    static WorkerImage layOut(Path root) throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        WorkerImage image = new WorkerImage(root, jdk25());
+        Matcher copy = Pattern.compile("(?m)^COPY (\\S+) (\\S+)$").matcher(dockerfile);
+        while (copy.find()) {
+            Path from = Path.of(copy.group(1));
+            Path to = image.inRoot(copy.group(2));
+            if (Files.isDirectory(from)) {
+                copyFolder(from, to);
+            } else if (from.getFileName().toString().equals("classpath")) {
+                // the class path argument file names /opt/...: the same paths under root
+                Files.createDirectories(to.getParent());
+                Files.writeString(to, image.mapped(Files.readString(from)));
+            } else {
+                Files.createDirectories(to.getParent());
+                Files.copy(from, to);
+            }
+        }
+        return image;
+    }
+
+    /** An exec-form instruction's words as written: ENTRYPOINT, CMD, or the RUN whose words contain {@code marker}. */
+    static List<String> instruction(String name, String marker) throws IOException {
+        Matcher m = Pattern.compile("(?m)^" + name + " (\\[.*\\])$").matcher(Files.readString(DOCKERFILE));
+        while (m.find()) {
+            List<String> words = Arrays.asList(JSON.readValue(m.group(1), String[].class));
+            if (marker == null || words.stream().anyMatch(w -> w.contains(marker))) {
+                return words;
+            }
+        }
+        throw new AssertionError(DOCKERFILE + " has no exec-form " + name + (marker == null ? "" : " with " + marker));
+    }
+
+    /** The words as a command here: the JDK 25's java for {@code java}, image paths under root. */
+    List<String> command(List<String> words) {
+        List<String> command = new ArrayList<>();
+        for (String word : words) {
+            command.add(word.equals("java") ? java : mapped(word));
+        }
+        return command;
+    }
+
+    /** The JVM options of an exec-form java command: every word between java and the main class. */
+    static List<String> jvmOptions(List<String> words) {
+        return words.subList(1, words.indexOf(words.stream().filter(w -> !w.startsWith("-") && !w.startsWith("@")).skip(1).findFirst()
+                .orElseThrow()));
+    }
+
+    Path inRoot(String imagePath) {
+        return root.resolve(imagePath.replaceFirst("^/", ""));
+    }
+
+    private String mapped(String text) {
+        return text.replace("/opt/", root.toAbsolutePath() + "/opt/");
+    }
+
+    /** A JDK 25 or later: PIXQ_JDK25, or one under /usr/lib/jvm (Temurin's here). */
+    private static String jdk25() throws IOException {
+        String given = System.getenv("PIXQ_JDK25");
+        if (given != null) {
+            return Path.of(given, "bin", "java").toString();
+        }
+        try (Stream<Path> jdks = Files.isDirectory(Path.of("/usr/lib/jvm")) ? Files.list(Path.of("/usr/lib/jvm")) : Stream.empty()) {
+            for (Path jdk : jdks.sorted().toList()) {
+                Path release = jdk.resolve("release");
+                if (Files.isRegularFile(release) && Files.readString(release).matches("(?s).*JAVA_VERSION=\"(2[5-9]|[3-9][0-9]).*")) {
+                    return jdk.resolve("bin/java").toString();
+                }
+            }
+        }
+        return MissingTool.skipOrFail("no JDK 25 for the worker image's java (its ahead-of-time cache needs one): set PIXQ_JDK25"
+                + " or install one under /usr/lib/jvm");
+    }
+
+    private static void copyFolder(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(f.getFileName());
+                if (Files.isSymbolicLink(f)) {
+                    Files.createSymbolicLink(target, Files.readSymbolicLink(f));
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
+
+    /** Runs a command to its end (2 minutes at most) and returns its exit and output. */
+    static Run run(List<String> command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "timed out: " + command);
+        return new Run(p.exitValue(), output);
+    }
+
+    record Run(int exit, String output) {
+        Run succeeded() {
+            assertEquals(0, exit, output);
+            return this;
+        }
+    }
+}
