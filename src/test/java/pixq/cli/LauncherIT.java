@@ -50,10 +50,37 @@ class LauncherIT {
         assertEquals(List.of(), crashReports(dir));
     }
 
+    @Test
+    void a_jar_rebuilt_after_its_archive_gets_a_new_one_and_standard_output_stays_pixqs() throws Exception {
+        // given an archive made for the jar as it is
+        Result first = run("--version");
+        assertEquals(List.of("pixq (development build)"), first.output().lines().toList(), "only pixq's own output");
+        List<Path> before = archives();
+        // when the jar is rebuilt (a new time, as `mvn package` gives it)
+        Path jar = REPO.resolve("target/pixq.jar");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 2000));
+        Result second = run("--version");
+        // then this JDK's old archive is replaced by one the JVM will take
+        assertEquals(0, second.exit(), second.output());
+        List<Path> after = archives();
+        assertEquals(before.size(), after.size(), before + " then " + after);
+        assertTrue(before.stream().noneMatch(after::contains), before + " then " + after);
+    }
+
+    private List<Path> archives() throws IOException {
+        try (Stream<Path> files = Files.list(REPO.resolve("target"))) {
+            return files.filter(p -> p.getFileName().toString().matches("pixq-.*\\.(jsa|aot)")).sorted().toList();
+        }
+    }
+
+    private Result run(String... args) throws IOException, InterruptedException {
+        return underLimit(0, args);
+    }
+
     private record Result(int exit, String output) {}
 
     private Result underLimit(long kilobytes, String... args) throws IOException, InterruptedException {
-        String command = "ulimit -v " + kilobytes + " && exec \"$0\" \"$@\"";
+        String command = (kilobytes > 0 ? "ulimit -v " + kilobytes + " && " : "") + "exec \"$0\" \"$@\"";
         List<String> argv = new java.util.ArrayList<>(List.of("bash", "-c", command, REPO.resolve("pixq").toString()));
         argv.addAll(List.of(args));
         Process process = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();

@@ -124,6 +124,31 @@ class ColourAndAlphaTest {
         }
     }
 
+    @Test
+    void aLargeReductionMatchesImageMagicksFullLanczosAndAliasesNothing() throws IOException {
+        // A 2400×1600 PNG of fine detail: a noise field, and 1-pixel black and white stripes (pure aliasing bait).
+        magick(dir, "-seed", "7", "-size", "2400x800", "plasma:", "(", "-size", "2400x800", "pattern:vertical", ")", "-append", "PNG24:big.png");
+        magick(dir, "big.png", "-filter", "Lanczos", "-resize", "240x160", "PNG24:reference.png"); // every source pixel weighed
+        BufferedImage ref = read(Files.readAllBytes(dir.resolve("reference.png")));
+        BufferedImage out = render(dir.resolve("big.png"), "fit 240 | png");
+        assertEquals(240, out.getWidth());
+        assertEquals(160, out.getHeight());
+        long diff = 0;
+        for (int y = 0; y < 160; y++) {
+            for (int x = 0; x < 240; x++) {
+                int[] a = rgb(out, x, y);
+                int[] b = rgb(ref, x, y);
+                for (int c = 0; c < 3; c++) {
+                    diff += Math.abs(a[c] - b[c]);
+                }
+            }
+        }
+        assertTrue(diff / (240.0 * 160 * 3) < 1.5, "mean difference from ImageMagick's Lanczos: " + diff / (240.0 * 160 * 3));
+        for (int x = 4; x < 236; x++) { // the stripes average to one grey, as in the reference: no moiré
+            assertClose(rgb(ref, x, 120), rgb(out, x, 120), 3, "stripes at x=" + x);
+        }
+    }
+
     /** Left half opaque {@link #EDGE}, right half transparent BLACK: averaging without premultiplying darkens the edge. */
     private Path hardEdge() {
         magick(dir, "-size", "400x400", "xc:none", "-fill", "#b07040", "-draw", "rectangle 0,0 199,399", "PNG32:edge.png");
