@@ -39,7 +39,8 @@ import pixq.recipe.Recipes;
  *      [--workloads fit1024,web] [--json FILE]      throughput of the engine, in-process
  * ... Bench.java --make-big FILE                    writes a 50 MP JPEG of noise and gradients
  * ... Bench.java --one FILE [--recipe R]            one file through the engine (default fit 1024, q85): time, peak RSS
- * ... Bench.java --profile N                        decode / resize / encode split on N corpus images
+ * ... Bench.java --profile N [--target PX]          decode / resize / encode split on N corpus images, the reduced
+ *                                                   decode at the largest DCT scale leaving PX on the long side (1024)
  * ... Bench.java --report FILE.jsonl                the table bench/run.sh prints
  * </pre>
  */
@@ -61,7 +62,7 @@ public class Bench {
         } else if (a.containsKey("--one")) {
             one(Path.of(a.get("--one")), a.getOrDefault("--recipe", WORKLOADS.get("fit1024")), a.get("--json"));
         } else if (a.containsKey("--profile")) {
-            profile(corpus(a), Integer.parseInt(a.get("--profile")));
+            profile(corpus(a), Integer.parseInt(a.get("--profile")), Integer.parseInt(a.getOrDefault("--target", "1024")));
         } else if (a.containsKey("--report")) {
             Report.print(Path.of(a.get("--report")));
         } else {
@@ -70,7 +71,7 @@ public class Bench {
     }
 
     static final List<String> OPTIONS = List.of("--corpus", "--threads", "--runs", "--workloads", "--json",
-            "--make-big", "--one", "--recipe", "--profile", "--report");
+            "--make-big", "--one", "--recipe", "--profile", "--target", "--report");
 
     static Map<String, String> options(String[] argv) {
         Map<String, String> a = new LinkedHashMap<>();
@@ -270,7 +271,7 @@ public class Bench {
      * of 3 repetitions per image, one thread, in CPU time of this thread (wall time on a shared machine would
      * count other people's work).
      */
-    static void profile(List<Path> files, int n) throws IOException {
+    static void profile(List<Path> files, int n, int target) throws IOException {
         opencv_core.setNumThreads(1);
         System.out.printf("%-40s %9s %6s %9s %8s %8s %8s%n", "image (CPU ms)", "size", "scale", "full dec", "red dec",
                 "resize", "encode");
@@ -283,7 +284,7 @@ public class Bench {
             for (int stage = 0; stage < 4; stage++) {
                 List<Double> reps = new ArrayList<>();
                 for (int r = 0; r < 3; r++) {
-                    reps.add(stage(stage, buf, dims));
+                    reps.add(stage(stage, buf, dims, target));
                 }
                 t[stage] = median(reps);
                 sum[stage] += t[stage];
@@ -295,12 +296,12 @@ public class Bench {
     }
 
     /** Times one stage; dims gets the source size and the reduction factor chosen for a 1024 box. */
-    static double stage(int stage, Mat buf, int[] dims) {
+    static double stage(int stage, Mat buf, int[] dims, int target) {
         Mat full = opencv_imgcodecs.imdecode(buf, opencv_imgcodecs.IMREAD_COLOR);
         dims[0] = full.cols();
         dims[1] = full.rows();
         int scale = 1;
-        while (scale < 8 && Math.max(full.cols(), full.rows()) / (scale * 2) >= 1024) {
+        while (scale < 8 && Math.max(full.cols(), full.rows()) / (scale * 2) >= target) {
             scale *= 2;
         }
         dims[2] = scale;
@@ -318,7 +319,7 @@ public class Bench {
             case 1 -> m = opencv_imgcodecs.imdecode(buf, flag);
             default -> {
                 Mat src = opencv_imgcodecs.imdecode(buf, flag);
-                double s = Math.min(1.0, 1024.0 / Math.max(src.cols(), src.rows()));
+                double s = Math.min(1.0, (double) target / Math.max(src.cols(), src.rows()));
                 Mat small = new Mat();
                 t0 = cpu.getCurrentThreadCpuTime();
                 opencv_imgproc.resize(src, small, new Size((int) Math.round(src.cols() * s), (int) Math.round(src.rows() * s)),

@@ -65,8 +65,8 @@ def run1_configs(tmp):
     return {
         "java -jar, natives unpacked into an empty cache (JDK 17)": lambda i: timed([J17, empty_cache(i), "-jar", jar] + args(i)),
         "java -jar, JavaCPP cache filled (JDK 17)": lambda i: timed([J17, "-jar", jar] + args(i)),
-        "./pixq: natives in place, class-data archive, C1 (JDK 17)": lambda i: timed([launcher] + args(i)),
-        "./pixq: natives in place, AOT cache, C1 (JDK 25)": lambda i: timed([launcher] + args(i), path25),
+        "./pixq: natives in place, class-data archive, C2 for the engine only (JDK 17)": lambda i: timed([launcher] + args(i)),
+        "./pixq: natives in place, AOT cache, C2 for the engine only (JDK 25)": lambda i: timed([launcher] + args(i), path25),
     }
 
 
