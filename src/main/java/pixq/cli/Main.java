@@ -57,16 +57,12 @@ public final class Main {
         System.exit(commandLine(args).execute(args));
     }
 
-    static CommandLine commandLine() {
-        return commandLine(new String[0]);
-    }
-
     /**
      * The command line for these arguments: when the first names a command, only that command's model is built
      * (picocli reads every option of every command it is given: 0.1–0.2 s of each start); else all of them, for
-     * help, suggestions and errors.
+     * help, suggestions and errors. No arguments: all of them.
      */
-    static CommandLine commandLine(String[] args) {
+    public static CommandLine commandLine(String... args) {
         CommandLine cli = new CommandLine(new Main());
         String first = args.length > 0 ? args[0] : "";
         COMMANDS.forEach((name, command) -> {

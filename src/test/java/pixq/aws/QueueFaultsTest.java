@@ -18,7 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import pixq.cli.Main;
 import pixq.image.EngineConfig;
 import pixq.image.OpenCvImageEngine;
@@ -153,7 +152,7 @@ class QueueFaultsTest {
         PrintStream old = System.out;
         try {
             System.setOut(new PrintStream(out, true));
-            new CommandLine(new Main()).execute(args);
+            Main.commandLine(args).execute(args);
         } finally {
             System.setOut(old);
         }

@@ -36,7 +36,7 @@ class CommandLineTest {
             PrintStream both = new PrintStream(bytes, true, StandardCharsets.UTF_8);
             System.setOut(both);
             System.setErr(both);
-            int exit = Main.commandLine().execute(args);
+            int exit = Main.commandLine(args).execute(args); // as main() builds it: only the command named, if any
             return new Ran(exit, bytes.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);
@@ -52,6 +52,23 @@ class CommandLineTest {
             assertEquals(0, ran.exit(), command + " " + help + ": " + ran.printed());
             assertTrue(ran.printed().contains("Usage: pixq " + command), ran.printed());
         }
+    }
+
+    @Test
+    void help_lists_every_command_and_a_mistyped_one_gets_suggestions() {
+        for (List<String> args : List.of(List.of("--help"), List.of("help"))) {
+            Ran ran = pixq(args.toArray(String[]::new));
+            assertEquals(0, ran.exit(), ran.printed());
+            for (String command : List.of("run", "status", "watch", "failures", "retry", "cancel", "submit", "redrive", "worker", "invoke", "serve")) {
+                assertTrue(ran.printed().contains("\n  " + command + " "), command + " missing from:\n" + ran.printed());
+            }
+        }
+        Ran help = pixq("help", "run");
+        assertEquals(0, help.exit(), help.printed());
+        assertTrue(help.printed().contains("Usage: pixq run"), help.printed());
+        Ran typo = pixq("stauts");
+        assertEquals(1, typo.exit(), typo.printed());
+        assertTrue(typo.printed().contains("Did you mean: pixq status"), typo.printed());
     }
 
     @ParameterizedTest
