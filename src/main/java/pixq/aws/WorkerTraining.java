@@ -16,15 +16,16 @@ import pixq.recipe.Recipes;
 
 /**
  * The worker's start-up, run once without AWS: the handler built as Lambda builds it at init (class loading, SDK
- * clients, OpenCV's libraries), one image through the engine with the {@code thumbnail} recipe, and an SQS event and
- * a batch response through the serializers Lambda's runtime client builds at init. The worker image's build runs it under {@code -XX:AOTCacheOutput}
- * (functions/worker/Dockerfile), so that every cold start finds those classes already loaded and linked.
+ * clients, OpenCV's libraries), one image through the engine with the {@code thumbnail} recipe, and an SQS event
+ * and a batch response through the serializers Lambda's runtime client builds at init. The worker image's build
+ * runs it under {@code -XX:AOTCacheOutput} (functions/worker/Dockerfile), so that every cold start finds those
+ * classes already loaded and linked.
  *
  * <pre>java -cp ... pixq.aws.WorkerTraining IMAGE</pre>
  *
  * Prints one JSON line: the handler class, init and render times in ms, the output's size.
  */
-public final class WorkerTraining {
+final class WorkerTraining {
     /** Where a training run without a deployment finds its table name and region; nothing is ever called. */
     private static final Map<String, String> OFFLINE = Map.of("TABLE_NAME", "pixq-training", "AWS_REGION", "us-east-1");
 
@@ -37,22 +38,7 @@ public final class WorkerTraining {
         System.out.println(new ObjectMapper().writeValueAsString(run(Path.of(args[0]))));
     }
 
-    /**
-     * What Lambda's runtime client (on the image's class path) does with an SQS batch at the edges: the event parsed
-     * and the response written by the serializers it makes for the handler's types at init, some 800 classes.
-     */
-    private static void eventRoundTrip() {
-        String event = "{\"Records\":[{\"messageId\":\"m-1\",\"receiptHandle\":\"r-1\",\"body\":\"{}\",\"attributes\":"
-                + "{\"ApproximateReceiveCount\":\"1\",\"SentTimestamp\":\"0\"},\"messageAttributes\":{},\"eventSource\":\"aws:sqs\","
-                + "\"eventSourceARN\":\"arn:aws:sqs:us-east-1:000000000000:jobs\",\"awsRegion\":\"us-east-1\"}]}";
-        ClassLoader loader = WorkerTraining.class.getClassLoader();
-        SQSEvent parsed = LambdaEventSerializers.serializerFor(SQSEvent.class, loader).fromJson(event);
-        LambdaEventSerializers.serializerFor(SQSBatchResponse.class, loader).toJson(new SQSBatchResponse(List.of(
-                new SQSBatchResponse.BatchItemFailure(parsed.getRecords().get(0).getMessageId()))), OutputStream.nullOutputStream());
-    }
-
-    /** Used by the image's training run and by tests that start the worker's artifact in a fresh JVM. */
-    public static Map<String, Object> run(Path image) throws Exception {
+    private static Map<String, Object> run(Path image) throws Exception {
         Function<String, String> env = name -> System.getenv(name) != null ? System.getenv(name) : OFFLINE.get(name);
         long start = System.nanoTime();
         AwsConnection aws = new AwsConnection(env.apply("AWS_REGION"), null);
@@ -67,5 +53,19 @@ public final class WorkerTraining {
         report.put("outputBytes", out.get(0).bytes().length);
         eventRoundTrip();
         return report;
+    }
+
+    /**
+     * What Lambda's runtime client (on the image's class path) does with an SQS batch at the edges: the event parsed
+     * and the response written by the serializers it makes for the handler's types at init, some 800 classes.
+     */
+    private static void eventRoundTrip() {
+        String event = "{\"Records\":[{\"messageId\":\"m-1\",\"receiptHandle\":\"r-1\",\"body\":\"{}\",\"attributes\":"
+                + "{\"ApproximateReceiveCount\":\"1\",\"SentTimestamp\":\"0\"},\"messageAttributes\":{},\"eventSource\":\"aws:sqs\","
+                + "\"eventSourceARN\":\"arn:aws:sqs:us-east-1:000000000000:jobs\",\"awsRegion\":\"us-east-1\"}]}";
+        ClassLoader loader = WorkerTraining.class.getClassLoader();
+        SQSEvent parsed = LambdaEventSerializers.serializerFor(SQSEvent.class, loader).fromJson(event);
+        LambdaEventSerializers.serializerFor(SQSBatchResponse.class, loader).toJson(new SQSBatchResponse(List.of(
+                new SQSBatchResponse.BatchItemFailure(parsed.getRecords().get(0).getMessageId()))), OutputStream.nullOutputStream());
     }
 }
