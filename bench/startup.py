@@ -66,7 +66,7 @@ def run1_configs(tmp):
         "java -jar, natives unpacked into an empty cache (JDK 17)": lambda i: timed([J17, empty_cache(i), "-jar", jar] + args(i)),
         "java -jar, JavaCPP cache filled (JDK 17)": lambda i: timed([J17, "-jar", jar] + args(i)),
         "./pixq: natives in place, class-data archive, C2 for the engine only (JDK 17)": lambda i: timed([launcher] + args(i)),
-        "./pixq: natives in place, AOT cache, C2 for the engine only (JDK 25)": lambda i: timed([launcher] + args(i), path25),
+        "./pixq: natives in place, class-data archive, C2 for the engine only (JDK 25)": lambda i: timed([launcher] + args(i), path25),
     }
 
 
@@ -84,7 +84,7 @@ def image_layout(tmp):
         else:
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             shutil.copy(src, dst)
-            if src.endswith("classpath"):
+            if src.endswith(("classpath", "jvm.options")):  # argument files naming /opt/... paths
                 open(dst, "w").write(open(src).read().replace("/opt/", root + "/opt/"))
     exec_forms = {(name, i): json.loads(words) for i, (name, words) in enumerate(re.findall(r"(?m)^(RUN|ENTRYPOINT|CMD) (\[.*\])$", dockerfile))}
     training = next(w for (name, _), w in exec_forms.items() if name == "RUN" and any("AOTCacheOutput" in x for x in w))

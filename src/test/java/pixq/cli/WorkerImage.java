@@ -43,8 +43,8 @@ final class WorkerImage {
             Path to = image.inRoot(copy.group(2));
             if (Files.isDirectory(from)) {
                 copyFolder(from, to);
-            } else if (from.getFileName().toString().equals("classpath")) {
-                // the class path argument file names /opt/...: the same paths under root
+            } else if (from.getFileName().toString().matches("classpath|jvm\\.options")) {
+                // the argument files name /opt/...: the same paths under root
                 Files.createDirectories(to.getParent());
                 Files.writeString(to, image.mapped(Files.readString(from)));
             } else {

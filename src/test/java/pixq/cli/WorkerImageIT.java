@@ -53,6 +53,8 @@ class WorkerImageIT {
         List<String> command = new ArrayList<>(strace(root.resolve("training.strace")));
         command.addAll(image.command(WorkerImage.instruction("RUN", "-XX:AOTCacheOutput")));
         training = WorkerImage.run(command).succeeded();
+        // the build's check that this JVM takes the cache it wrote
+        WorkerImage.run(image.command(WorkerImage.instruction("RUN", "-XX:AOTMode=on"))).succeeded();
         assertTrue(image.inRoot("/opt/lib").toFile().setWritable(false, false));
     }
 
