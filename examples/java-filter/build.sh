@@ -8,4 +8,4 @@ rm -rf target && mkdir -p target/classes
 javac --release 17 -cp "$classpath" -d target/classes $(find src/main/java -name '*.java')
 cp -r src/main/resources/. target/classes/
 jar --create --file target/sepia-filter.jar -C target/classes .
-echo "target/sepia-filter.jar: drop it into the worker image's lib/ (see Dockerfile), or put it on pixq's class path"
+echo "target/sepia-filter.jar: drop it into the worker image's /opt/pixq/ext/ (see Dockerfile), or put it on pixq's class path"
