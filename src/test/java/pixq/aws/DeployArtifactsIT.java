@@ -30,7 +30,7 @@ class DeployArtifactsIT {
 
         // when
         Artifacts.Run make = Artifacts.buildSubmit(artifacts);
-        Artifacts.Run probe = Artifacts.probe(artifacts.resolve("lib"), List.of(), List.of(), SUBMIT_ENV, "submit");
+        Artifacts.Run probe = Artifacts.probe(artifacts.resolve("lib"), SUBMIT_ENV, "submit");
 
         // then
         assertEquals(0, make.exit(), make.output());

@@ -39,7 +39,7 @@ class SubmitArtifactIT {
 
         // when
         Artifacts.Run make = Artifacts.buildSubmit(artifacts);
-        Artifacts.Run probe = Artifacts.probe(artifacts.resolve("lib"), List.of(), List.of(), env, "submit", event.toString());
+        Artifacts.Run probe = Artifacts.probe(artifacts.resolve("lib"), env, "submit", event.toString());
 
         // then
         assertEquals(0, make.exit(), make.output());

@@ -3,7 +3,6 @@ package pixq.aws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -14,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import pixq.job.MissingTool;
 
 /**
  * template.yaml passes cfn-lint (skipped where cfn-lint is not installed, but never under CI=true), and grants
@@ -23,10 +23,8 @@ class TemplateTest {
 
     @Test
     void templateIsCleanForCfnLint() throws Exception {
-        boolean installed = System.getenv("PATH") != null && java.util.Arrays.stream(System.getenv("PATH").split(File.pathSeparator))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, "cfn-lint")));
-        if (!"true".equalsIgnoreCase(System.getenv("CI"))) {
-            assumeTrue(installed, "cfn-lint is not on PATH (pip install cfn-lint)");
+        if (!MissingTool.onPath("cfn-lint")) {
+            MissingTool.skipOrFail("cfn-lint is not on PATH (pip install cfn-lint)");
         }
         // given
         Path log = Files.createTempFile("cfn-lint", ".log");

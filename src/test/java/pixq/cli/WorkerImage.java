@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -119,23 +118,6 @@ final class WorkerImage {
                     Files.copy(f, target);
                 }
             }
-        }
-    }
-
-    /** Runs a command to its end (2 minutes at most) and returns its exit and output. */
-    static Run run(List<String> command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "timed out: " + command);
-        return new Run(p.exitValue(), output);
-    }
-
-    record Run(int exit, String output) {
-        Run succeeded() {
-            assertEquals(0, exit, output);
-            return this;
         }
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,11 +13,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import pixq.aws.Artifacts;
 import pixq.aws.AwsConnection;
 import pixq.aws.DynamoJobStore;
 import pixq.aws.LocalContext;
@@ -26,6 +25,7 @@ import pixq.aws.Moto;
 import pixq.aws.SubmitHandler;
 import pixq.job.Job;
 import pixq.job.JobState;
+import pixq.job.MissingTool;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -45,16 +45,16 @@ class WorkerImageIT {
     @TempDir
     static Path root;
     private static WorkerImage image;
-    private static WorkerImage.Run training;
+    private static Artifacts.Run training;
 
     @BeforeAll
     static void buildTheImage() throws Exception {
         image = WorkerImage.layOut(root);
         List<String> command = new ArrayList<>(strace(root.resolve("training.strace")));
         command.addAll(image.command(WorkerImage.instruction("RUN", "-XX:AOTCacheOutput")));
-        training = WorkerImage.run(command).succeeded();
+        training = Artifacts.run(command, Map.of()).succeeded();
         // the build's check that this JVM takes the cache it wrote
-        WorkerImage.run(image.command(WorkerImage.instruction("RUN", "-XX:AOTMode=on"))).succeeded();
+        Artifacts.run(image.command(WorkerImage.instruction("RUN", "-XX:AOTMode=on")), Map.of()).succeeded();
         assertTrue(image.inRoot("/opt/lib").toFile().setWritable(false, false));
     }
 
@@ -161,10 +161,9 @@ class WorkerImageIT {
                 .toList();
     }
 
-    /** strace's command prefix where it is installed (.ci/run installs it): file writes and creations, followed into threads. */
+    /** strace's command prefix where it is installed (.ci/run installs it): file writes, creations, connections, all threads. */
     private static List<String> strace(Path log) {
-        boolean found = Stream.of(System.getenv("PATH").split(File.pathSeparator)).anyMatch(d -> Files.isExecutable(Path.of(d, "strace")));
-        return found ? List.of("strace", "-f", "-qq", "-o", log.toString(), "-e", "trace=open,openat,creat,mkdir,mkdirat,symlink,symlinkat,link,linkat,rename,renameat,renameat2,connect")
-                : List.of();
+        return MissingTool.optional("strace") ? List.of("strace", "-f", "-qq", "-o", log.toString(), "-e",
+                "trace=open,openat,creat,mkdir,mkdirat,symlink,symlinkat,link,linkat,rename,renameat,renameat2,connect") : List.of();
     }
 }
