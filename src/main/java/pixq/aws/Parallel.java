@@ -7,14 +7,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import pixq.worker.DaemonThreads;
 
 /** Runs blocking SDK calls side by side: round trips, not CPU, bound a submission's writes. */
 final class Parallel {
-    private static final ExecutorService POOL = Executors.newFixedThreadPool(16, r -> {
-        Thread t = new Thread(r, "pixq-aws-io");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(16, DaemonThreads.named("pixq-aws-io"));
 
     private Parallel() {}
 

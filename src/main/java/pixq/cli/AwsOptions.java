@@ -73,6 +73,11 @@ final class AwsOptions {
         return name(dlqUrl, "DeadLetterQueueUrl", "--dlq-url");
     }
 
+    /** The dead-letter queue when named (flag or stack output), else null. */
+    String dlqUrlIfAny() {
+        return dlqUrl != null ? dlqUrl : stack == null ? null : stackOutputs().get("DeadLetterQueueUrl");
+    }
+
     /**
      * The dead-letter archive, where the dead-letter function keeps what it recorded FAILED; none when
      * --dlq-url names another dead-letter queue (the long queue's) without --dlq-archive-url.

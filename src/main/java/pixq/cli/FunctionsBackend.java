@@ -1,10 +1,9 @@
 package pixq.cli;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import pixq.serve.Backend;
 
 /**
  * Where {@code pixq serve} and {@code pixq invoke} point the functions: the embedded backend (the default:
@@ -12,9 +11,6 @@ import picocli.CommandLine.Option;
  * with --endpoint-url, or a stack's) named by the AWS options.
  */
 final class FunctionsBackend {
-    static final String INPUT_BUCKET = "pixq-input";
-    static final String OUTPUT_BUCKET = "pixq-output";
-
     @Mixin
     AwsOptions aws;
 
@@ -29,40 +25,12 @@ final class FunctionsBackend {
         return !aws.given() && aws.endpoint == null;
     }
 
-    String inputBucket() {
-        return embedded() && aws.inputBucket == null ? INPUT_BUCKET : aws.inputBucket();
-    }
-
-    String outputBucket() {
-        return embedded() && aws.outputBucket == null ? OUTPUT_BUCKET : aws.outputBucket();
-    }
-
-    /**
-     * The function's Environment from the template, with the resource names this backend gives in place of
-     * the template's references (only for the variables the function declares); the embedded backend adds
-     * PIXQ_STATE and PIXQ_BUCKETS, an emulator AWS_ENDPOINT_URL.
-     */
-    Map<String, String> environment(Template.Function function) {
-        Map<String, String> env = new LinkedHashMap<>(function.env());
-        Map<String, java.util.function.Supplier<String>> names = new LinkedHashMap<>();
-        names.put("INPUT_BUCKETS", this::inputBucket);
-        names.put("OUTPUT_BUCKET", this::outputBucket);
+    /** The backend these options name; on AWS every resource must be named (by flags or the stack's Outputs). */
+    Backend resolve() {
         if (embedded()) {
-            env.put("PIXQ_STATE", state.dir.toAbsolutePath().toString());
-            env.put("PIXQ_BUCKETS", data.toAbsolutePath().toString());
-        } else {
-            names.put("TABLE_NAME", aws::table);
-            names.put("QUEUE_URL", aws::queueUrl);
-            if (aws.endpoint != null) {
-                env.put("AWS_ENDPOINT_URL", aws.endpoint.toString());
-            }
-            env.put("AWS_REGION", aws.connection().region());
+            return new Backend.Embedded(state.dir, data);
         }
-        names.forEach((variable, name) -> {
-            if (env.containsKey(variable)) {
-                env.put(variable, name.get());
-            }
-        });
-        return env;
+        return new Backend.Aws(aws.connection(), aws.endpoint, aws.inputBucket(), aws.outputBucket(), aws.queueUrl(),
+                aws.dlqUrlIfAny(), aws.table());
     }
 }

@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import pixq.serve.Template;
+import pixq.serve.InProcessFunction;
+import pixq.serve.FunctionInstance;
 
 @Command(
         name = "invoke",
@@ -46,7 +49,7 @@ final class InvokeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Template.Function fn = template.read().function(function);
-        var instance = new InProcessFunction(fn, backend.environment(fn), backend.aws.connection());
+        var instance = new InProcessFunction(fn, backend.resolve().environment(fn), backend.aws.connection());
         FunctionInstance.Outcome outcome = instance.invoke(UUID.randomUUID().toString(), Files.readAllBytes(event), fn.timeout());
         System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(outcome.payload())));
         return outcome.failed() ? 1 : 0;

@@ -56,20 +56,8 @@ final class LocalWork implements AutoCloseable {
         // A short receive wait: the run ends as soon as its last job does, not a long poll later.
         LocalState local = LocalState.open(stateDir, LocalState.DEFAULT_VISIBILITY_TIMEOUT, LocalState.DEFAULT_MAX_RECEIVES,
                 Duration.ofMillis(50), clock);
-        takeOver(local, clock);
+        local.takeOver(clock);
         return new LocalWork(local, options, clock, engine);
-    }
-
-    /**
-     * Takes the state's run lock (closing it and refusing when another worker holds it); then what a killed
-     * worker left RUNNING, leased or exhausted is put back in order at once ({@link LocalState#recoverIfIdle}).
-     */
-    static void takeOver(LocalState local, Clock clock) {
-        if (!local.recoverIfIdle(clock)) {
-            local.close();
-            throw new IllegalStateException("another pixq run or serve is using " + local.folder()
-                    + ": wait for it to finish, or give this one its own --state DIR");
-        }
     }
 
     LocalState state() {

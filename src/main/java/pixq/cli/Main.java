@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import pixq.job.Reason;
 
 /** The pixq command line: a thin shell over the core, on the local state folder or on AWS. */
 @Command(
@@ -80,18 +81,13 @@ public final class Main {
         cli.setUsageHelpAutoWidth(true).setUsageHelpWidth(100);
         // A user sees one readable line; --debug (or PIXQ_DEBUG=1) shows the stack trace.
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
-            command.getErr().println("pixq: " + readable(e));
+            command.getErr().println("pixq: " + Reason.of(e));
             if (System.getenv("PIXQ_DEBUG") != null) {
                 e.printStackTrace(command.getErr());
             }
             return 1;
         });
         return cli;
-    }
-
-    private static String readable(Throwable e) {
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -3,6 +3,8 @@ package pixq.cli;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import pixq.job.BatchProgress;
+import pixq.job.JobState;
 
 /**
  * One self-rewriting line on the terminal: done/total, failures, images/s and ETA. When the output is not
@@ -62,5 +64,18 @@ final class ProgressBar {
 
     static String format(Duration d) {
         return String.format("%d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart());
+    }
+
+    /** A batch's progress as one line: the bar, the count per state, the ETA. */
+    static String line(BatchProgress progress) {
+        var counts = progress.counts();
+        StringBuilder s = new StringBuilder(counts.batchId() + " " + bar((int) counts.finished(), 0, (int) counts.total()));
+        for (JobState state : JobState.values()) {
+            s.append(String.format("  %s %d", state.name().toLowerCase(), counts.of(state)));
+        }
+        if (progress.eta() != null) {
+            s.append(String.format("  ETA %d:%02d", progress.eta().toMinutes(), progress.eta().toSecondsPart()));
+        }
+        return s.toString();
     }
 }

@@ -13,6 +13,7 @@ import pixq.job.JobQueue;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
 import pixq.job.JobStore;
+import pixq.job.Requeue;
 
 @Command(
         name = "retry",

@@ -4,14 +4,28 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.io.IOException;
+import java.time.Clock;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import pixq.job.BatchProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import pixq.job.BatchCounts;
 import pixq.job.Job;
+import pixq.job.JobSpec;
 import pixq.job.JobState;
+import pixq.aws.S3BlobStore;
+import pixq.image.ImageEngine;
+import pixq.image.OpenCvImageEngine;
+import pixq.local.LocalFolderBlobStore;
+import pixq.web.WebConsole;
+import pixq.web.WebStatus;
+import pixq.worker.DaemonThreads;
 
 @Command(
         name = "status",
@@ -47,7 +61,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (web) {
-            try (WebStatus pages = WebStatus.start(target, work, bind, port)) {
+            try (WebStatus pages = pages()) {
                 URI page = batch == null ? pages.url() : pages.url().resolve("batch?id=" + URLEncoder.encode(batch, StandardCharsets.UTF_8));
                 System.out.println("pixq status: " + page + "  (Ctrl-C to stop)");
                 new java.util.concurrent.CountDownLatch(1).await();
@@ -66,7 +80,7 @@ final class StatusCommand implements Callable<Integer> {
                 System.out.println(batch == null ? "no jobs yet" : "no jobs in batch " + batch);
                 return batch == null ? 0 : 1;
             }
-            batches.forEach(counts -> System.out.println(BatchProgress.of(counts).line()));
+            batches.forEach(counts -> System.out.println(ProgressBar.line(BatchProgress.of(counts))));
             return 0;
         }
     }
@@ -82,5 +96,50 @@ final class StatusCommand implements Callable<Integer> {
             System.out.println("output    none (its command wrote nothing, as its recipe allows)");
         }
         return 0;
+    }
+
+    /**
+     * The pages over the local state folder or a stack. Locally, retried jobs are processed here in the
+     * background, as {@code pixq retry} would; on AWS the worker function picks them up.
+     */
+    WebStatus pages() throws IOException {
+        Target open = target.open();
+        ExecutorService retries = Executors.newSingleThreadExecutor(DaemonThreads.named("pixq-web-retry"));
+        AutoCloseable resources = () -> {
+            retries.shutdownNow();
+            open.close();
+        };
+        try {
+            // OpenCV's natives load while the first page is served; only previews need them.
+            CompletableFuture<ImageEngine> engine = CompletableFuture.supplyAsync(() -> new OpenCvImageEngine(work.engine()));
+            WebConsole.Sources sources;
+            if (target.isLocal()) {
+                // read-only here: nothing is written
+                sources = new WebConsole.Sources(open.store(), open.queue(), new LocalFolderBlobStore(target.stateDir()), engine::join,
+                        work.engine().maxBytes(), uri -> uri.startsWith("file:"), specs -> retries.submit(() -> processHere(specs)));
+            } else {
+                List<String> buckets = List.of("s3://" + target.aws.inputBucket() + "/", "s3://" + target.aws.outputBucket() + "/");
+                sources = new WebConsole.Sources(open.store(), open.queue(), new S3BlobStore(target.aws.connection().s3()), engine::join,
+                        work.engine().maxBytes(), uri -> buckets.stream().anyMatch(uri::startsWith), specs -> {});
+            }
+            return WebStatus.start(bind, port, sources, resources);
+        } catch (IOException | RuntimeException e) {
+            retries.shutdownNow();
+            open.close();
+            throw e;
+        }
+    }
+
+    /** What `pixq retry` does after requeueing, locally: work the queue until these jobs are finished. */
+    private void processHere(List<JobSpec> specs) {
+        try (LocalWork local = LocalWork.open(target.stateDir(), work, Clock.systemUTC())) {
+            local.until(specs);
+        } catch (IllegalStateException e) {
+            System.err.println("requeued " + specs.size() + " jobs; " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            System.err.println("pixq: processing the retried jobs failed: " + e.getMessage());
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
+import pixq.serve.Template;
 
 /** Which template, with which parameter values: for pixq invoke and pixq serve, as for sam. */
 final class TemplateOptions {

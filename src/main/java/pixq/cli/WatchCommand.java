@@ -2,6 +2,7 @@ package pixq.cli;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import pixq.job.BatchProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,7 +36,7 @@ final class WatchCommand implements Callable<Integer> {
                     System.out.println("no jobs in batch " + batch);
                     return 1;
                 }
-                System.out.println(progress.line());
+                System.out.println(ProgressBar.line(progress));
                 if (once || progress.done()) {
                     return progress.counts().of(pixq.job.JobState.FAILED) == 0 ? 0 : 2;
                 }

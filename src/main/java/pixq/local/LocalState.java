@@ -120,6 +120,18 @@ public final class LocalState implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Takes the state's run lock and cleans up after a killed run ({@link #recoverIfIdle}); when another
+     * run or serve holds the lock, closes this state and refuses, saying what to do.
+     */
+    public void takeOver(Clock clock) {
+        if (!recoverIfIdle(clock)) {
+            close();
+            throw new IllegalStateException("another pixq run or serve is using " + folder
+                    + ": wait for it to finish, or give this one its own --state DIR");
+        }
+    }
+
     /** The queue (or a view of it), ending FAILED at once the job of each message it dead-letters. */
     public SqliteJobQueue failingDeadLetters(SqliteJobQueue view, Clock clock) {
         return view.onDeadLetter(letter -> DeadLetters.fail(jobs, letter.body(), letter.receiveCount(), clock));

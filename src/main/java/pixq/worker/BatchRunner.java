@@ -21,6 +21,7 @@ import pixq.job.Job;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
 import pixq.job.JobStore;
+import pixq.job.Reason;
 
 /**
  * Runs a batch of job messages concurrently and returns one result per message. A bad item is a value
@@ -39,8 +40,8 @@ public final class BatchRunner implements AutoCloseable {
         this.runner = new JobRunner(blobs, engine, config.maxBytes());
         this.config = config;
         this.clock = clock;
-        this.pool = Executors.newFixedThreadPool(config.parallelism(), daemon());
-        this.timer = Executors.newSingleThreadScheduledExecutor(daemon());
+        this.pool = Executors.newFixedThreadPool(config.parallelism(), DaemonThreads.named("pixq-worker"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("pixq-worker"));
     }
 
     WorkerConfig config() {
@@ -78,7 +79,7 @@ public final class BatchRunner implements AutoCloseable {
             return execute(delivery, started.get());
         } catch (RuntimeException e) {
             // The store itself failed before the job ran: nothing was recorded, deliver it again.
-            return ItemResult.of(delivery.messageId(), spec.id(), Outcome.RETRY, reason(e));
+            return ItemResult.of(delivery.messageId(), spec.id(), Outcome.RETRY, Reason.of(e));
         }
     }
 
@@ -119,14 +120,14 @@ public final class BatchRunner implements AutoCloseable {
             return new ItemResult(delivery.messageId(), running.id(), Outcome.SUCCEEDED, null,
                     done.bytesIn(), done.bytesOut(), clock.millis() - start);
         } catch (ImageException | IllegalArgumentException e) {
-            return fail(delivery, lease.end(), Outcome.FAILED, reason(e));
+            return fail(delivery, lease.end(), Outcome.FAILED, Reason.of(e));
         } catch (BlobException e) {
-            return e.retryable() ? retry(delivery, lease.end(), reason(e)) : fail(delivery, lease.end(), Outcome.FAILED, reason(e));
+            return e.retryable() ? retry(delivery, lease.end(), Reason.of(e)) : fail(delivery, lease.end(), Outcome.FAILED, Reason.of(e));
         } catch (OutOfMemoryError e) {
             // The job's references are gone once we are here: the heap is free again for the next job.
-            return fail(delivery, lease.end(), Outcome.FAILED, reason(ImageException.outOfMemory(e)));
+            return fail(delivery, lease.end(), Outcome.FAILED, Reason.of(ImageException.outOfMemory(e)));
         } catch (RuntimeException e) {
-            return retry(delivery, lease.end(), reason(e));
+            return retry(delivery, lease.end(), Reason.of(e));
         } finally {
             keeping.cancel(false);
         }
@@ -204,24 +205,11 @@ public final class BatchRunner implements AutoCloseable {
         try {
             return future.get();
         } catch (ExecutionException e) {
-            return ItemResult.of(delivery.messageId(), null, Outcome.RETRY, reason(e.getCause()));
+            return ItemResult.of(delivery.messageId(), null, Outcome.RETRY, Reason.of(e.getCause()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ItemResult.of(delivery.messageId(), null, Outcome.NOT_STARTED, "interrupted");
         }
-    }
-
-    private static String reason(Throwable e) {
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon() {
-        return task -> {
-            Thread thread = new Thread(task, "pixq-worker");
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     @Override

@@ -45,11 +45,7 @@ public final class QueueWorker {
      * so no run ends as if its work were done.
      */
     public void run(BooleanSupplier stop, BooleanSupplier idle) throws InterruptedException {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "pixq-lease-keeper");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("pixq-lease-keeper"));
         try {
             pollAll(stop, idle, timer);
         } finally {

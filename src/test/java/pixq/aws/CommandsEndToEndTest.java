@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import pixq.serve.LocalContext;
 import pixq.image.ExampleJob;
 import pixq.job.Job;
 import pixq.job.JobState;

@@ -18,6 +18,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import pixq.serve.LocalContext;
 import pixq.image.EngineConfig;
 import pixq.image.ImageEngine;
 import pixq.image.OpenCvImageEngine;

@@ -1,5 +1,6 @@
 package pixq.aws;
 
+import pixq.serve.LocalContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;

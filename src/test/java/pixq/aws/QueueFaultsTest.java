@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import pixq.serve.LocalContext;
 import pixq.cli.Main;
 import pixq.image.EngineConfig;
 import pixq.image.OpenCvImageEngine;

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import pixq.serve.LocalContext;
 import pixq.job.Job;
 import pixq.job.JobSpec;
 import pixq.job.JobState;

@@ -1,5 +1,6 @@
 package pixq.cli;
 
+import pixq.serve.WorkerImage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package pixq.cli;
 
+import pixq.serve.InvokeApi;
+import pixq.serve.Emulator;
 import pixq.image.ExampleJob;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,7 +58,7 @@ class ServeTest {
                 + " \"s3://pixq-input/photos/photo.png\"], \"recipe\": \"thumbnail\"}");
         Files.writeString(dir.resolve("malformed.json"), "{\"inputs\": \"not a list\", \"recipe\": \"thumbnail\"}");
         serve = start(dir.resolve("state"));
-        assertTrue(ServeCommand.whyInProcess() == null, "the runtime interface client runs here: " + ServeCommand.whyInProcess());
+        assertTrue(Emulator.whyInProcess() == null, "the runtime interface client runs here: " + Emulator.whyInProcess());
     }
 
     static ServeCommand start(Path state) throws Exception {

@@ -20,10 +20,12 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import picocli.CommandLine;
+import pixq.web.WebConsole;
 import pixq.aws.AwsConnection;
 import pixq.aws.DynamoJobStore;
 import pixq.aws.Moto;
 import pixq.job.Job;
+import pixq.web.WebStatus;
 import pixq.job.JobState;
 import software.amazon.awssdk.core.sync.RequestBody;
 
@@ -61,7 +63,7 @@ class WebStatusAwsTest {
         StatusCommand command = new StatusCommand();
         new CommandLine(command).parseArgs("--web", "--port", "0", "--endpoint-url", aws.endpoint().toString(), "--region", "us-east-1",
                 "--table", table, "--queue-url", queueUrl, "--input-bucket", in, "--output-bucket", out);
-        try (WebStatus web = WebStatus.start(command.target, command.work, command.bind, command.port)) {
+        try (WebStatus web = command.pages()) {
             URI base = web.url();
             JsonNode batch = json(base.resolve("api/batch?id=s3-1"));
             assertEquals(1, batch.get("batch").get("counts").get("SUCCEEDED").asInt());
@@ -74,7 +76,7 @@ class WebStatusAwsTest {
                     HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, preview.statusCode());
             BufferedImage small = ImageIO.read(new ByteArrayInputStream(preview.body()));
-            assertEquals(Thumbnails.BOX + "x192", small.getWidth() + "x" + small.getHeight());
+            assertEquals(WebConsole.THUMBNAIL_BOX + "x192", small.getWidth() + "x" + small.getHeight());
             // the failed job's input lies in a bucket the stack does not name: never served
             assertEquals(404, http.send(HttpRequest.newBuilder(base.resolve("image?job=" + failed.id() + "&i=0")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode());

@@ -2,6 +2,8 @@ package pixq.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static pixq.job.JobBuilders.aJob;
+import static pixq.job.JobBuilders.aSpec;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -10,12 +12,17 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import pixq.web.WebConsole;
 import pixq.job.Job;
+import pixq.web.WebStatus;
 import pixq.job.JobState;
 import pixq.local.LocalState;
 
@@ -50,7 +57,7 @@ class WebStatusBrowserTest {
 
         StatusCommand command = new StatusCommand();
         new CommandLine(command).parseArgs("--web", "--port", "0", "--state", state.toString());
-        try (WebStatus web = WebStatus.start(command.target, command.work, command.bind, command.port);
+        try (WebStatus web = command.pages();
                 Chromium browser = Chromium.start(dir.resolve("profile"))) {
             URI base = web.url();
 
@@ -73,7 +80,7 @@ class WebStatusBrowserTest {
             // gallery: every preview, before and after, loaded with real pixels
             browser.open(base.resolve("gallery?id=" + batch));
             browser.await("document.images.length >= 4 && [...document.images].every(i => i.complete && i.naturalWidth > 0)");
-            assertTrue(browser.eval("[...document.images].every(i => i.naturalWidth <= " + Thumbnails.BOX + ")").asBoolean());
+            assertTrue(browser.eval("[...document.images].every(i => i.naturalWidth <= " + WebConsole.THUMBNAIL_BOX + ")").asBoolean());
             assertTrue(browser.eval("document.querySelector('.card .saved').innerText").asText().startsWith("saved"));
             browser.screenshot(SHOTS.resolve("web-gallery.png"));
 
@@ -121,4 +128,22 @@ class WebStatusBrowserTest {
         String name = file.getFileName().toString();
         ImageIO.write(image, name.endsWith(".png") ? "png" : "jpg", file.toFile());
     }
+
+    @Test
+    void pixq_status_web_leaves_the_state_folder_free_for_a_run() throws Exception {
+        try (LocalState state = LocalState.open(dir.resolve("state"))) {
+            state.jobs().insertNew(List.of(aJob().spec(aSpec().batch("b").input("file:/in/a.jpg")).state(JobState.FAILED).attempts(1)
+                    .lastError("not an image").build()));
+        }
+        StatusCommand command = new StatusCommand();
+        new picocli.CommandLine(command).parseArgs("--web", "--port", "0", "--state", dir.resolve("state").toString());
+
+        try (WebStatus web = command.pages();
+                LocalState run = LocalState.open(dir.resolve("state"))) {
+            assertTrue(run.tryLockRun(), "a pixq run could take the run lock while the pages are served");
+            assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(web.url().resolve("api/batches")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode());
+        }
+    }
+
 }

@@ -1,4 +1,4 @@
-package pixq.cli;
+package pixq.serve;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -14,14 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import pixq.aws.AwsConnection;
-import pixq.aws.LocalContext;
+import pixq.job.Reason;
 
 /**
  * A function run in this JVM (pixq invoke, or pixq serve where the runtime client cannot run): the handler
  * named by the template, built with the template's environment, given the event as Lambda's runtime would
  * deserialize it, its error reported as Lambda reports it.
  */
-final class InProcessFunction implements FunctionInstance {
+public final class InProcessFunction implements FunctionInstance {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES, true).build();
@@ -32,7 +32,7 @@ final class InProcessFunction implements FunctionInstance {
     private final JavaType input;
 
     /** Builds the handler as Lambda's init would: pixq's handlers take their environment and connection. */
-    InProcessFunction(Template.Function function, Map<String, String> env, AwsConnection aws) {
+    public InProcessFunction(Template.Function function, Map<String, String> env, AwsConnection aws) {
         this.function = function;
         String[] parts = function.handler().split("::", 2);
         try {
@@ -68,7 +68,7 @@ final class InProcessFunction implements FunctionInstance {
     /** Lambda's error document: errorMessage, errorType, stackTrace. */
     static byte[] error(Throwable e) {
         Map<String, Object> error = new LinkedHashMap<>();
-        error.put("errorMessage", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        error.put("errorMessage", Reason.of(e));
         error.put("errorType", e.getClass().getName());
         error.put("stackTrace", Arrays.stream(e.getStackTrace()).map(StackTraceElement::toString).toList());
         try {

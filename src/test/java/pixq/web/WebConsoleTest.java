@@ -1,4 +1,4 @@
-package pixq.cli;
+package pixq.web;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -225,20 +225,6 @@ class WebConsoleTest {
         assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
         assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
         assertEquals(200, get("static/app.js").statusCode());
-    }
-
-    @Test
-    void pixq_status_web_leaves_the_state_folder_free_for_a_run() throws Exception {
-        state.jobs().insertNew(List.of(failedJob("file:/in/a.jpg", "not an image")));
-        StatusCommand command = new StatusCommand();
-        new picocli.CommandLine(command).parseArgs("--web", "--port", "0", "--state", dir.resolve("state").toString());
-
-        try (WebStatus web = WebStatus.start(command.target, command.work, command.bind, command.port);
-                LocalState run = LocalState.open(dir.resolve("state"))) {
-            assertTrue(run.tryLockRun(), "a pixq run could take the run lock while the pages are served");
-            assertEquals(200, http.send(HttpRequest.newBuilder(web.url().resolve("api/batches")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode());
-        }
     }
 
     private static int sum(JsonNode counts) {

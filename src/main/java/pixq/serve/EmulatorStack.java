@@ -1,4 +1,4 @@
-package pixq.cli;
+package pixq.serve;
 
 import java.util.Map;
 import pixq.aws.AwsConnection;
@@ -18,9 +18,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * NAME-output, NAME-jobs (queue and table), NAME-dead-letter. Creating is idempotent: an existing
  * resource is kept.
  */
-record EmulatorStack(String inputBucket, String outputBucket, String queueUrl, String dlqUrl, String table, String uploadsUrl) {
+public record EmulatorStack(String inputBucket, String outputBucket, String queueUrl, String dlqUrl, String table, String uploadsUrl) {
 
-    static EmulatorStack deploy(AwsConnection aws, String name, Template template) {
+    public static EmulatorStack deploy(AwsConnection aws, String name, Template template) {
         int workerTimeout = Integer.parseInt(template.parameter("WorkerTimeout"));
         String prefix = template.parameter("InputPrefix");
         try (S3Client s3 = aws.s3(); SqsClient sqs = aws.sqs(); DynamoDbClient dynamo = aws.dynamo()) {

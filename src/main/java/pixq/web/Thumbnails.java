@@ -1,4 +1,4 @@
-package pixq.cli;
+package pixq.web;
 
 import java.util.LinkedHashMap;
 import java.util.List;

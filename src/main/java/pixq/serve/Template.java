@@ -1,4 +1,4 @@
-package pixq.cli;
+package pixq.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -18,16 +18,16 @@ import pixq.aws.WorkerHandler;
  * template.yaml as {@code pixq invoke} and {@code pixq serve} read it: each function's handler,
  * environment, timeout and memory, and its event sources (SQS queues, S3 uploads), whatever the functions.
  */
-final class Template {
+public final class Template {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]+)}");
 
     /** An SQS event source mapping, with the settings Lambda's poller honours. */
-    record QueueSource(String queue, int batchSize, Duration window, int maxConcurrency, boolean reportFailures) {}
+    public record QueueSource(String queue, int batchSize, Duration window, int maxConcurrency, boolean reportFailures) {}
 
     /** An S3 ObjectCreated trigger on a bucket resource, under a key prefix. */
-    record UploadSource(String bucket, String prefix) {}
+    public record UploadSource(String bucket, String prefix) {}
 
-    record Function(String name, String handler, Map<String, String> env, Duration timeout, int memoryMb,
+    public record Function(String name, String handler, Map<String, String> env, Duration timeout, int memoryMb,
             List<QueueSource> queues, List<UploadSource> uploads) {}
 
     private final Path path;
@@ -41,7 +41,7 @@ final class Template {
     }
 
     /** @param overrides parameters' values instead of their defaults, as sam's --parameter-overrides */
-    static Template read(Path path, Map<String, String> overrides) throws IOException {
+    public static Template read(Path path, Map<String, String> overrides) throws IOException {
         if (!path.toFile().isFile()) {
             throw new IllegalArgumentException("no template at " + path + ": run from the project folder, or give --template");
         }
@@ -54,7 +54,7 @@ final class Template {
         return new Template(path, root, overrides);
     }
 
-    Function function(String name) {
+    public Function function(String name) {
         JsonNode fn = root.path("Resources").path(name);
         if (!"AWS::Serverless::Function".equals(fn.path("Type").asText())) {
             throw new IllegalArgumentException(path + " has no function " + name + " (functions: " + functionNames() + ")");
@@ -82,7 +82,7 @@ final class Template {
                 integer(p.path("MemorySize"), 128), queues, uploads);
     }
 
-    List<String> functionNames() {
+    public List<String> functionNames() {
         List<String> names = new ArrayList<>();
         root.path("Resources").fields().forEachRemaining(r -> {
             if ("AWS::Serverless::Function".equals(r.getValue().path("Type").asText())) {
@@ -104,7 +104,7 @@ final class Template {
     }
 
     /** A parameter's value: its override, else its default. */
-    String parameter(String name) {
+    public String parameter(String name) {
         return overrides.getOrDefault(name, root.path("Parameters").path(name).path("Default").asText(""));
     }
 

@@ -1,4 +1,4 @@
-package pixq.cli;
+package pixq.web;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +13,7 @@ import pixq.job.BatchCounts;
 import pixq.job.Job;
 import pixq.job.JobState;
 import pixq.job.JobStore;
+import pixq.job.BatchProgress;
 
 /**
  * What the web pages show of the batches, from the counts the store keeps: a refresh never reads a batch's

@@ -1,4 +1,4 @@
-package pixq.cli;
+package pixq.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pixq.aws.Artifacts;
 import pixq.aws.AwsConnection;
 import pixq.aws.DynamoJobStore;
-import pixq.aws.LocalContext;
+import pixq.serve.LocalContext;
 import pixq.aws.Moto;
 import pixq.aws.SubmitHandler;
 import pixq.job.Job;

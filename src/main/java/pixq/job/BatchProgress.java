@@ -1,16 +1,14 @@
-package pixq.cli;
+package pixq.job;
 
 import java.time.Duration;
-import pixq.job.BatchCounts;
-import pixq.job.JobState;
 
 /**
  * A batch's counts per state as a line: a progress bar, the counts, and an ETA from the rate its jobs have
  * been finishing at (between the first start and the last finish). Built from the store's counts, so a
  * line costs the same for ten jobs or a million.
  */
-record BatchProgress(BatchCounts counts, Duration eta) {
-    static BatchProgress of(BatchCounts counts) {
+public record BatchProgress(BatchCounts counts, Duration eta) {
+    public static BatchProgress of(BatchCounts counts) {
         long finished = counts.finished();
         Duration eta = null;
         if (counts.firstStarted() != null && counts.lastFinished() != null && counts.lastFinished().isAfter(counts.firstStarted())
@@ -22,24 +20,13 @@ record BatchProgress(BatchCounts counts, Duration eta) {
     }
 
     /** Jobs finished per second between the first start and the last finish; 0 before that can be told. */
-    double rate() {
+    public double rate() {
         long millis = counts.firstStarted() == null || counts.lastFinished() == null ? 0
                 : Duration.between(counts.firstStarted(), counts.lastFinished()).toMillis();
         return millis <= 0 ? 0 : counts.finished() * 1000.0 / millis;
     }
 
-    boolean done() {
+    public boolean done() {
         return counts.finished() == counts.total();
-    }
-
-    String line() {
-        StringBuilder s = new StringBuilder(counts.batchId() + " " + ProgressBar.bar((int) counts.finished(), 0, (int) counts.total()));
-        for (JobState state : JobState.values()) {
-            s.append(String.format("  %s %d", state.name().toLowerCase(), counts.of(state)));
-        }
-        if (eta != null) {
-            s.append(String.format("  ETA %d:%02d", eta.toMinutes(), eta.toSecondsPart()));
-        }
-        return s.toString();
     }
 }

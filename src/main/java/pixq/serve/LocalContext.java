@@ -1,4 +1,4 @@
-package pixq.aws;
+package pixq.serve;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;

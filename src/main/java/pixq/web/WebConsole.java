@@ -1,4 +1,4 @@
-package pixq.cli;
+package pixq.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,6 +43,10 @@ import pixq.job.JobQueue;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
 import pixq.job.JobStore;
+import pixq.job.Reason;
+import pixq.job.Requeue;
+import pixq.job.BatchProgress;
+import pixq.worker.DaemonThreads;
 
 /**
  * The web pages of {@code pixq status --web} (and of {@code pixq serve}): batches, one batch with its
@@ -52,8 +56,10 @@ import pixq.job.JobStore;
  * images are only those a job record names, inside the configured scope, addressed by job id and index,
  * never by a path from the request.
  */
-final class WebConsole implements HttpHandler {
+public final class WebConsole implements HttpHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The largest side of a gallery thumbnail, in pixels. */
+    public static final int THUMBNAIL_BOX = Thumbnails.BOX;
     private static final int PAGE_SIZE = 50;
     private static final int GALLERY_PAGE_SIZE = 24;
     private static final int MAX_FAILURES = BatchBoard.MAX_FAILURES;
@@ -71,7 +77,7 @@ final class WebConsole implements HttpHandler {
      * @param servable   which blob URIs the pages may read (the blob store's buckets or folders)
      * @param afterRetry told of the jobs a retry requeued (locally: process them; on AWS the worker will)
      */
-    record Sources(JobStore jobs, JobQueue queue, BlobStore blobs, Supplier<ImageEngine> engine, long maxBytes,
+    public record Sources(JobStore jobs, JobQueue queue, BlobStore blobs, Supplier<ImageEngine> engine, long maxBytes,
                    Predicate<String> servable, Consumer<List<JobSpec>> afterRetry) {}
 
     private final String base;
@@ -96,7 +102,7 @@ final class WebConsole implements HttpHandler {
      * Mounts the pages on a server at {@code path} ("/" or "/ui/"). When the server listens on a loopback
      * address, requests naming another host are refused (a DNS-rebinding page cannot reach them).
      */
-    static void mount(HttpServer server, String path, Sources sources) {
+    public static void mount(HttpServer server, String path, Sources sources) {
         String base = path.endsWith("/") ? path : path + "/";
         InetAddress bound = server.getAddress().getAddress();
         server.createContext(base, new WebConsole(base, sources, bound.isLoopbackAddress()));
@@ -129,8 +135,7 @@ final class WebConsole implements HttpHandler {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             // One readable line, never a stack trace in a page.
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            send(exchange, 500, "text/plain; charset=utf-8", message.getBytes(StandardCharsets.UTF_8));
+            send(exchange, 500, "text/plain; charset=utf-8", Reason.of(e).getBytes(StandardCharsets.UTF_8));
         } finally {
             exchange.close();
         }

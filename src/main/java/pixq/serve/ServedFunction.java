@@ -1,4 +1,4 @@
-package pixq.cli;
+package pixq.serve;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -1,4 +1,4 @@
-package pixq.cli;
+package pixq.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

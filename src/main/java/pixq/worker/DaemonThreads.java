@@ -1,12 +1,12 @@
-package pixq.cli;
+package pixq.worker;
 
 import java.util.concurrent.ThreadFactory;
 
 /** Threads that never keep the JVM alive: a server's or a poller's, stopped by its owner or with the process. */
-final class DaemonThreads {
+public final class DaemonThreads {
     private DaemonThreads() {}
 
-    static ThreadFactory named(String name) {
+    public static ThreadFactory named(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);

@@ -1,16 +1,11 @@
-package pixq.cli;
+package pixq.job;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import pixq.job.Job;
-import pixq.job.JobQueue;
-import pixq.job.JobSpec;
-import pixq.job.JobState;
-import pixq.job.JobStore;
 
 /** python-rq's requeue: what `pixq retry` and the web page's retry buttons both do. */
-final class Requeue {
+public final class Requeue {
     private Requeue() {}
 
     /**
@@ -19,7 +14,7 @@ final class Requeue {
      *
      * @return the specs requeued
      */
-    static List<JobSpec> jobs(JobStore store, JobQueue queue, Collection<Job> candidates) {
+    public static List<JobSpec> jobs(JobStore store, JobQueue queue, Collection<Job> candidates) {
         List<JobSpec> requeued = new ArrayList<>();
         for (Job job : candidates) {
             boolean stopped = job.state() == JobState.FAILED || job.state() == JobState.CANCELED;

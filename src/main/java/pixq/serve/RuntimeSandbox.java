@@ -1,4 +1,4 @@
-package pixq.cli;
+package pixq.serve;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -22,6 +22,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import pixq.worker.DaemonThreads;
 
 /**
  * One function instance started as Lambda starts it: a JVM running AWS's runtime interface client with

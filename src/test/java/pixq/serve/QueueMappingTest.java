@@ -1,4 +1,4 @@
-package pixq.cli;
+package pixq.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package pixq.cli;
+package pixq.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +20,7 @@ import pixq.job.MissingTool;
  * sources laid out under a folder standing for the image's root, and its exec-form RUN, ENTRYPOINT and CMD turned
  * into commands on that folder, with a JDK 25 for its {@code java} (the image's base is Corretto 25).
  */
-final class WorkerImage {
+public final class WorkerImage {
     static final Path DOCKERFILE = Path.of("functions/worker/Dockerfile");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,7 +55,7 @@ final class WorkerImage {
     }
 
     /** An exec-form instruction's words as written: ENTRYPOINT, CMD, or the RUN whose words contain {@code marker}. */
-    static List<String> instruction(String name, String marker) throws IOException {
+    public static List<String> instruction(String name, String marker) throws IOException {
         Matcher m = Pattern.compile("(?m)^" + name + " (\\[.*\\])$").matcher(Files.readString(DOCKERFILE));
         while (m.find()) {
             List<String> words = Arrays.asList(JSON.readValue(m.group(1), String[].class));
@@ -76,7 +76,7 @@ final class WorkerImage {
     }
 
     /** The JVM options of an exec-form java command: every word between java and the main class. */
-    static List<String> jvmOptions(List<String> words) {
+    public static List<String> jvmOptions(List<String> words) {
         return words.subList(1, words.indexOf(words.stream().filter(w -> !w.startsWith("-") && !w.startsWith("@")).skip(1).findFirst()
                 .orElseThrow()));
     }

@@ -1,4 +1,4 @@
-package pixq.cli;
+package pixq.serve;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -21,9 +21,9 @@ import java.util.function.Consumer;
  * X-Amz-Log-Type: Tail gives the end of the log; service errors carry x-amzn-ErrorType. A function is
  * named by its name, a partial or full ARN, with a {@code :qualifier} or {@code ?Qualifier=}.
  */
-final class InvokeApi implements HttpHandler {
-    static final String PATH = "/2015-03-31/functions/";
-    static final int MAX_PAYLOAD = 6 * 1024 * 1024; // Lambda's synchronous limit: 6 MB
+public final class InvokeApi implements HttpHandler {
+    public static final String PATH = "/2015-03-31/functions/";
+    public static final int MAX_PAYLOAD = 6 * 1024 * 1024; // Lambda's synchronous limit: 6 MB
     private static final long DISCARD_LIMIT = 64L << 20;
     private static final int ASYNC_ATTEMPTS = 3;
     private static final ObjectMapper JSON = new ObjectMapper();

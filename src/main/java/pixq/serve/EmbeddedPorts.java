@@ -1,0 +1,33 @@
+package pixq.serve;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
+import pixq.aws.FunctionPorts;
+import pixq.local.BucketFolders;
+import pixq.local.LocalState;
+
+/**
+ * The functions' ports under serve's embedded backend, which sets PIXQ_STATE and PIXQ_BUCKETS: the state
+ * folder's records and queue, and buckets as folders ({@code PIXQ_BUCKETS/bucket/key}). Registered in
+ * META-INF/services, so the handlers in pixq.aws run on it without knowing it.
+ */
+public final class EmbeddedPorts implements FunctionPorts.Provider {
+    static final String STATE = "PIXQ_STATE";
+    static final String BUCKETS = "PIXQ_BUCKETS";
+
+    @Override
+    public Optional<FunctionPorts> open(Function<String, String> env) {
+        String state = env.apply(STATE);
+        if (state == null || state.isBlank()) {
+            return Optional.empty();
+        }
+        String buckets = env.apply(BUCKETS);
+        if (buckets == null || buckets.isBlank()) {
+            throw new IllegalStateException("environment variable " + BUCKETS + " is not set (pixq serve sets it with " + STATE + ")");
+        }
+        // Open for the life of the function's process, as the AWS clients are.
+        LocalState local = LocalState.open(Path.of(state));
+        return Optional.of(new FunctionPorts(local.jobs(), local::queue, new BucketFolders(Path.of(buckets))));
+    }
+}
