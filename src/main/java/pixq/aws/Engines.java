@@ -9,6 +9,7 @@ import pixq.image.EngineConfig;
 import pixq.image.ImageEngine;
 import pixq.image.ImageException;
 import pixq.image.OpenCvImageEngine;
+import pixq.job.BlobException;
 import pixq.job.BlobStore;
 
 /** The image engine of the worker function and of {@code pixq worker}, configured from the environment. */
@@ -43,7 +44,12 @@ public final class Engines {
                     if (!uri.startsWith("s3://")) {
                         throw new ImageException("watermark " + uri + " must be an s3:// URI");
                     }
-                    return blobs.read(uri, maxBytes);
+                    try {
+                        return blobs.read(uri, maxBytes);
+                    } catch (BlobException e) {
+                        // The engine knows no storage: a read worth retrying is its own kind there.
+                        throw e.retryable() ? new ImageException.Unavailable(e.getMessage(), e) : e;
+                    }
                 }));
     }
 

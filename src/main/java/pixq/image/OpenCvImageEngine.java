@@ -10,7 +10,6 @@ import java.util.Set;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
-import pixq.job.BlobException;
 import pixq.recipe.Operation;
 import pixq.recipe.Operation.Command;
 import pixq.recipe.Operation.Orient;
@@ -110,8 +109,8 @@ public final class OpenCvImageEngine implements ImageEngine {
                 renditions.addAll(common.commandFiles);
             }
             return distinct(renditions);
-        } catch (ImageException | BlobException e) {
-            throw e; // both already say what kind of trouble they are: storage trouble may be retried
+        } catch (ImageException | ImageException.Unavailable e) {
+            throw e; // both already say what kind of trouble they are: an unavailable resource may be retried
         } catch (RuntimeException e) { // OpenCV's cv::Exception arrives as a RuntimeException
             String why = String.valueOf(e.getMessage()).lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("");
             if (why.contains("Failed to allocate") || why.contains("Insufficient memory")) {

@@ -5,7 +5,6 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;
-import pixq.job.BlobException;
 import pixq.recipe.Operation;
 import pixq.recipe.Operation.Blur;
 import pixq.recipe.Operation.Command;
@@ -113,10 +112,9 @@ final class StepRunner implements Operation.Visitor<Mat> {
         byte[] bytes;
         try {
             bytes = tools.config().resources().apply(w.image());
+        } catch (ImageException.Unavailable e) {
+            throw e; // a throttled or timed-out read is tried again, not failed for good
         } catch (RuntimeException e) {
-            if (e instanceof BlobException b && b.retryable()) {
-                throw b; // a throttled or timed-out read is tried again, not failed for good
-            }
             throw new ImageException("the watermark image " + w.image() + " could not be read: " + e.getMessage(), e);
         }
         try (Mat mark = decodeWhole(bytes)) {

@@ -121,6 +121,8 @@ public final class BatchRunner implements AutoCloseable {
                     done.bytesIn(), done.bytesOut(), clock.millis() - start);
         } catch (ImageException | IllegalArgumentException e) {
             return fail(delivery, lease.end(), Outcome.FAILED, Reason.of(e));
+        } catch (ImageException.Unavailable e) {
+            return retry(delivery, lease.end(), Reason.of(e));
         } catch (BlobException e) {
             return e.retryable() ? retry(delivery, lease.end(), Reason.of(e)) : fail(delivery, lease.end(), Outcome.FAILED, Reason.of(e));
         } catch (OutOfMemoryError e) {
