@@ -14,6 +14,7 @@ import java.util.function.Function;
 import pixq.job.DeadLetters;
 import pixq.job.Job;
 import pixq.job.JobStore;
+import pixq.job.JobQueue;
 
 /**
  * The dead-letter function: every message SQS dead-letters (its worker timed out, ran out of memory or
@@ -36,7 +37,7 @@ public final class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatc
     public DeadLetterHandler(Function<String, String> env, AwsConnection aws) {
         this.store = new DynamoJobStore(aws.dynamo(), Env.required(env, "TABLE_NAME"));
         this.archive = new SqsJobQueue(aws.sqs(), Env.required(env, "ARCHIVE_QUEUE_URL"), Duration.ZERO);
-        this.maxReceives = Env.integer(env, "MAX_RECEIVES", 3);
+        this.maxReceives = Env.integer(env, "MAX_RECEIVES", JobQueue.DEFAULT_MAX_RECEIVES);
         this.clock = Clock.systemUTC();
     }
 

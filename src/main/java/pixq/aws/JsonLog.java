@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import pixq.recipe.Json;
 
 /**
  * Structured logs inside Lambda: one JSON object per line on stdout, which CloudWatch Logs Insights
@@ -14,7 +15,7 @@ import java.util.Map;
  */
 public final class JsonLog {
     static final String NAMESPACE = "pixq";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final PrintStream out;
     private final Clock clock;

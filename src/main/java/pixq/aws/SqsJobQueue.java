@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import pixq.recipe.Json;
 
 /**
  * The job queue in SQS. Dead-lettering after the maximum receives is the queue's own redrive policy
@@ -67,7 +68,7 @@ public final class SqsJobQueue implements JobQueue {
         Integer maxReceives = null;
         if (redrive != null) {
             try {
-                maxReceives = new ObjectMapper().readTree(redrive).path("maxReceiveCount").asInt();
+                maxReceives = Json.MAPPER.readTree(redrive).path("maxReceiveCount").asInt();
             } catch (JsonProcessingException e) {
                 throw new StoreException("SQS queue " + queueUrl + " has an unreadable redrive policy: " + redrive, e);
             }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import pixq.job.Submitter;
+import pixq.recipe.Json;
 
 /**
  * The submit function: a list of inputs, a prefix, args-only jobs or an S3 ObjectCreated event in;
@@ -20,7 +21,7 @@ import pixq.job.Submitter;
 public final class SubmitHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     /** Stop listing a prefix with this much time left: the submit of the last page and the reply still fit. */
     static final Duration MARGIN = Duration.ofSeconds(30);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final SubmitService service;
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import pixq.recipe.Json;
 
 /**
  * What the submit function was asked, in one of four shapes:
@@ -24,7 +25,7 @@ import java.util.Set;
  */
 record SubmitRequest(String batchId, List<String> inputs, String prefix, String startAfter, JsonNode recipe,
         List<String> args, List<List<String>> argsJobs, List<Created> s3Objects, boolean longJobs) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final Set<String> FIELDS = Set.of("batchId", "inputs", "prefix", "startAfter", "recipe", "args", "long");
 
     static SubmitRequest parse(JsonNode json) {

@@ -23,6 +23,7 @@ import pixq.job.Submitter;
 import pixq.recipe.Operation;
 import pixq.recipe.Recipe;
 import pixq.recipe.Recipes;
+import pixq.recipe.Json;
 
 /**
  * The submit function's work, also run in-process by {@code pixq submit}: turns a {@link SubmitRequest}
@@ -35,7 +36,7 @@ import pixq.recipe.Recipes;
  */
 public final class SubmitService {
     public static final int DEFAULT_MAX_JOBS = 10_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final DateTimeFormatter BATCH_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final BlobStore blobs;

@@ -16,6 +16,7 @@ import pixq.job.Delivery;
 import pixq.worker.BatchRunner;
 import pixq.worker.ItemResult;
 import pixq.worker.WorkerConfig;
+import pixq.job.JobQueue;
 
 /**
  * The worker function: an SQS batch in, the core {@link BatchRunner} over it, and the messages to
@@ -53,7 +54,7 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     private WorkerHandler(Function<String, String> env, FunctionPorts ports, ImageEngine engine, AtomicReference<Context> current) {
         this.current = current;
         WorkerConfig config = WorkerConfig.defaults()
-                .withMaxReceives(Env.integer(env, "MAX_RECEIVES", 3))
+                .withMaxReceives(Env.integer(env, "MAX_RECEIVES", JobQueue.DEFAULT_MAX_RECEIVES))
                 .withMaxBytes(Engines.maxBytes(env))
                 .withLease(Duration.ofSeconds(Env.integer(env, "JOB_LEASE_SECONDS", 900)));
         this.runner = new BatchRunner(ports.store(), ports.blobs(), engine, config, Clock.systemUTC());

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Function;
 import pixq.image.Rendition;
 import pixq.recipe.Recipes;
+import pixq.recipe.Json;
 
 /**
  * The worker's start-up, run once without AWS: the handler built as Lambda builds it at init (class loading, SDK
@@ -35,7 +36,7 @@ final class WorkerTraining {
         if (args.length != 1) {
             throw new IllegalArgumentException("usage: pixq.aws.WorkerTraining IMAGE");
         }
-        System.out.println(new ObjectMapper().writeValueAsString(run(Path.of(args[0]))));
+        System.out.println(Json.MAPPER.writeValueAsString(run(Path.of(args[0]))));
     }
 
     private static Map<String, Object> run(Path image) throws Exception {

@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 import pixq.serve.Template;
 import pixq.serve.InProcessFunction;
 import pixq.serve.FunctionInstance;
+import pixq.recipe.Json;
 
 @Command(
         name = "invoke",
@@ -32,7 +33,7 @@ import pixq.serve.FunctionInstance;
             "  pixq invoke WorkerFunction --event events/sqs-batch.json --parameter-overrides Commands=myjob=$PWD/examples/python-job/myjob.py",
             "", "Exit codes: 0 the function answered, 1 it failed (its error is printed)."})
 final class InvokeCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     @Parameters(paramLabel = "FUNCTION", description = "A function of the template: SubmitFunction or WorkerFunction.")
     String function;

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import pixq.job.JobQueue;
 import pixq.image.EngineConfig;
 import pixq.image.ImageEngine;
 import pixq.image.OpenCvImageEngine;
@@ -54,7 +55,7 @@ final class LocalWork implements AutoCloseable {
         EngineConfig config = options.engine(); // here, so that a bad --command stops the run before any job is queued
         CompletableFuture<ImageEngine> engine = CompletableFuture.supplyAsync(() -> new OpenCvImageEngine(config));
         // A short receive wait: the run ends as soon as its last job does, not a long poll later.
-        LocalState local = LocalState.open(stateDir, LocalState.DEFAULT_VISIBILITY_TIMEOUT, LocalState.DEFAULT_MAX_RECEIVES,
+        LocalState local = LocalState.open(stateDir, LocalState.DEFAULT_VISIBILITY_TIMEOUT, JobQueue.DEFAULT_MAX_RECEIVES,
                 Duration.ofMillis(50), clock);
         local.takeOver(clock);
         return new LocalWork(local, options, clock, engine);

@@ -19,6 +19,7 @@ import pixq.aws.SqsJobQueue;
 import pixq.aws.SubmitService;
 import pixq.job.Submitter;
 import pixq.recipe.Recipes;
+import pixq.recipe.Json;
 
 @Command(
         name = "submit",
@@ -36,7 +37,7 @@ import pixq.recipe.Recipes;
             "Then: pixq watch BATCH"
         })
 final class SubmitCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     @Parameters(paramLabel = "INPUT", arity = "0..*", description = "s3:// inputs (or, with --args-only, one job's args each).")
     List<String> inputs = List.of();

@@ -6,6 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import pixq.job.JobQueue;
 import pixq.image.EngineConfig;
 import pixq.local.LocalState;
 import pixq.worker.WorkerConfig;
@@ -61,7 +62,7 @@ final class WorkOptions {
 
     WorkerConfig worker() {
         WorkerConfig config = WorkerConfig.defaults().withLease(LocalState.DEFAULT_VISIBILITY_TIMEOUT)
-                .withMaxReceives(LocalState.DEFAULT_MAX_RECEIVES).withMaxBytes(engine().maxBytes())
+                .withMaxReceives(JobQueue.DEFAULT_MAX_RECEIVES).withMaxBytes(engine().maxBytes())
                 .withTimeLimit(engine().commandTimeout().plusMinutes(1)); // a command's limit, and time to decode and encode
         return workers == null ? config : config.withParallelism(workers);
     }

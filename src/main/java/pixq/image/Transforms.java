@@ -17,7 +17,6 @@ import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_SIMPLEX;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_CUBIC;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 
-import java.util.Locale;
 import java.util.function.UnaryOperator;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
@@ -27,6 +26,7 @@ import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
+import pixq.recipe.Colour;
 import pixq.recipe.Gravity;
 
 /**
@@ -289,20 +289,7 @@ final class Transforms {
 
     /** "white", "black", "transparent", "#rrggbb" or "#rrggbbaa", as a BGRA scalar. */
     static Scalar color(String text) {
-        String t = text == null ? "white" : text.toLowerCase(Locale.ROOT);
-        switch (t) {
-            case "white": return new Scalar(255, 255, 255, 255);
-            case "black": return new Scalar(0, 0, 0, 255);
-            case "transparent": return new Scalar(0, 0, 0, 0);
-            default:
-        }
-        if (!t.matches("#[0-9a-f]{6}([0-9a-f]{2})?")) {
-            throw new ImageException("'" + text + "' is not a colour: use white, black, transparent, #rrggbb or #rrggbbaa");
-        }
-        int r = Integer.parseInt(t.substring(1, 3), 16);
-        int gr = Integer.parseInt(t.substring(3, 5), 16);
-        int b = Integer.parseInt(t.substring(5, 7), 16);
-        int a = t.length() == 9 ? Integer.parseInt(t.substring(7, 9), 16) : 255;
-        return new Scalar(b, gr, r, a);
+        Colour c = Colour.parse(text == null ? "white" : text);
+        return new Scalar(c.blue(), c.green(), c.red(), c.alpha());
     }
 }

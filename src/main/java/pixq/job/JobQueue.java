@@ -9,6 +9,9 @@ import java.util.List;
  * goes to the dead-letter queue instead of being delivered.
  */
 public interface JobQueue {
+    /** Receives of a message before it is dead-lettered, when nothing else says (the template's MaxReceives default). */
+    int DEFAULT_MAX_RECEIVES = 3;
+
 
     void send(List<JobSpec> jobs);
 

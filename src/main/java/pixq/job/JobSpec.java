@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import pixq.recipe.Recipe;
+import pixq.recipe.Json;
 
 /**
  * What to do, as it travels on the queue: the job message.
@@ -23,7 +24,7 @@ import pixq.recipe.Recipe;
  */
 public record JobSpec(String id, String batchId, String input, String inputVersion, String output, Recipe recipe,
         List<String> args) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** Sorted keys and properties: the same value gives the same text in every JVM, whatever a map's order. */
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)

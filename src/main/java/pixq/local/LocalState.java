@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import pixq.job.JobQueue;
 import pixq.job.DeadLetters;
 import pixq.job.Job;
 import pixq.job.JobState;
@@ -23,7 +24,6 @@ import pixq.job.StoreException;
 public final class LocalState implements AutoCloseable {
     public static final Path DEFAULT_FOLDER = Path.of(".pixq");
     public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofMinutes(2);
-    public static final int DEFAULT_MAX_RECEIVES = 3;
     public static final Duration DEFAULT_RECEIVE_WAIT = Duration.ofMillis(500);
     private static final String DATABASE = "pixq.db";
     private static final String RUN_LOCK = "run.lock";
@@ -44,7 +44,7 @@ public final class LocalState implements AutoCloseable {
 
     /** Opens (creating when missing) the state in {@code folder} with the default queue settings. */
     public static LocalState open(Path folder) {
-        return open(folder, DEFAULT_VISIBILITY_TIMEOUT, DEFAULT_MAX_RECEIVES, DEFAULT_RECEIVE_WAIT, Clock.systemUTC());
+        return open(folder, DEFAULT_VISIBILITY_TIMEOUT, JobQueue.DEFAULT_MAX_RECEIVES, DEFAULT_RECEIVE_WAIT, Clock.systemUTC());
     }
 
     public static LocalState open(Path folder, Duration visibilityTimeout, int maxReceives, Duration receiveWait, Clock clock) {

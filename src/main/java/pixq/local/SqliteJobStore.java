@@ -21,13 +21,14 @@ import pixq.job.Job;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
 import pixq.job.JobStore;
+import pixq.recipe.Json;
 
 /**
  * Job records in the {@code jobs} table of the state database; the spec is kept as its queue JSON. An
  * update is conditional on the state, attempts and lease end the writer read.
  */
 public final class SqliteJobStore implements JobStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final String COLUMNS = "id, batch_id, state, attempts, last_error, created_at, started_at, finished_at, outputs, spec, lease_until, sent_at";
 
     private final SqliteDatabase db;

@@ -97,10 +97,8 @@ public sealed interface Operation {
             fit = fit == null ? Fit.INSIDE : fit;
             upscale = Boolean.TRUE.equals(upscale);
             gravity = gravity == null ? Gravity.CENTER : gravity;
-            if (background != null
-                    && !background.toLowerCase(Locale.ROOT).matches("white|black|transparent|#[0-9a-f]{6}([0-9a-f]{2})?")) {
-                throw new IllegalArgumentException("'" + background
-                        + "' is not a colour: use white, black, transparent, #rrggbb or #rrggbbaa");
+            if (background != null) {
+                Colour.parse(background);
             }
         }
 

@@ -16,7 +16,7 @@ import pixq.recipe.Operation.Resize;
  * {@link Recipe}: a built-in name, a path to a JSON recipe file, or a recipe string ({@link RecipeString}).
  */
 public final class Recipes {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** Orient, fit inside 256×256, JPEG q85, written as {@code <stem>-thumb.jpg}. */
     public static final Recipe THUMBNAIL = new Recipe("thumbnail",

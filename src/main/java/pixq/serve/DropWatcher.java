@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import pixq.local.LocalFolderBlobStore;
+import pixq.recipe.Json;
 
 /**
  * The embedded backend's S3 trigger: a file that appears under the input bucket's folder and prefix is
@@ -25,7 +26,7 @@ import pixq.local.LocalFolderBlobStore;
  * invocation is tried three times, as Lambda tries an asynchronous event, and then given up, saying so.
  */
 final class DropWatcher {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final int ATTEMPTS = 3;
 
     private final Path bucketFolder;

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
+import pixq.recipe.Json;
 
 /**
  * Lambda's Invoke API, {@code POST /2015-03-31/functions/{FunctionName}/invocations}, answered as AWS
@@ -26,7 +27,7 @@ public final class InvokeApi implements HttpHandler {
     public static final int MAX_PAYLOAD = 6 * 1024 * 1024; // Lambda's synchronous limit: 6 MB
     private static final long DISCARD_LIMIT = 64L << 20;
     private static final int ASYNC_ATTEMPTS = 3;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Map<String, ServedFunction> functions;
     private final ExecutorService background;

@@ -14,6 +14,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import pixq.job.Delivery;
 import pixq.job.JobQueue;
+import pixq.recipe.Json;
 
 /**
  * An event source mapping, as Lambda's SQS poller runs one: pollers (up to MaximumConcurrency) gather up
@@ -26,7 +27,7 @@ import pixq.job.JobQueue;
 final class QueueMapping {
     enum Kind { SQS_EVENT, S3_NOTIFICATIONS }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final JobQueue queue;
     private final String queueName;

@@ -47,6 +47,7 @@ import pixq.job.Reason;
 import pixq.job.Requeue;
 import pixq.job.BatchProgress;
 import pixq.worker.DaemonThreads;
+import pixq.recipe.Json;
 
 /**
  * The web pages of {@code pixq status --web} (and of {@code pixq serve}): batches, one batch with its
@@ -57,7 +58,7 @@ import pixq.worker.DaemonThreads;
  * never by a path from the request.
  */
 public final class WebConsole implements HttpHandler {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** The largest side of a gallery thumbnail, in pixels. */
     public static final int THUMBNAIL_BOX = Thumbnails.BOX;
     private static final int PAGE_SIZE = 50;

@@ -2,6 +2,7 @@ package pixq.worker;
 
 import java.time.Duration;
 import pixq.image.EngineConfig;
+import pixq.job.JobQueue;
 
 /**
  * How a worker runs jobs.
@@ -29,7 +30,7 @@ public record WorkerConfig(int parallelism, int maxReceives, long maxBytes, Dura
         long memory = lambdaMb != null ? Long.parseLong(lambdaMb) << 20 : Runtime.getRuntime().maxMemory();
         int parallelism = (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), memory / MEMORY_PER_JOB));
         // 15 minutes: as long as a Lambda function may run.
-        return new WorkerConfig(parallelism, 3, EngineConfig.DEFAULT_MAX_BYTES, Duration.ofMinutes(15), Duration.ofMinutes(15));
+        return new WorkerConfig(parallelism, JobQueue.DEFAULT_MAX_RECEIVES, EngineConfig.DEFAULT_MAX_BYTES, Duration.ofMinutes(15), Duration.ofMinutes(15));
     }
 
     public WorkerConfig withParallelism(int n) {

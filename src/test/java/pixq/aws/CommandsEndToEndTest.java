@@ -25,6 +25,7 @@ import pixq.serve.LocalContext;
 import pixq.image.ExampleJob;
 import pixq.job.Job;
 import pixq.job.JobState;
+import pixq.recipe.Json;
 
 /**
  * Users' own code in the worker function, on moto: the worker built from its environment with COMMANDS naming
@@ -33,7 +34,7 @@ import pixq.job.JobState;
 @ExtendWith(Moto.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CommandsEndToEndTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private TestStack stack;
     private WorkerHandler worker;
 

@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.s3.model.Event;
 import software.amazon.awssdk.services.s3.model.FilterRule;
 import software.amazon.awssdk.services.s3.model.QueueConfiguration;
 import software.amazon.awssdk.services.sqs.model.Message;
+import pixq.recipe.Json;
 
 /**
  * The whole flow on an emulator, with the real image engine on real (small) images: submit function → SQS →
@@ -37,7 +38,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EndToEndContract {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private TestStack stack;
     private WorkerHandler worker;
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import pixq.recipe.Json;
 
 /**
  * Starts the submit function's handler the way Lambda's Java runtime does, in a fresh JVM whose class path is only
@@ -16,7 +17,7 @@ import java.util.Map;
  * DeployArtifactsIT and SubmitArtifactIT (the worker's image has WorkerImageIT).
  */
 final class HandlerProbe {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     public static void main(String[] args) throws Exception {
         if (!"submit".equals(args[0])) {

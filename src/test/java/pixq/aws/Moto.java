@@ -1,7 +1,5 @@
 package pixq.aws;
 
-import pixq.job.MissingTool;
-import java.io.File;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -12,6 +10,7 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import pixq.job.MissingTool;
 
 /**
  * JUnit 5 extension giving AWS tests a moto_server endpoint: PIXQ_MOTO_ENDPOINT when set (.ci/run starts
@@ -62,7 +61,7 @@ public final class Moto implements BeforeAllCallback {
             if (given != null && !given.isBlank()) {
                 return new Server(URI.create(given), null, null);
             }
-            if (!onPath("moto_server")) {
+            if (!MissingTool.onPath("moto_server")) {
                 return new Server(null, "moto_server is not on PATH and PIXQ_MOTO_ENDPOINT is not set"
                         + " (pip install 'moto[server]')", null);
             }
@@ -105,19 +104,6 @@ public final class Moto implements BeforeAllCallback {
             } catch (IOException e) {
                 return false;
             }
-        }
-
-        private static boolean onPath(String command) {
-            String path = System.getenv("PATH");
-            if (path == null) {
-                return false;
-            }
-            for (String dir : path.split(File.pathSeparator)) {
-                if (Files.isExecutable(Path.of(dir, command))) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         @Override

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import pixq.job.JobState;
+import pixq.recipe.Json;
 
 /**
  * The submit function exactly as `sam build` packs it (the makefile target's lib/, nothing else on the class
@@ -45,7 +46,7 @@ class SubmitArtifactIT {
         assertEquals(0, make.exit(), make.output());
         assertEquals(0, probe.exit(), probe.output());
         List<String> lines = probe.output().lines().toList();
-        JsonNode response = new ObjectMapper().readTree(lines.get(lines.size() - 1)).path("response");
+        JsonNode response = Json.MAPPER.readTree(lines.get(lines.size() - 1)).path("response");
         assertEquals(2, response.path("jobs").asInt(), probe.output());
         assertEquals(2, stack.store().list(response.path("batchId").asText(), JobState.QUEUED, 10).size());
         assertTrue(response.path("rejected").isEmpty(), probe.output());

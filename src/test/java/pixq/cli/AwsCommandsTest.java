@@ -36,11 +36,12 @@ import pixq.job.Submitter;
 import pixq.recipe.Recipes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import pixq.recipe.Json;
 
 /** The AWS commands against moto: invoke (template + sample events), cancel, redrive. */
 @ExtendWith(Moto.class)
 class AwsCommandsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static AwsConnection aws;
     private static String table;
     private static String queueUrl;

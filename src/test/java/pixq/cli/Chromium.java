@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import pixq.recipe.Json;
 
 /**
  * A real headless Chromium driven through the DevTools protocol (a WebSocket, JSON messages), with a fresh
@@ -34,7 +35,7 @@ import java.util.regex.Pattern;
  * installed, and fails it under CI=true (CI must never pass by skipping).
  */
 final class Chromium implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final List<String> CANDIDATES = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
     private static final Duration WAIT = Duration.ofSeconds(30);
 

@@ -24,10 +24,11 @@ import pixq.image.ExampleJob;
 import pixq.job.Job;
 import pixq.job.JobState;
 import pixq.local.LocalState;
+import pixq.recipe.Json;
 
 /** The README's custom-code example, examples/python-job/myjob.py, through `pixq run --command` as a user runs it. */
 class CustomCodeTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     @TempDir
     Path dir;

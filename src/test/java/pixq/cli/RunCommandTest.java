@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pixq.job.JobQueue;
 import pixq.job.Job;
 import pixq.job.JobBuilders;
 import pixq.job.JobSpec;
@@ -131,7 +132,7 @@ class RunCommandTest {
             state.jobs().insertNew(List.of(queued));
             state.jobs().update(queued, queued.start(clock, JobBuilders.LEASE).fail("gave up after 3 attempts (dead-lettered): disk busy", clock));
             state.queue().send(List.of(spec));
-            for (int i = 0; i < LocalState.DEFAULT_MAX_RECEIVES; i++) {
+            for (int i = 0; i < JobQueue.DEFAULT_MAX_RECEIVES; i++) {
                 state.queue().retryLater(state.queue().receive(1).get(0), Duration.ZERO);
             }
             assertTrue(state.queue().receive(1).isEmpty(), "exhausted: dead-lettered on this receive");
@@ -334,7 +335,7 @@ class RunCommandTest {
         try (LocalState state = LocalState.open(dir.resolve("state"))) {
             Clock clock = Clock.systemUTC();
             new pixq.job.Submitter(state.jobs(), state.queue(), new LocalFolderBlobStore(dir), clock).submit("crashes", List.of(spec));
-            for (int i = 0; i < LocalState.DEFAULT_MAX_RECEIVES; i++) {
+            for (int i = 0; i < JobQueue.DEFAULT_MAX_RECEIVES; i++) {
                 state.queue().receive(1);
                 state.queue().releaseLeases(); // the worker died: its lease is released by the next run
             }

@@ -36,13 +36,14 @@ import picocli.CommandLine;
 import pixq.job.Job;
 import pixq.job.JobState;
 import pixq.local.LocalState;
+import pixq.recipe.Json;
 
 /**
  * pixq serve on the embedded backend, driven by real clients: AWS CLI v1 and v2, raw sockets for bad HTTP,
  * files dropped into the input bucket's folder. The functions run in runtime-interface-client JVMs.
  */
 class ServeTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir

@@ -28,11 +28,12 @@ import pixq.job.Job;
 import pixq.web.WebStatus;
 import pixq.job.JobState;
 import software.amazon.awssdk.core.sync.RequestBody;
+import pixq.recipe.Json;
 
 /** {@code pixq status --web} on a stack (moto): counts from DynamoDB, previews and sizes read from S3, retry onto SQS. */
 @ExtendWith(Moto.class)
 class WebStatusAwsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test

@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import pixq.job.MissingTool;
+import pixq.recipe.Json;
 
 /**
  * The worker's container image without Docker (none runs here): functions/worker/Dockerfile read, its COPY
@@ -22,7 +23,7 @@ import pixq.job.MissingTool;
  */
 public final class WorkerImage {
     static final Path DOCKERFILE = Path.of("functions/worker/Dockerfile");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     final Path root;
     final String java;

@@ -29,6 +29,7 @@ import pixq.job.MissingTool;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import pixq.recipe.Json;
 
 /**
  * The worker image as Lambda runs it, without Docker (functions/worker/Dockerfile read by {@link WorkerImage}):
@@ -40,7 +41,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  */
 @ExtendWith(Moto.class)
 class WorkerImageIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     @TempDir
     static Path root;

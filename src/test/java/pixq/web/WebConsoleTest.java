@@ -37,10 +37,11 @@ import pixq.job.JobState;
 import pixq.job.JobStore;
 import pixq.local.LocalFolderBlobStore;
 import pixq.local.LocalState;
+import pixq.recipe.Json;
 
 /** The pages' HTTP rules, without a browser: paging, the retry token, loopback names, and what may be served. */
 class WebConsoleTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<List<JobSpec>> retried = new ArrayList<>();
 

@@ -237,7 +237,8 @@ class BatchRunnerTest {
         JobSpec throttled = queued(anImage("t.jpg", 64, 64), Recipes.resolve("watermark @s3://marks/slow.png | jpeg"));
         JobSpec missing = queued(anImage("m.jpg", 64, 64), Recipes.resolve("watermark @s3://marks/gone.png | jpeg"));
         ImageEngine engine = new OpenCvImageEngine(EngineConfig.defaults().withResources(uri -> {
-            throw uri.contains("slow") ? new BlobException("SlowDown: reduce your request rate", true, null) : new BlobException.NotFound(uri);
+            // The reader translates storage's words at the edge, as the worker function's does (Engines).
+            throw uri.contains("slow") ? new ImageException.Unavailable("SlowDown: reduce your request rate", null) : new BlobException.NotFound(uri);
         }));
         List<ItemResult> results;
         try (BatchRunner runner = new BatchRunner(store, blobs(), engine, CONFIG, CLOCK)) {
