@@ -52,6 +52,27 @@ final class AwsOptions {
 
     private Map<String, String> outputs;
 
+    /**
+     * The flags that name the job table as this command was given them, for a follow-up command to print
+     * (pixq watch needs the same table, region and endpoint): " --stack pixq", or " --endpoint-url ... --table ...".
+     */
+    String storeFlags() {
+        StringBuilder flags = new StringBuilder();
+        if (stack != null && !stack.equals(System.getenv("PIXQ_STACK"))) {
+            flags.append(" --stack ").append(stack);
+        }
+        if (region != null && !region.equals(System.getenv("AWS_REGION"))) {
+            flags.append(" --region ").append(region);
+        }
+        if (endpoint != null) {
+            flags.append(" --endpoint-url ").append(endpoint);
+        }
+        if (table != null) {
+            flags.append(" --table ").append(table);
+        }
+        return flags.toString();
+    }
+
     /** True when the user pointed at AWS at all (a stack or a table or a queue). */
     boolean given() {
         return stack != null || table != null || queueUrl != null;

@@ -71,6 +71,7 @@ public final class Main {
                 cli.addSubcommand(name, command.get());
             }
         });
+        cli.setCaseInsensitiveEnumValuesAllowed(true); // --state failed, as status prints it
         // Exit code 2 means "some jobs failed"; a mistyped command line is 1, like any other refusal.
         cli.getCommandSpec().exitCodeOnInvalidInput(1);
         cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().exitCodeOnInvalidInput(1));

@@ -110,11 +110,12 @@ final class RunCommand implements Callable<Integer> {
         }
         StringBuilder message = new StringBuilder(clashes.size() + " inputs would write the same output as another; nothing was run:");
         inputsByOutput.entrySet().stream().limit(20).forEach(clash -> message.append(String.format(
-                "%n  %s would all write %s", String.join(" and ", clash.getValue()), local(clash.getKey()))));
+                "%n  %s would %swrite %s", String.join(" and ", clash.getValue()), clash.getValue().size() > 2 ? "all " : "both ",
+                local(clash.getKey()))));
         if (inputsByOutput.size() > 20) {
             message.append(String.format("%n  ... and %d more outputs", inputsByOutput.size() - 20));
         }
-        message.append(String.format("%nRename one of each pair, or give them separate runs with different --out folders."));
+        message.append(String.format("%nRename all but one of each group, or give them separate runs with different --out folders."));
         throw new IllegalArgumentException(message.toString());
     }
 

@@ -19,6 +19,7 @@ import pixq.job.BatchCounts;
 import pixq.job.Job;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
+import pixq.job.JobStore;
 import pixq.aws.S3BlobStore;
 import pixq.image.ImageEngine;
 import pixq.image.OpenCvImageEngine;
@@ -32,6 +33,8 @@ import pixq.worker.DaemonThreads;
         header = "Jobs per state and progress, per batch or for one job (like rq info).",
         description = "Jobs per state, per batch (like `rq info`), with a progress bar and ETA for each batch, here or on AWS.",
         footer = {"", "Examples:", "  pixq status", "  pixq status run-1a2b3c4d5e", "  pixq status s3-20261127 --stack pixq", "  pixq status --job 3f2a9c0d1e2b4a5c6d7e8f90     one job (like rq's job.get_status())",
+            "  pixq status run-1a2b3c4d5e --jobs               its jobs, 50 a page: id, state, input, outputs",
+            "  pixq status run-1a2b3c4d5e --jobs --only failed",
             "  pixq status --web                               the same as web pages, with a gallery and retry",
             "  pixq status --web --stack pixq --port 8080", "", "To follow a batch until it is done: pixq watch BATCH"})
 final class StatusCommand implements Callable<Integer> {
@@ -40,6 +43,18 @@ final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--job", paramLabel = "ID", description = "One job's whole record: state, attempts, times, error, outputs.")
     String jobId;
+
+    @Option(names = "--jobs", description = "List BATCH's jobs, a page at a time: id, state, input, outputs.")
+    boolean jobs;
+
+    @Option(names = "--only", paramLabel = "STATE", description = "With --jobs: only jobs in this state (queued, running, succeeded, failed, canceled).")
+    JobState state;
+
+    @Option(names = "--after", paramLabel = "ID", description = "With --jobs: the page after this job (the last line of a page names it).")
+    String after;
+
+    @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "With --jobs: jobs per page (default: ${DEFAULT-VALUE}).")
+    int limit;
 
     @Option(names = "--web", description = "Serve web pages instead (batches, jobs, before/after gallery, failures with retry) until Ctrl-C.")
     boolean web;
@@ -74,6 +89,9 @@ final class StatusCommand implements Callable<Integer> {
                     return 1;
                 });
             }
+            if (jobs) {
+                return listJobs(open.store());
+            }
             // The store's counts per batch: one read per batch, however many jobs it holds.
             List<BatchCounts> batches = batch == null ? open.store().batches() : List.of(open.store().counts(batch));
             if (batches.stream().allMatch(counts -> counts.total() == 0)) {
@@ -83,6 +101,30 @@ final class StatusCommand implements Callable<Integer> {
             batches.forEach(counts -> System.out.println(ProgressBar.line(BatchProgress.of(counts))));
             return 0;
         }
+    }
+
+    /** One page of a batch's jobs, oldest first, and the command that shows the next page. */
+    private int listJobs(JobStore store) {
+        if (batch == null) {
+            throw new IllegalArgumentException("--jobs lists one batch's jobs: give BATCH (pixq status lists the batches)");
+        }
+        List<Job> page = store.listAfter(batch, state, after, Math.max(1, limit) + 1);
+        if (page.isEmpty()) {
+            System.out.println(after == null ? "no " + (state == null ? "" : state.name().toLowerCase() + " ") + "jobs in batch " + batch
+                    : "no more jobs after " + after);
+            return after == null && state == null ? 1 : 0;
+        }
+        List<Job> shown = page.subList(0, Math.min(page.size(), Math.max(1, limit)));
+        for (Job job : shown) {
+            String input = job.spec().input() == null ? "(args " + job.spec().args() + ")" : job.spec().input();
+            System.out.printf("%s  %-9s  %s%s%n", job.id(), job.state(), input,
+                    job.outputs().isEmpty() ? "" : "  -> " + String.join(", ", job.outputs()));
+        }
+        if (page.size() > shown.size()) {
+            System.out.printf("more: pixq status %s --jobs%s --after %s%n", batch, state == null ? "" : " --state " + state.name().toLowerCase(),
+                    shown.get(shown.size() - 1).id());
+        }
+        return 0;
     }
 
     private static int show(Job job) {

@@ -100,8 +100,8 @@ final class SubmitCommand implements Callable<Integer> {
             }
         }
         System.err.println();
-        System.out.printf("batch %s: %d jobs queued, %d duplicates, %d rejected%nwatch it: pixq watch %s%n",
-                batchId, jobs, duplicates, rejected, batchId);
+        System.out.printf("batch %s: %d jobs queued, %d duplicates, %d rejected%nwatch it: pixq watch %s%s%n",
+                batchId, jobs, duplicates, rejected, batchId, aws.storeFlags());
         return rejected == 0 ? 0 : 2;
     }
 

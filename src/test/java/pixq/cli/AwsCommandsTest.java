@@ -256,5 +256,19 @@ class AwsCommandsTest {
         assertEquals(2, queued.size());
         assertEquals(Recipes.resolve("orient | fit 300 | webp 80"), queued.get(0).spec().recipe());
         assertEquals("s3://" + output + "/s/", queued.get(0).spec().output());
+        // and the printed hint works as printed: the same table, region and endpoint, nothing else to add
+        String hint = printed.lines().filter(l -> l.startsWith("watch it: ")).findFirst().orElseThrow().substring("watch it: ".length());
+        assertTrue(hint.startsWith("pixq watch cli-submit --region us-east-1 --endpoint-url " + Moto.connection().endpoint()), hint);
+        String[] words = hint.substring("pixq ".length()).split(" ");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.commandLine(words).execute(java.util.stream.Stream.concat(java.util.Arrays.stream(words),
+                    java.util.stream.Stream.of("--once")).toArray(String[]::new)), out.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("cli-submit"), out.toString(StandardCharsets.UTF_8));
     }
 }

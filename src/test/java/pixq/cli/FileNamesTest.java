@@ -96,7 +96,7 @@ class FileNamesTest {
     void inputs_that_would_write_the_same_output_are_refused_before_any_work_naming_both() throws IOException {
         // given photo.jpg and photo.png in one folder, photo.jpg in another, and three formats of one name
         for (String name : List.of("A/photo.jpg", "A/photo.png", "B/photo.jpg", "C/plain.jpg", "C/plain.bmp",
-                "C/plain.webp", "C/alone.jpg")) {
+                "C/plain.webp", "C/alone.jpg", "C/pair.jpg", "C/pair.png")) {
             Files.createDirectories(dir.resolve(name).getParent());
             Files.copy(SAMPLE, dir.resolve(name));
         }
@@ -117,11 +117,14 @@ class FileNamesTest {
         assertEquals(1, exit, message);
         assertTrue(Files.notExists(dir.resolve("out")), "no output written");
         assertTrue(Files.notExists(dir.resolve("state")), "nothing queued");
-        assertTrue(message.contains("6 inputs would write the same output"), message);
+        assertTrue(message.contains("8 inputs would write the same output"), message);
         assertTrue(message.contains(dir.resolve("A/photo.jpg") + " and " + dir.resolve("A/photo.png") + " and "
                 + dir.resolve("B/photo.jpg") + " would all write " + dir.resolve("out/photo-thumb.jpg")), message);
         assertTrue(message.contains(dir.resolve("C/plain.bmp") + " and " + dir.resolve("C/plain.jpg") + " and "
                 + dir.resolve("C/plain.webp") + " would all write " + dir.resolve("out/plain-thumb.jpg")), message);
+        assertTrue(message.contains(dir.resolve("C/pair.jpg") + " and " + dir.resolve("C/pair.png") + " would both write "
+                + dir.resolve("out/pair-thumb.jpg")), message);
+        assertTrue(message.contains("Rename all but one of each group"), message);
     }
 
     @Test

@@ -98,6 +98,30 @@ class RunCommandTest {
     }
 
     @Test
+    void status_jobs_lists_a_batchs_jobs_with_their_ids_a_page_at_a_time() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        for (String name : List.of("a.jpg", "b.jpg", "c.jpg")) {
+            anImage(in.resolve(name), "jpg", 120, 80);
+        }
+        Files.writeString(in.resolve("d.jpg"), "not pixels");
+        String state = dir.resolve("state").toString();
+        assertEquals(2, pixq("run", in.toString(), "--out", dir.resolve("out").toString(), "--state", state));
+        String batch = jobsByFile().get("a.jpg").spec().batchId();
+
+        String first = pixqOut("status", batch, "--jobs", "--limit", "2", "--state", state);
+        List<String> lines = first.lines().toList();
+        assertEquals(3, lines.size(), first);
+        assertTrue(lines.get(0).startsWith(jobsByFile().get("a.jpg").id()) && lines.get(0).contains("SUCCEEDED")
+                && lines.get(0).contains("a-thumb.jpg"), first);
+        String more = lines.get(2);
+        assertTrue(more.startsWith("more: pixq status " + batch + " --jobs --after "), more);
+        String rest = pixqOut("status", batch, "--jobs", "--limit", "2", "--after", more.substring(more.lastIndexOf(' ') + 1), "--state", state);
+        assertEquals(2, rest.lines().count(), rest);
+        String failed = pixqOut("status", batch, "--jobs", "--only", "failed", "--state", state);
+        assertTrue(failed.lines().count() == 1 && failed.contains(jobsByFile().get("d.jpg").id()) && failed.contains("FAILED"), failed);
+    }
+
+    @Test
     void failures_lists_the_reason_and_retry_processes_the_job_again_once_the_file_is_fixed() throws Exception {
         // given a run where one file was not an image yet
         Path in = Files.createDirectories(dir.resolve("in"));
