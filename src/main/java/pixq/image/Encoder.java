@@ -10,6 +10,7 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
 import pixq.recipe.Output;
+import pixq.recipe.Output.Keep;
 
 /**
  * The last stage: colour to sRGB (unless the output keeps the source's RGB profile), alpha flattened onto
@@ -26,7 +27,7 @@ final class Encoder {
     /** @param orientation the EXIF orientation the pixels still need (1 after {@code orient}) */
     static byte[] encode(Mat m, Output o, Source source, int orientation) {
         ColourProfile profile = source.profile();
-        boolean keepProfile = profile != null && o.keeps("icc") && profile.isRgb();
+        boolean keepProfile = profile != null && o.keeps(Keep.ICC) && profile.isRgb();
         Mat srgb = profile == null || keepProfile ? m : profile.toSrgb(m);
         try {
             byte[] pixels = encode(srgb, o);
@@ -42,13 +43,14 @@ final class Encoder {
 
     /** Pixels only, no metadata: also what a {@code command} step receives. */
     static byte[] encode(Mat m, Output o) {
-        String format = o.format();
-        Mat pixels = format.equals("jpeg") ? Transforms.flattenOnWhite(m) : m;
+        Output.Format format = o.format();
+        Mat pixels = format == Output.Format.JPEG ? Transforms.flattenOnWhite(m) : m;
         int[] params = switch (format) {
-            case "jpeg" -> new int[] {IMWRITE_JPEG_QUALITY, o.quality() == null ? 85 : o.quality(),
+            case JPEG -> new int[] {IMWRITE_JPEG_QUALITY, o.quality() == null ? 85 : o.quality(),
                 IMWRITE_JPEG_PROGRESSIVE, Boolean.TRUE.equals(o.progressive()) ? 1 : 0};
-            case "png" -> new int[] {IMWRITE_PNG_COMPRESSION, o.quality() == null ? 6 : o.quality()};
-            default -> new int[] {IMWRITE_WEBP_QUALITY, o.quality() == null ? 80 : o.quality()};
+            case PNG -> new int[] {IMWRITE_PNG_COMPRESSION, o.quality() == null ? 6 : o.quality()};
+            case WEBP -> new int[] {IMWRITE_WEBP_QUALITY, o.quality() == null ? 80 : o.quality()};
+            case META -> throw new IllegalArgumentException("a meta output has no pixels to encode");
         };
         try (BytePointer out = new BytePointer(); IntPointer p = new IntPointer(params)) {
             if (!opencv_imgcodecs.imencode(o.extension(), pixels, out, p)) {
@@ -65,22 +67,18 @@ final class Encoder {
     }
 
     static String contentType(Output o) {
-        return switch (o.format()) {
-            case "jpeg" -> "image/jpeg";
-            case "png" -> "image/png";
-            default -> "image/webp";
-        };
+        return o.format().contentType();
     }
 
     private static boolean keepsExif(Output o) {
-        return o.keeps("copyright") || o.keeps("artist") || o.keeps("date") || o.keeps("gps");
+        return o.keeps(Keep.COPYRIGHT) || o.keeps(Keep.ARTIST) || o.keeps(Keep.DATE) || o.keeps(Keep.GPS);
     }
 
     private static Exif.Kept kept(Exif.Kept all, Output o) {
         if (all == null) {
             return new Exif.Kept(null, null, null, null);
         }
-        return new Exif.Kept(o.keeps("artist") ? all.artist() : null, o.keeps("copyright") ? all.copyright() : null,
-                o.keeps("date") ? all.dateTaken() : null, o.keeps("gps") ? all.gps() : null);
+        return new Exif.Kept(o.keeps(Keep.ARTIST) ? all.artist() : null, o.keeps(Keep.COPYRIGHT) ? all.copyright() : null,
+                o.keeps(Keep.DATE) ? all.dateTaken() : null, o.keeps(Keep.GPS) ? all.gps() : null);
     }
 }

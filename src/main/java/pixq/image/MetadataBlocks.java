@@ -10,6 +10,7 @@ import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
+import pixq.recipe.Output;
 
 /**
  * Reads the embedded ICC profile of a JPEG, PNG or WebP file, and writes an ICC profile and an EXIF block into
@@ -102,14 +103,15 @@ final class MetadataBlocks {
     }
 
     /** The encoded file with the profile and the EXIF (TIFF bytes) added; either may be null. */
-    static byte[] embed(byte[] encoded, String format, byte[] icc, byte[] exif) {
+    static byte[] embed(byte[] encoded, Output.Format format, byte[] icc, byte[] exif) {
         if (icc == null && exif == null) {
             return encoded;
         }
         return switch (format) {
-            case "jpeg" -> jpeg(encoded, icc, exif);
-            case "png" -> png(encoded, icc, exif);
-            default -> webp(encoded, icc, exif);
+            case JPEG -> jpeg(encoded, icc, exif);
+            case PNG -> png(encoded, icc, exif);
+            case WEBP -> webp(encoded, icc, exif);
+            case META -> throw new IllegalArgumentException("a meta output carries no metadata blocks");
         };
     }
 

@@ -80,7 +80,7 @@ public final class OpenCvImageEngine implements ImageEngine {
         List<Operation> shared = steps.subList(first, steps.size());
         boolean anyPixels = recipe.outputs().stream().anyMatch(o -> !o.isMeta());
         boolean anyMeta = recipe.outputs().stream().anyMatch(Output::isMeta);
-        boolean keepsExif = recipe.outputs().stream().anyMatch(o -> o.keep() != null && !o.keep().equals(List.of("icc")));
+        boolean keepsExif = recipe.outputs().stream().anyMatch(o -> o.keep() != null && !o.keep().equals(List.of(Output.Keep.ICC)));
         SourceMetadata meta = anyMeta || (anyPixels && (usesOrient(recipe) || keepsExif)) ? SourceMetadata.read(bytes, header) : SourceMetadata.NONE;
         Encoder.Source source = anyPixels
                 ? new Encoder.Source(ColourProfile.of(MetadataBlocks.icc(bytes, header.format())), meta.keepable())

@@ -1,10 +1,13 @@
 package pixq.recipe;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * One file a recipe writes: its own steps after the shared ones, then its encoding.
@@ -15,17 +18,83 @@ import java.util.Set;
  *                    level 0..9 (default 6)
  * @param steps       this output's own operations, run on the result of the recipe's shared steps
  * @param progressive jpeg only: write a progressive JPEG
- * @param keep        the source metadata this output keeps (default none): "icc" (the colour profile: the pixels
- *                    then stay in the source's colour space instead of being converted to sRGB), "copyright",
- *                    "artist", "date" (date taken), "gps"; "exif" means copyright, artist and date. Any kept EXIF
+ * @param keep        the source metadata this output keeps (default none), in {@link Keep}'s order; any kept EXIF
  *                    carries the orientation as it stands (1 after {@code orient}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Output(String name, String format, Integer quality, List<Operation> steps, Boolean progressive,
-                     List<String> keep) {
-    private static final Set<String> FORMATS = Set.of("jpeg", "png", "webp", "meta");
-    /** What {@link #keep()} may name, in the order it is stored. */
-    public static final List<String> KEEPABLE = List.of("icc", "copyright", "artist", "date", "gps");
+public record Output(String name, Format format, Integer quality, List<Operation> steps, Boolean progressive,
+                     List<Keep> keep) {
+
+    /** What an output is encoded as; written in recipes and job messages by its lower-case name ("jpeg"). */
+    public enum Format {
+        JPEG(".jpg", "image/jpeg", 1, 100),
+        PNG(".png", "image/png", 0, 9),
+        WEBP(".webp", "image/webp", 1, 101),
+        /** A JSON description of the source: no pixels decoded for it. */
+        META(".json", "application/json", 0, 0);
+
+        private final String extension;
+        private final String contentType;
+        private final int minQuality;
+        private final int maxQuality;
+
+        Format(String extension, String contentType, int minQuality, int maxQuality) {
+            this.extension = extension;
+            this.contentType = contentType;
+            this.minQuality = minQuality;
+            this.maxQuality = maxQuality;
+        }
+
+        /** "jpeg" (or "jpg"), "png", "webp", "meta", in any case. */
+        @JsonCreator
+        public static Format of(String text) {
+            String t = text.toLowerCase(Locale.ROOT);
+            for (Format f : values()) {
+                if (f.toString().equals(t) || (f == JPEG && t.equals("jpg"))) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("unknown output format '" + text + "' (use jpeg, png, webp or meta)");
+        }
+
+        /** The file extension with its dot: ".jpg", ".png", ".webp", ".json". */
+        public String extension() {
+            return extension;
+        }
+
+        public String contentType() {
+            return contentType;
+        }
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The source metadata an output may keep; written by its lower-case name ("icc"). */
+    public enum Keep {
+        /** The colour profile: the pixels then stay in the source's colour space instead of being converted to sRGB. */
+        ICC, COPYRIGHT, ARTIST, /** Date taken. */ DATE, GPS;
+
+        /** Its name, in any case; "exif" is not one: {@link Output} expands it. */
+        @JsonCreator
+        public static Keep of(String text) {
+            for (Keep k : values()) {
+                if (k.toString().equals(text.toLowerCase(Locale.ROOT).strip())) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("cannot keep '" + text + "': use icc, copyright, artist, date, gps or exif");
+        }
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     public Output {
         name = name == null ? "" : name;
@@ -33,69 +102,63 @@ public record Output(String name, String format, Integer quality, List<Operation
             throw new IllegalArgumentException("output name '" + name
                     + "' must be a plain file-name suffix (letters, digits, . _ -), such as -800");
         }
-        format = format == null ? "jpeg" : format.toLowerCase(Locale.ROOT);
-        format = format.equals("jpg") ? "jpeg" : format;
-        if (!FORMATS.contains(format)) {
-            throw new IllegalArgumentException("unknown output format '" + format + "' (use jpeg, png, webp or meta)");
-        }
-        if (quality != null) {
-            int max = format.equals("png") ? 9 : format.equals("webp") ? 101 : 100;
-            int min = format.equals("png") ? 0 : 1;
-            if (quality < min || quality > max) {
-                throw new IllegalArgumentException(format + " quality must be " + min + ".." + max + ", not " + quality);
-            }
+        format = format == null ? Format.JPEG : format;
+        if (quality != null && format != Format.META && (quality < format.minQuality || quality > format.maxQuality)) {
+            throw new IllegalArgumentException(format + " quality must be " + format.minQuality + ".." + format.maxQuality + ", not " + quality);
         }
         steps = steps == null ? List.of() : List.copyOf(steps);
-        if (format.equals("meta") && !steps.isEmpty()) {
+        if (format == Format.META && !steps.isEmpty()) {
             throw new IllegalArgumentException("a meta output describes the source image and takes no steps");
         }
         progressive = Boolean.TRUE.equals(progressive) ? Boolean.TRUE : null;
-        keep = keepList(keep);
-        if (keep != null && format.equals("meta")) {
+        // Canonical order, none as null: job ids do not change with the order asked.
+        keep = keep == null || keep.isEmpty() ? null : EnumSet.copyOf(keep).stream().toList();
+        if (keep != null && format == Format.META) {
             throw new IllegalArgumentException("a meta output describes the source image and keeps no metadata");
         }
     }
 
     public Output(String name, String format, Integer quality, List<Operation> steps) {
-        this(name, format, quality, steps, null, null);
+        this(name, Format.of(format), quality, steps, null, null);
     }
 
     public Output(String name, String format, Integer quality, List<Operation> steps, Boolean progressive) {
-        this(name, format, quality, steps, progressive, null);
+        this(name, Format.of(format), quality, steps, progressive, null);
     }
 
-    /** Whether this output keeps that piece of metadata ("icc", "copyright", "artist", "date", "gps"). */
-    public boolean keeps(String what) {
-        return keep != null && keep.contains(what);
+    /** From a recipe's JSON or a job message, where keep may say "exif". */
+    @JsonCreator
+    static Output fromJson(@JsonProperty("name") String name, @JsonProperty("format") Format format,
+            @JsonProperty("quality") Integer quality, @JsonProperty("steps") List<Operation> steps,
+            @JsonProperty("progressive") Boolean progressive, @JsonProperty("keep") List<String> keep) {
+        return new Output(name, format, quality, steps, progressive, keeping(keep));
     }
 
-    /** Known names in canonical order, "exif" expanded; null when nothing is kept (so job ids do not change). */
-    private static List<String> keepList(List<String> asked) {
-        if (asked == null || asked.isEmpty()) {
+    /** What a recipe asks to keep ("exif" means copyright, artist and date), as the kinds kept; null for none. */
+    public static List<Keep> keeping(List<String> asked) {
+        if (asked == null) {
             return null;
         }
-        Set<String> names = new java.util.HashSet<>();
+        List<Keep> kinds = new java.util.ArrayList<>();
         for (String a : asked) {
-            String k = a.toLowerCase(Locale.ROOT).strip();
-            if (k.equals("exif")) {
-                names.addAll(List.of("copyright", "artist", "date"));
-            } else if (KEEPABLE.contains(k)) {
-                names.add(k);
+            if (a.strip().equalsIgnoreCase("exif")) {
+                kinds.addAll(List.of(Keep.COPYRIGHT, Keep.ARTIST, Keep.DATE));
             } else {
-                throw new IllegalArgumentException("cannot keep '" + a + "': use " + String.join(", ", KEEPABLE) + " or exif");
+                kinds.add(Keep.of(a));
             }
         }
-        return KEEPABLE.stream().filter(names::contains).toList();
+        return kinds;
+    }
+
+    /** Whether this output keeps that piece of metadata. */
+    public boolean keeps(Keep what) {
+        return keep != null && keep.contains(what);
     }
 
     /** The file extension with its dot: ".jpg", ".png", ".webp", ".json". */
     @JsonIgnore
     public String extension() {
-        return switch (format) {
-            case "jpeg" -> ".jpg";
-            case "meta" -> ".json";
-            default -> "." + format;
-        };
+        return format.extension();
     }
 
     /** What the output is written under after the input's stem: name + extension, such as "-800.jpg". */
@@ -106,6 +169,6 @@ public record Output(String name, String format, Integer quality, List<Operation
 
     @JsonIgnore
     public boolean isMeta() {
-        return format.equals("meta");
+        return format == Format.META;
     }
 }

@@ -263,23 +263,24 @@ public final class RecipeString {
         Integer quality = null;
         String suffix = "";
         boolean progressive = false;
+        Output.Format kind = Output.Format.of(format);
         List<String> keep = null;
         for (String a : args) {
-            if (a.toLowerCase(Locale.ROOT).startsWith("keep=") && !format.equals("meta")) {
+            if (a.toLowerCase(Locale.ROOT).startsWith("keep=") && kind != Output.Format.META) {
                 keep = List.of(a.substring(5).split(","));
             } else if (a.startsWith("-")) {
                 suffix = a;
             } else if (a.matches("\\d+")) {
                 quality = integer(format + " quality", a);
-            } else if (a.equalsIgnoreCase("progressive") && !format.equals("png")) {
+            } else if (a.equalsIgnoreCase("progressive") && kind != Output.Format.PNG) {
                 progressive = true;
             } else {
                 throw new IllegalArgumentException("'" + a + "' after " + format
                         + " is neither a quality, a -suffix, 'progressive' nor keep=...");
             }
         }
-        List<Operation> own = format.equals("meta") ? List.of() : steps; // meta describes the source, whatever came before
-        return new Output(suffix, format, quality, own, progressive ? Boolean.TRUE : null, keep);
+        List<Operation> own = kind == Output.Format.META ? List.of() : steps; // meta describes the source, whatever came before
+        return new Output(suffix, kind, quality, own, progressive ? Boolean.TRUE : null, Output.keeping(keep));
     }
 
     private static <T> T noArgs(String step, List<String> args, T value) {

@@ -74,9 +74,13 @@ class RecipeStringTest {
     @Test
     void keptMetadataIsNamedCanonically() throws Exception {
         Output o = RecipeString.parse("png keep=gps,exif,ICC -k").outputs().get(0);
-        assertEquals(List.of("icc", "copyright", "artist", "date", "gps"), o.keep());
-        assertEquals(o, new com.fasterxml.jackson.databind.ObjectMapper().readValue(
-                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(o), Output.class));
+        assertEquals(List.of(Output.Keep.ICC, Output.Keep.COPYRIGHT, Output.Keep.ARTIST, Output.Keep.DATE, Output.Keep.GPS), o.keep());
+        String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(o);
+        // the message form job ids come from is what it was when keep was a list of strings
+        assertEquals("{\"name\":\"-k\",\"format\":\"png\",\"steps\":[],\"keep\":[\"icc\",\"copyright\",\"artist\",\"date\",\"gps\"]}", json);
+        assertEquals(o, new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, Output.class));
+        assertEquals(o, new com.fasterxml.jackson.databind.ObjectMapper().readValue(json.replace("\"copyright\",\"artist\",\"date\"", "\"exif\""),
+                Output.class), "a recipe file may say exif");
         assertEquals(null, RecipeString.parse("png").outputs().get(0).keep()); // absent from JSON: job ids unchanged
         assertError("jpeg keep=thumbnail", "cannot keep 'thumbnail'");
     }
