@@ -42,7 +42,7 @@ import pixq.web.WebConsole;
         footer = {"", "Examples:",
             "  pixq serve                          embedded; drop files into pixq-data/pixq-input/incoming/",
             "  aws lambda invoke --endpoint-url http://127.0.0.1:3001 --function-name SubmitFunction \\",
-            "      --payload fileb://events/submit-prefix.json out.json",
+            "      --payload fileb://events/submit-prefix.json target/out.json",
             "  pixq serve --endpoint-url http://127.0.0.1:5000 --deploy pixq      moto or LocalStack",
             "", "See README, \"Try it like AWS, on one machine\"."})
 final class ServeCommand implements Callable<Integer> {
