@@ -24,6 +24,7 @@ import pixq.aws.S3BlobStore;
 import pixq.image.ImageEngine;
 import pixq.image.OpenCvImageEngine;
 import pixq.local.LocalFolderBlobStore;
+import pixq.recipe.BlobUri;
 import pixq.web.WebConsole;
 import pixq.web.WebStatus;
 import pixq.worker.DaemonThreads;
@@ -158,11 +159,11 @@ final class StatusCommand implements Callable<Integer> {
             if (target.isLocal()) {
                 // read-only here: nothing is written
                 sources = new WebConsole.Sources(open.store(), open.queue(), new LocalFolderBlobStore(target.stateDir()), engine::join,
-                        work.engine().maxBytes(), uri -> uri.startsWith("file:"), specs -> retries.submit(() -> processHere(specs)));
+                        work.engine().maxBytes(), BlobUri::isFile, specs -> retries.submit(() -> processHere(specs)));
             } else {
-                List<String> buckets = List.of("s3://" + target.aws.inputBucket() + "/", "s3://" + target.aws.outputBucket() + "/");
+                List<String> buckets = List.of(target.aws.inputBucket(), target.aws.outputBucket());
                 sources = new WebConsole.Sources(open.store(), open.queue(), new S3BlobStore(target.aws.connection().s3()), engine::join,
-                        work.engine().maxBytes(), uri -> buckets.stream().anyMatch(uri::startsWith), specs -> {});
+                        work.engine().maxBytes(), uri -> BlobUri.inBuckets(uri, buckets), specs -> {});
             }
             return WebStatus.start(bind, port, sources, resources);
         } catch (IOException | RuntimeException e) {

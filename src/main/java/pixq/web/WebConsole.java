@@ -47,6 +47,7 @@ import pixq.job.Reason;
 import pixq.job.Requeue;
 import pixq.job.BatchProgress;
 import pixq.worker.DaemonThreads;
+import pixq.recipe.BlobUri;
 import pixq.recipe.Json;
 
 /**
@@ -449,19 +450,19 @@ public final class WebConsole implements HttpHandler {
 
     /** A URI as a person reads it: a local file as its path, an S3 object as s3://bucket/key. */
     static String display(String uri) {
-        if (uri.startsWith("file:")) {
-            try {
-                return Objects.requireNonNullElse(URI.create(uri).getPath(), uri);
-            } catch (IllegalArgumentException e) {
-                return uri.substring("file:".length());
-            }
+        try {
+            return BlobUri.parse(uri).display();
+        } catch (IllegalArgumentException e) {
+            return uri;
         }
-        return uri;
     }
 
     private static String name(String uri) {
-        String shown = display(uri);
-        return shown.substring(shown.lastIndexOf('/') + 1);
+        try {
+            return BlobUri.parse(uri).fileName();
+        } catch (IllegalArgumentException e) {
+            return uri;
+        }
     }
 
     private static Optional<String> imageType(String uri) {
