@@ -55,8 +55,8 @@ public final class BucketFolders implements BlobStore {
                 .toList();
     }
 
-    /** The object's file, refusing a key that would leave its bucket's folder ({@code ../}). */
-    private Path path(String uri) {
+    /** The object's file (a bucket's folder for {@code s3://bucket/}), refusing a key that would leave its bucket's folder ({@code ../}). */
+    public Path path(String uri) {
         return path(s3(uri));
     }
 

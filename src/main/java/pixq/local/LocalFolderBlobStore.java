@@ -183,7 +183,7 @@ public final class LocalFolderBlobStore implements BlobStore {
     }
 
     /** A {@code file:} URI or a plain path; a {@code file:} name that is not a valid URI is taken literally. */
-    static Path pathOf(String uri) {
+    public static Path pathOf(String uri) {
         BlobUri at;
         try {
             at = BlobUri.parse(uri);

@@ -218,12 +218,14 @@ public final class Emulator {
         List<String> buckets = List.of(config.backend().inputBucket(), config.backend().outputBucket());
         if (local != null) {
             Path data = ((Backend.Embedded) config.backend()).data();
-            return new Pages.Backing(local.jobs(), local.queue(), new BucketFolders(data), uri -> BlobUri.inBuckets(uri, buckets));
+            BucketFolders folders = new BucketFolders(data);
+            return new Pages.Backing(local.jobs(), local.queue(), folders, uri -> BlobUri.inBuckets(uri, buckets),
+                    uri -> Optional.of(folders.path(uri)));
         }
         Backend.Aws aws = (Backend.Aws) config.backend();
         return new Pages.Backing(new DynamoJobStore(aws.connection().dynamo(), aws.table()),
                 new SqsJobQueue(aws.connection().sqs(), aws.queueUrl(), Duration.ofSeconds(1)), new S3BlobStore(aws.connection().s3()),
-                uri -> BlobUri.inBuckets(uri, buckets));
+                uri -> BlobUri.inBuckets(uri, buckets), uri -> Optional.empty());
     }
 
     /** The AWS connection the handlers get: the backend's, or the default one on the embedded backend (never used there). */
