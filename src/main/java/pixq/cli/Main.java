@@ -80,7 +80,7 @@ public final class Main {
                 .forEach(sub -> sub.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-h", "--help")
                         .usageHelp(true).description("Show this help and exit.").build()));
         cli.setUsageHelpAutoWidth(true).setUsageHelpWidth(100);
-        // A user sees one readable line; --debug (or PIXQ_DEBUG=1) shows the stack trace.
+        // A user sees one readable line; PIXQ_DEBUG set in the environment (to any value) adds the stack trace.
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             command.getErr().println("pixq: " + Reason.of(e));
             if (System.getenv("PIXQ_DEBUG") != null) {

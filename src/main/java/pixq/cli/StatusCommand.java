@@ -123,7 +123,7 @@ final class StatusCommand implements Callable<Integer> {
                     job.outputs().isEmpty() ? "" : "  -> " + String.join(", ", job.outputs()));
         }
         if (page.size() > shown.size()) {
-            System.out.printf("more: pixq status %s --jobs%s --after %s%n", batch, state == null ? "" : " --state " + state.name().toLowerCase(),
+            System.out.printf("more: pixq status %s --jobs%s --after %s%n", batch, state == null ? "" : " --only " + state.name().toLowerCase(),
                     shown.get(shown.size() - 1).id());
         }
         return 0;

@@ -119,6 +119,10 @@ class RunCommandTest {
         assertEquals(2, rest.lines().count(), rest);
         String failed = pixqOut("status", batch, "--jobs", "--only", "failed", "--state", state);
         assertTrue(failed.lines().count() == 1 && failed.contains(jobsByFile().get("d.jpg").id()) && failed.contains("FAILED"), failed);
+        // the next page of one state: the printed hint names the state with --only (--state is the state folder)
+        String succeeded = pixqOut("status", batch, "--jobs", "--only", "succeeded", "--limit", "2", "--state", state);
+        String next = succeeded.lines().reduce((x, y) -> y).orElseThrow();
+        assertTrue(next.startsWith("more: pixq status " + batch + " --jobs --only succeeded --after "), succeeded);
     }
 
     @Test
