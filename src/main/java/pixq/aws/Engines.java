@@ -11,6 +11,7 @@ import pixq.image.ImageException;
 import pixq.image.OpenCvImageEngine;
 import pixq.job.BlobException;
 import pixq.job.BlobStore;
+import pixq.recipe.BlobUri;
 
 /** The image engine of the worker function and of {@code pixq worker}, configured from the environment. */
 public final class Engines {
@@ -41,11 +42,14 @@ public final class Engines {
                 .withCommandTimeout(Duration.ofSeconds(Env.longValue(env, "COMMAND_TIMEOUT_SECONDS", DEFAULT_COMMAND_TIMEOUT)))
                 .withTimeLeft(timeLeft)
                 .withResources(uri -> {
-                    if (!uri.startsWith("s3://")) {
+                    BlobUri.S3 at;
+                    try {
+                        at = BlobUri.s3(uri);
+                    } catch (IllegalArgumentException e) {
                         throw new ImageException("watermark " + uri + " must be an s3:// URI");
                     }
                     try {
-                        return blobs.read(uri, maxBytes);
+                        return blobs.read(at.toString(), maxBytes);
                     } catch (BlobException e) {
                         // The engine knows no storage: a read worth retrying is its own kind there.
                         throw e.retryable() ? new ImageException.Unavailable(e.getMessage(), e) : e;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import pixq.job.BlobException;
 import pixq.job.BlobStore;
+import pixq.recipe.BlobUri;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -34,7 +35,7 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public byte[] read(String uri, long maxBytes) {
-        S3Uri at = S3Uri.parse(uri);
+        BlobUri.S3 at = BlobUri.s3(uri);
         try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(at.bucket()).key(at.key()))) {
             Long size = in.response().contentLength();
             if (size != null && size > maxBytes) {
@@ -66,7 +67,7 @@ public final class S3BlobStore implements BlobStore {
      */
     @Override
     public void write(String uri, byte[] bytes, String contentType, String source) {
-        S3Uri at = S3Uri.parse(uri);
+        BlobUri.S3 at = BlobUri.s3(uri);
         for (int attempt = 1; ; attempt++) {
             Optional<HeadObjectResponse> existing = source == null ? Optional.empty() : head(uri);
             String other = existing.map(h -> h.metadata().get(SOURCE_KEY)).map(v -> URLDecoder.decode(v, StandardCharsets.UTF_8)).orElse(null);
@@ -100,11 +101,11 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public Page page(String prefixUri, String startAfter, int max) {
-        S3Uri at = S3Uri.parse(prefixUri);
-        String after = startAfter == null ? null : S3Uri.parse(startAfter).key();
+        BlobUri.S3 at = BlobUri.s3(prefixUri);
+        String after = startAfter == null ? null : BlobUri.s3(startAfter).key();
         try {
             ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(at.bucket()).prefix(at.key()).startAfter(after).maxKeys(max));
-            return new Page(page.contents().stream().map(o -> new Listed(new S3Uri(at.bucket(), o.key()).toString(), unquoted(o.eTag()))).toList(),
+            return new Page(page.contents().stream().map(o -> new Listed(new BlobUri.S3(at.bucket(), o.key()).toString(), unquoted(o.eTag()))).toList(),
                     Boolean.TRUE.equals(page.isTruncated()));
         } catch (NoSuchBucketException e) {
             throw new BlobException("no such bucket: " + at.bucket(), false, e);
@@ -118,7 +119,7 @@ public final class S3BlobStore implements BlobStore {
     }
 
     private Optional<HeadObjectResponse> head(String uri) {
-        S3Uri at = S3Uri.parse(uri);
+        BlobUri.S3 at = BlobUri.s3(uri);
         try {
             return Optional.of(s3.headObject(b -> b.bucket(at.bucket()).key(at.key())));
         } catch (NoSuchKeyException e) {
@@ -135,10 +136,10 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public List<String> list(String prefixUri) {
-        S3Uri at = S3Uri.parse(prefixUri);
+        BlobUri.S3 at = BlobUri.s3(prefixUri);
         try {
             return s3.listObjectsV2Paginator(b -> b.bucket(at.bucket()).prefix(at.key())).contents().stream()
-                    .map(o -> new S3Uri(at.bucket(), o.key()).toString())
+                    .map(o -> new BlobUri.S3(at.bucket(), o.key()).toString())
                     .sorted()
                     .toList();
         } catch (NoSuchBucketException e) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import pixq.recipe.BlobUri;
 import pixq.recipe.Json;
 
 /**
@@ -143,7 +144,7 @@ record SubmitRequest(String batchId, List<String> inputs, String prefix, String 
                 throw new BadRequestException("an S3 record lacks its bucket name or object key");
             }
             JsonNode eTag = record.path("s3").path("object").path("eTag");
-            created.add(new Created("s3://" + bucket + "/" + key, eTag.isTextual() ? eTag.asText() : null));
+            created.add(new Created(new BlobUri.S3(bucket, key).toString(), eTag.isTextual() ? eTag.asText() : null));
         }
         return created;
     }

@@ -20,6 +20,7 @@ import pixq.job.BlobStore;
 import pixq.job.JobSpec;
 import pixq.job.SubmitResult;
 import pixq.job.Submitter;
+import pixq.recipe.BlobUri;
 import pixq.recipe.Operation;
 import pixq.recipe.Recipe;
 import pixq.recipe.Recipes;
@@ -119,7 +120,7 @@ public final class SubmitService {
         Submitter to = route(request.longJobs(), recipe);
         if (request.argsJobs() != null) {
             return only(batchId, request.argsJobs().size(), () -> to.submit(batchId, request.argsJobs().stream()
-                    .map(args -> JobSpec.of(batchId, null, "s3://" + outputBucket + "/" + batchId + "/", recipe, args)).toList()));
+                    .map(args -> JobSpec.of(batchId, null, new BlobUri.S3(outputBucket, batchId + "/").toString(), recipe, args)).toList()));
         }
         if (request.inputs() != null) {
             return only(batchId, request.inputs().size(), () -> submitInputs(to, batchId, request.inputs(), recipe, request.args()));
@@ -192,7 +193,7 @@ public final class SubmitService {
     }
 
     private static String firstFolder(String uri) {
-        String key = S3Uri.parse(uri).key();
+        String key = BlobUri.s3(uri).key();
         int slash = key.indexOf('/');
         String folder = slash < 0 ? null : key.substring(0, slash).toLowerCase(Locale.ROOT);
         return folder != null && Recipes.builtIns().containsKey(folder) ? folder : null;
@@ -203,7 +204,7 @@ public final class SubmitService {
         if (why != null) {
             return new Response(batchId, 0, 0, List.of(request.prefix() + " (" + why + ")"), null);
         }
-        S3Uri at = S3Uri.parse(request.prefix());
+        BlobUri.S3 at = BlobUri.s3(request.prefix());
         int jobs = 0;
         int duplicates = 0;
         List<String> rejected = new ArrayList<>();
@@ -211,7 +212,7 @@ public final class SubmitService {
         // Pages of up to 1000 keys, never past the cap: submit each, stop between pages when the time is short.
         while (true) {
             int room = maxJobs - jobs - duplicates;
-            BlobStore.Page page = blobs.page(request.prefix(), after == null ? null : new S3Uri(at.bucket(), after).toString(), Math.min(1000, room));
+            BlobStore.Page page = blobs.page(request.prefix(), after == null ? null : new BlobUri.S3(at.bucket(), after).toString(), Math.min(1000, room));
             List<JobSpec> specs = page.blobs().stream().filter(b -> !b.uri().endsWith("/"))
                     .map(b -> spec(batchId, b.uri(), b.version(), recipe, request.args())).toList();
             if (!specs.isEmpty()) {
@@ -223,7 +224,7 @@ public final class SubmitService {
             if (!page.more() || page.blobs().isEmpty()) {
                 return new Response(batchId, jobs, duplicates, rejected, null);
             }
-            after = S3Uri.parse(page.blobs().get(page.blobs().size() - 1).uri()).key();
+            after = BlobUri.s3(page.blobs().get(page.blobs().size() - 1).uri()).key();
             if (jobs + duplicates >= maxJobs || !mayContinue.getAsBoolean()) {
                 return new Response(batchId, jobs, duplicates, rejected, request.continuation(batchId, after));
             }
@@ -232,18 +233,18 @@ public final class SubmitService {
 
     /** @param eTag the version of the input this job is for: an object uploaded again is new work */
     private JobSpec spec(String batchId, String input, String eTag, Recipe recipe, List<String> args) {
-        String key = S3Uri.parse(input).key();
+        String key = BlobUri.s3(input).key();
         String folder = key.contains("/") ? key.substring(0, key.lastIndexOf('/') + 1) : "";
         // Listings quote ETags, events do not: one form, so both name the same job.
         String version = S3BlobStore.unquoted(eTag);
-        return JobSpec.of(batchId, input, version, "s3://" + outputBucket + "/" + folder, recipe, args);
+        return JobSpec.of(batchId, input, version, new BlobUri.S3(outputBucket, folder).toString(), recipe, args);
     }
 
     /** Why an input may not be read, or null when it may. */
     private String refusal(String uri) {
-        S3Uri at;
+        BlobUri.S3 at;
         try {
-            at = S3Uri.parse(uri);
+            at = BlobUri.s3(uri);
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }

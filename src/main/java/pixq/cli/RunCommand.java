@@ -11,17 +11,20 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import pixq.image.Heif;
 import pixq.job.JobSpec;
 import pixq.job.OutputClash;
 import pixq.job.SubmitResult;
 import pixq.job.Submitter;
 import pixq.local.LocalFolderBlobStore;
+import pixq.recipe.Output;
 import pixq.recipe.Recipe;
 import pixq.recipe.Recipes;
 
@@ -45,9 +48,11 @@ import pixq.recipe.Recipes;
             "Stopped with Ctrl-C (or killed)? Run the same command again: finished images are not redone."
         })
 final class RunCommand implements Callable<Integer> {
+    /** The extensions HEIC and AVIF files go by, which libheif reads. */
+    private static final Set<String> HEIF_EXTENSIONS = Set.of("heic", "heif", "hif", "avif");
     /** Extensions taken when walking a folder; the format itself is always sniffed from the bytes. */
     private static final Set<String> IMAGE_EXTENSIONS =
-            Set.of("jpg", "jpeg", "jpe", "png", "gif", "bmp", "tif", "tiff", "webp");
+            Set.of("jpg", "jpeg", "jpe", "png", "gif", "bmp", "tif", "tiff", "webp", "heic", "heif", "hif", "avif");
 
     @Parameters(arity = "1..*", paramLabel = "DIR|FILE", description = "Folders (walked recursively) and image files"
             + " (with --args-only: one job's argument each).")
@@ -84,6 +89,7 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no images found in " + inputs);
         }
         refuseClashes(specs);
+        sayOnceWhatHeifNeeds(chosen, specs);
         // The same command over the same images is the same batch, so a rerun resumes it.
         String batchId = "run-" + JobSpec.digest(specs.stream().map(JobSpec::id).toList()).substring(0, 10);
         specs = specs.stream().map(s -> s.inBatch(batchId)).toList();
@@ -93,6 +99,23 @@ final class RunCommand implements Callable<Integer> {
             System.err.printf("batch %s: %d %s, %d new jobs%n", batchId, specs.size(), argsOnly ? "args-only jobs" : "images",
                     submitted.jobs());
             return local.until(specs);
+        }
+    }
+
+    /**
+     * Without libheif, HEIC and AVIF inputs (and avif outputs) fail job by job, each saying why: say it once
+     * here too, before anything is queued, so it is not lost among the other results.
+     */
+    private static void sayOnceWhatHeifNeeds(Recipe chosen, List<JobSpec> specs) {
+        Optional<String> problem = Heif.unavailable();
+        if (problem.isEmpty()) {
+            return;
+        }
+        long inputs = specs.stream().filter(s -> s.input() != null && HEIF_EXTENSIONS.contains(extension(s.input()))).count();
+        boolean writesAvif = chosen.outputs().stream().anyMatch(o -> o.format() == Output.Format.AVIF);
+        if (inputs > 0 || writesAvif) {
+            System.err.printf("%s: %s will fail.%n", problem.get(),
+                    writesAvif ? "every job (the recipe writes avif)" : inputs + (inputs == 1 ? " HEIC/AVIF input" : " HEIC/AVIF inputs"));
         }
     }
 
@@ -170,8 +193,12 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static boolean isImageName(Path file) {
-        String name = file.getFileName().toString();
+        return IMAGE_EXTENSIONS.contains(extension(file.getFileName().toString()));
+    }
+
+    /** The lower-case extension after the last dot of a name or URI, without the dot; "" for none. */
+    private static String extension(String name) {
         int dot = name.lastIndexOf('.');
-        return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+        return dot > 0 && dot > name.lastIndexOf('/') ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
     }
 }

@@ -137,6 +137,6 @@ final class ServeCommand implements Callable<Integer> {
             }
         };
         WebConsole.mount(server, "/", new WebConsole.Sources(backing.jobs(), backing.queue(), backing.blobs(), engine,
-                EngineConfig.DEFAULT_MAX_BYTES, backing.servable(), specs -> {}));
+                EngineConfig.DEFAULT_MAX_BYTES, backing.servable(), backing.files(), specs -> {}));
     }
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -24,6 +25,7 @@ import pixq.aws.S3BlobStore;
 import pixq.image.ImageEngine;
 import pixq.image.OpenCvImageEngine;
 import pixq.local.LocalFolderBlobStore;
+import pixq.recipe.BlobUri;
 import pixq.web.WebConsole;
 import pixq.web.WebStatus;
 import pixq.worker.DaemonThreads;
@@ -158,11 +160,11 @@ final class StatusCommand implements Callable<Integer> {
             if (target.isLocal()) {
                 // read-only here: nothing is written
                 sources = new WebConsole.Sources(open.store(), open.queue(), new LocalFolderBlobStore(target.stateDir()), engine::join,
-                        work.engine().maxBytes(), uri -> uri.startsWith("file:"), specs -> retries.submit(() -> processHere(specs)));
+                        work.engine().maxBytes(), BlobUri::isFile, uri -> Optional.of(LocalFolderBlobStore.pathOf(uri)), specs -> retries.submit(() -> processHere(specs)));
             } else {
-                List<String> buckets = List.of("s3://" + target.aws.inputBucket() + "/", "s3://" + target.aws.outputBucket() + "/");
+                List<String> buckets = List.of(target.aws.inputBucket(), target.aws.outputBucket());
                 sources = new WebConsole.Sources(open.store(), open.queue(), new S3BlobStore(target.aws.connection().s3()), engine::join,
-                        work.engine().maxBytes(), uri -> buckets.stream().anyMatch(uri::startsWith), specs -> {});
+                        work.engine().maxBytes(), uri -> BlobUri.inBuckets(uri, buckets), uri -> Optional.empty(), specs -> {});
             }
             return WebStatus.start(bind, port, sources, resources);
         } catch (IOException | RuntimeException e) {

@@ -24,13 +24,17 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /**
  * Decodes to an 8-bit Mat of 1, 3 or 4 channels (BGR order), never applying the EXIF orientation (the
  * {@code orient} step does). JPEGs may be shrunk by the DCT while decoding; CMYK and YCCK JPEGs come out as
- * BGR (libjpeg undoes YCCK, OpenCV inverts Adobe CMYK); 16-bit images become 8-bit.
+ * BGR (libjpeg undoes YCCK, OpenCV inverts Adobe CMYK); 16-bit images become 8-bit. HEIC and AVIF go to libheif
+ * ({@link Heif}), which does apply their rotation and mirroring (irot, imir), as that format requires.
  */
 final class Decoder {
     private Decoder() {}
 
     /** @param reduce 1, 2, 4 or 8: the JPEG DCT shrink (ignored for other formats) */
     static Mat decode(byte[] bytes, ImageHeader header, int reduce) {
+        if (header.format() == ImageHeader.Format.HEIF || header.format() == ImageHeader.Format.AVIF) {
+            return Heif.decode(bytes, header.format().name(), opencv_core.getNumThreads()); // on the engine's threads
+        }
         int flags;
         if (header.format() == ImageHeader.Format.JPEG) {
             boolean gray = header.components() == 1;

@@ -30,10 +30,12 @@ final class Encoder {
         boolean keepProfile = profile != null && o.keeps(Keep.ICC) && profile.isRgb();
         Mat srgb = profile == null || keepProfile ? m : profile.toSrgb(m);
         try {
-            byte[] pixels = encode(srgb, o);
             byte[] icc = keepProfile ? profile.data() : null;
             byte[] exif = keepsExif(o) ? Exif.tiff(orientation, m.cols(), m.rows(), kept(source.exif(), o)) : null;
-            return MetadataBlocks.embed(pixels, o.format(), icc, exif);
+            if (o.format() == Output.Format.AVIF) {
+                return Heif.avif(srgb, avifQuality(o), icc, exif);
+            }
+            return MetadataBlocks.embed(encode(srgb, o), o.format(), icc, exif);
         } finally {
             if (srgb != m) {
                 srgb.close();
@@ -44,6 +46,9 @@ final class Encoder {
     /** Pixels only, no metadata: also what a {@code command} step receives. */
     static byte[] encode(Mat m, Output o) {
         Output.Format format = o.format();
+        if (format == Output.Format.AVIF) {
+            return Heif.avif(m, avifQuality(o), null, null);
+        }
         Mat pixels = format == Output.Format.JPEG ? Transforms.flattenOnWhite(m) : m;
         int[] params = switch (format) {
             case JPEG -> new int[] {IMWRITE_JPEG_QUALITY, o.quality() == null ? 85 : o.quality(),
@@ -51,6 +56,7 @@ final class Encoder {
             case PNG -> new int[] {IMWRITE_PNG_COMPRESSION, o.quality() == null ? 6 : o.quality()};
             case WEBP -> new int[] {IMWRITE_WEBP_QUALITY, o.quality() == null ? 80 : o.quality()};
             case META -> throw new IllegalArgumentException("a meta output has no pixels to encode");
+            case AVIF -> throw new IllegalStateException("libheif encodes AVIF, not OpenCV");
         };
         try (BytePointer out = new BytePointer(); IntPointer p = new IntPointer(params)) {
             if (!opencv_imgcodecs.imencode(o.extension(), pixels, out, p)) {
@@ -64,6 +70,10 @@ final class Encoder {
                 pixels.close();
             }
         }
+    }
+
+    private static int avifQuality(Output o) {
+        return o.quality() == null ? 60 : o.quality();
     }
 
     static String contentType(Output o) {

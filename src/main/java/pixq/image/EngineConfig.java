@@ -2,7 +2,6 @@ package pixq.image;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import pixq.recipe.BlobUri;
 
 /**
  * How an {@link OpenCvImageEngine} behaves. Immutable; start from {@link #defaults()} and change with the
@@ -115,11 +115,15 @@ public record EngineConfig(
         return new EngineConfig(maxPixels, maxBytes, commands, commandTimeout, timeLeft, resources, n);
     }
 
-    /** A path, or a file: URI. */
+    /** A path, or a file: URI; anything else is refused. */
     static byte[] readLocalFile(String ref) {
-        Path p = ref.startsWith("file:") ? Path.of(URI.create(ref)) : Path.of(ref);
         try {
-            return Files.readAllBytes(p);
+            if (BlobUri.parse(ref) instanceof BlobUri.File file) {
+                return Files.readAllBytes(file.path());
+            }
+            throw new ImageException("cannot read " + ref + ": not a local file");
+        } catch (IllegalArgumentException e) {
+            throw new ImageException("cannot read " + ref + ": " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + ref + ": " + e.getMessage(), e);
         }

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  */
 record ImageHeader(Format format, int width, int height, int components, int dataStart) {
 
-    enum Format { JPEG, PNG, GIF, BMP, TIFF, WEBP }
+    /** HEIF: HEIC and other HEVC stills; AVIF: AV1 stills (both decoded by libheif, {@link Heif}). */
+    enum Format { JPEG, PNG, GIF, BMP, TIFF, WEBP, HEIF, AVIF }
 
     static ImageHeader read(byte[] b) {
         if (b == null || b.length == 0) {
@@ -36,6 +37,9 @@ record ImageHeader(Format format, int width, int height, int components, int dat
             if (starts(b, 'R', 'I', 'F', 'F') && b.length >= 12 && ascii(b, 8, 4).equals("WEBP")) {
                 return webp(b);
             }
+            if (HeifBoxes.isHeif(b)) {
+                return heif(b);
+            }
         } catch (ArrayIndexOutOfBoundsException e) {
             throw new ImageException("the file is truncated: it ends inside its header (" + b.length + " bytes)");
         }
@@ -45,7 +49,8 @@ record ImageHeader(Format format, int width, int height, int components, int dat
     /** "(starts with 0x3C 0x68 0x74 0x6D "<htm")" or a known non-image name. */
     private static String describe(byte[] b) {
         if (b.length >= 12 && new String(b, 4, 4, StandardCharsets.ISO_8859_1).equals("ftyp")) {
-            return "(HEIF/AVIF, which pixq does not read; convert it to JPEG first)";
+            return "(an ISO media file of brand '" + new String(b, 8, 4, StandardCharsets.ISO_8859_1)
+                    + "', such as a video, not a HEIC or AVIF still image)";
         }
         StringBuilder hex = new StringBuilder("(starts with");
         StringBuilder text = new StringBuilder();
@@ -53,7 +58,7 @@ record ImageHeader(Format format, int width, int height, int components, int dat
             hex.append(String.format(" 0x%02X", b[i] & 0xFF));
             text.append(b[i] >= 0x20 && b[i] < 0x7F ? (char) b[i] : '.');
         }
-        return hex + " \"" + text + "\"; readable formats: JPEG, PNG, GIF, BMP, TIFF, WebP)";
+        return hex + " \"" + text + "\"; readable formats: JPEG, PNG, GIF, BMP, TIFF, WebP, HEIC, AVIF)";
     }
 
     private static ImageHeader jpeg(byte[] b) {
@@ -155,6 +160,15 @@ record ImageHeader(Format format, int width, int height, int components, int dat
             }
             default -> throw new ImageException("the WebP file is corrupt: unknown first chunk '" + chunk + "'");
         }
+    }
+
+    /** The size as libheif decodes it: rotation (irot), which it applies, swaps width and height. */
+    private static ImageHeader heif(byte[] b) {
+        HeifBoxes boxes = HeifBoxes.read(b);
+        Format format = boxes.avif() ? Format.AVIF : Format.HEIF;
+        return boxes.turned()
+                ? new ImageHeader(format, boxes.height(), boxes.width(), 0, 0)
+                : new ImageHeader(format, boxes.width(), boxes.height(), 0, 0);
     }
 
     private static boolean starts(byte[] b, int... magic) {

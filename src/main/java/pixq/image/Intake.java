@@ -54,6 +54,8 @@ final class Intake {
             case BMP -> ".bmp";
             case TIFF -> ".tif";
             case WEBP -> ".webp";
+            case HEIF -> ".heic";
+            case AVIF -> ".avif";
         };
     }
 

@@ -30,6 +30,7 @@ final class MetadataBlocks {
                 case JPEG -> jpegIcc(b);
                 case PNG -> pngIcc(b);
                 case WEBP -> webpChunk(b, "ICCP");
+                case HEIF, AVIF -> HeifBoxes.read(b).icc();
                 case GIF, BMP, TIFF -> null;
             };
         } catch (RuntimeException | DataFormatException broken) {
@@ -112,6 +113,7 @@ final class MetadataBlocks {
             case PNG -> png(encoded, icc, exif);
             case WEBP -> webp(encoded, icc, exif);
             case META -> throw new IllegalArgumentException("a meta output carries no metadata blocks");
+            case AVIF -> throw new IllegalArgumentException("an AVIF gets its metadata from libheif's encoder (Heif.avif)");
         };
     }
 

@@ -1,6 +1,7 @@
 package pixq.image;
 
 import com.drew.imaging.ImageMetadataReader;
+import com.drew.imaging.heif.HeifMetadataReader;
 import com.drew.imaging.jpeg.JpegMetadataReader;
 import com.drew.lang.GeoLocation;
 import com.drew.lang.Rational;
@@ -29,9 +30,11 @@ record SourceMetadata(int orientation, Map<String, Object> exif, Exif.Kept keepa
     static SourceMetadata read(byte[] bytes, ImageHeader header) {
         Metadata md;
         try {
-            md = header.format() == ImageHeader.Format.JPEG
-                    ? JpegMetadataReader.readMetadata(new ByteArrayInputStream(bytes), List.of(new ExifReader()))
-                    : ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes), bytes.length);
+            md = switch (header.format()) {
+                case JPEG -> JpegMetadataReader.readMetadata(new ByteArrayInputStream(bytes), List.of(new ExifReader()));
+                case HEIF, AVIF -> HeifMetadataReader.readMetadata(new ByteArrayInputStream(bytes)); // the generic reader takes AVIF for a movie
+                default -> ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes), bytes.length);
+            };
         } catch (Exception | StackOverflowError e) {
             return NONE;
         }
@@ -50,6 +53,10 @@ record SourceMetadata(int orientation, Map<String, Object> exif, Exif.Kept keepa
             put(exif, "model", ifd0.getString(ExifIFD0Directory.TAG_MODEL));
             Integer o = ifd0.getInteger(ExifIFD0Directory.TAG_ORIENTATION);
             orientation = o != null && o >= 1 && o <= 8 ? o : 1;
+        }
+        if ((header.format() == ImageHeader.Format.HEIF || header.format() == ImageHeader.Format.AVIF)
+                && HeifBoxes.read(bytes).transformed()) {
+            orientation = 1; // libheif applied irot/imir; an iPhone's EXIF orientation says the same again
         }
         if (sub != null) {
             String taken = sub.getString(ExifSubIFDDirectory.TAG_DATETIME_ORIGINAL);

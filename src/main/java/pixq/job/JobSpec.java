@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import pixq.recipe.BlobUri;
 import pixq.recipe.Recipe;
 import pixq.recipe.Json;
 
@@ -88,7 +89,7 @@ public record JobSpec(String id, String batchId, String input, String inputVersi
         if (name.isEmpty() || name.contains("/") || name.contains("\0") || utf8Length(name) > MAX_NAME_BYTES) {
             throw new IllegalArgumentException("refusing output name \"" + name + "\": it must be a plain file name");
         }
-        return BlobNames.child(output, name);
+        return BlobUri.parse(output).child(name).toString();
     }
 
     /** Every output the recipe writes for this job, in the recipe's order. */
@@ -100,7 +101,7 @@ public record JobSpec(String id, String batchId, String input, String inputVersi
         if (input == null) {
             return id;
         }
-        String name = BlobNames.fileName(input);
+        String name = BlobUri.parse(input).fileName();
         if (name.isEmpty() || name.equals(".") || name.equals("..")) {
             throw new IllegalArgumentException("the input " + input + " names no file");
         }

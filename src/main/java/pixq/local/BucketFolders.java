@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import pixq.job.BlobException;
 import pixq.job.BlobStore;
+import pixq.recipe.BlobUri;
 
 /**
  * Buckets as folders, for {@code pixq serve}'s embedded backend: {@code s3://bucket/key} is the file
@@ -13,7 +14,6 @@ import pixq.job.BlobStore;
  * matches {@code incoming/cat.jpg}).
  */
 public final class BucketFolders implements BlobStore {
-    private static final String SCHEME = "s3://";
     private final Path root;
     private final LocalFolderBlobStore files;
 
@@ -44,37 +44,36 @@ public final class BucketFolders implements BlobStore {
 
     @Override
     public List<String> list(String prefixUri) {
-        String bucket = bucketOf(prefixUri);
-        String prefix = prefixUri.substring(SCHEME.length() + bucket.length()).replaceFirst("^/", "");
-        Path folder = path(SCHEME + bucket + "/" + prefix.substring(0, prefix.lastIndexOf('/') + 1));
-        Path bucketFolder = bucket(bucket);
+        BlobUri.S3 at = s3(prefixUri);
+        String prefix = at.key();
+        Path folder = path(new BlobUri.S3(at.bucket(), prefix.substring(0, prefix.lastIndexOf('/') + 1)));
+        Path bucketFolder = bucket(at.bucket());
         return files.list(folder.toString()).stream()
                 .map(uri -> bucketFolder.relativize(LocalFolderBlobStore.pathOf(uri)).toString().replace('\\', '/'))
                 .filter(key -> key.startsWith(prefix))
-                .map(key -> SCHEME + bucket + "/" + key)
+                .map(key -> new BlobUri.S3(at.bucket(), key).toString())
                 .toList();
     }
 
-    /** The object's file, refusing a key that would leave its bucket's folder ({@code ../}). */
-    private Path path(String uri) {
-        String bucket = bucketOf(uri);
-        Path folder = bucket(bucket);
-        Path path = folder.resolve(uri.substring(SCHEME.length() + bucket.length()).replaceFirst("^/", "")).normalize();
-        if (!path.startsWith(folder)) {
-            throw new BlobException("refused " + uri + ": the key leaves bucket " + bucket, false, null);
+    /** The object's file (a bucket's folder for {@code s3://bucket/}), refusing a key that would leave its bucket's folder ({@code ../}). */
+    public Path path(String uri) {
+        return path(s3(uri));
+    }
+
+    private Path path(BlobUri.S3 at) {
+        Path folder = bucket(at.bucket());
+        Path path = folder.resolve(at.key().replaceFirst("^/", "")).normalize();
+        if (at.bucket().startsWith(".") || !path.startsWith(folder)) {
+            throw new BlobException("refused " + at + ": the key leaves bucket " + at.bucket(), false, null);
         }
         return path;
     }
 
-    private static String bucketOf(String uri) {
-        if (uri == null || !uri.startsWith(SCHEME)) {
-            throw new BlobException("not an s3:// URI: " + uri, false, null);
+    private static BlobUri.S3 s3(String uri) {
+        try {
+            return BlobUri.s3(uri);
+        } catch (IllegalArgumentException e) {
+            throw new BlobException(e.getMessage(), false, null);
         }
-        String rest = uri.substring(SCHEME.length());
-        String bucket = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
-        if (bucket.isEmpty() || bucket.startsWith(".")) {
-            throw new BlobException("no bucket in " + uri, false, null);
-        }
-        return bucket;
     }
 }

@@ -3,7 +3,6 @@ package pixq.local;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -21,6 +20,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import pixq.job.BlobException;
 import pixq.job.BlobStore;
+import pixq.recipe.BlobUri;
 
 /**
  * Blobs as files. Names are {@code file:} URIs ({@code file:/a/b}, {@code file:///a/b}) or plain paths;
@@ -183,26 +183,17 @@ public final class LocalFolderBlobStore implements BlobStore {
     }
 
     /** A {@code file:} URI or a plain path; a {@code file:} name that is not a valid URI is taken literally. */
-    static Path pathOf(String uri) {
-        if (uri == null || uri.isBlank()) {
-            throw new BlobException("no blob name given", false, null);
-        }
-        if (!uri.startsWith("file:")) {
-            if (uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]+://.*")) {
-                throw new BlobException("not a local file: " + uri, false, null);
-            }
-            return Path.of(uri).toAbsolutePath().normalize();
-        }
+    public static Path pathOf(String uri) {
+        BlobUri at;
         try {
-            return Path.of(URI.create(uri)).toAbsolutePath().normalize();
+            at = BlobUri.parse(uri);
         } catch (IllegalArgumentException e) {
-            // e.g. "file:/out/my photo.jpg", built by joining strings: not encoded, yet plainly a path
-            String rest = uri.substring("file:".length());
-            if (rest.startsWith("//")) {
-                rest = rest.substring(2);
-            }
-            return Path.of(rest).toAbsolutePath().normalize();
+            throw new BlobException(e.getMessage(), false, null);
         }
+        if (at instanceof BlobUri.File file) {
+            return file.path();
+        }
+        throw new BlobException("not a local file: " + uri, false, null);
     }
 
     private Path insideOutputRoot(String uri) {

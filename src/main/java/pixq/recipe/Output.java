@@ -13,8 +13,8 @@ import java.util.Locale;
  * One file a recipe writes: its own steps after the shared ones, then its encoding.
  *
  * @param name        the file-name suffix before the extension: "-800" writes {@code <stem>-800.jpg}; may be ""
- * @param format      jpeg, png, webp, or meta (a JSON description of the source: no pixels decoded for it)
- * @param quality     jpeg/webp quality 1..100 (defaults 85/80; webp 101 = lossless); for png the zlib compression
+ * @param format      jpeg, png, webp, avif, or meta (a JSON description of the source: no pixels decoded for it)
+ * @param quality     jpeg/webp/avif quality 1..100 (defaults 85/80/60; webp 101 = lossless); for png the zlib compression
  *                    level 0..9 (default 6)
  * @param steps       this output's own operations, run on the result of the recipe's shared steps
  * @param progressive jpeg only: write a progressive JPEG
@@ -30,6 +30,8 @@ public record Output(String name, Format format, Integer quality, List<Operation
         JPEG(".jpg", "image/jpeg", 1, 100),
         PNG(".png", "image/png", 0, 9),
         WEBP(".webp", "image/webp", 1, 101),
+        /** AV1 in HEIF, encoded by libheif (with libaom): where the machine has them. */
+        AVIF(".avif", "image/avif", 1, 100),
         /** A JSON description of the source: no pixels decoded for it. */
         META(".json", "application/json", 0, 0);
 
@@ -45,7 +47,7 @@ public record Output(String name, Format format, Integer quality, List<Operation
             this.maxQuality = maxQuality;
         }
 
-        /** "jpeg" (or "jpg"), "png", "webp", "meta", in any case. */
+        /** "jpeg" (or "jpg"), "png", "webp", "avif", "meta", in any case. */
         @JsonCreator
         public static Format of(String text) {
             String t = text.toLowerCase(Locale.ROOT);
@@ -54,7 +56,7 @@ public record Output(String name, Format format, Integer quality, List<Operation
                     return f;
                 }
             }
-            throw new IllegalArgumentException("unknown output format '" + text + "' (use jpeg, png, webp or meta)");
+            throw new IllegalArgumentException("unknown output format '" + text + "' (use jpeg, png, webp, avif or meta)");
         }
 
         /** The file extension with its dot: ".jpg", ".png", ".webp", ".json". */
@@ -155,7 +157,7 @@ public record Output(String name, Format format, Integer quality, List<Operation
         return keep != null && keep.contains(what);
     }
 
-    /** The file extension with its dot: ".jpg", ".png", ".webp", ".json". */
+    /** The file extension with its dot: ".jpg", ".png", ".webp", ".avif", ".json". */
     @JsonIgnore
     public String extension() {
         return format.extension();

@@ -31,7 +31,7 @@ import pixq.recipe.Operation.Watermark;
  *         | blur SIGMA | sharpen [SIGMA [AMOUNT]] | strip
  *         | watermark "TEXT" [GRAVITY] [opacity=0.5] [scale=0.04] | watermark @PATH-OR-URI [GRAVITY] [opacity=..] [scale=..]
  *         | command NAME [allow-empty] | custom NAME [KEY=VALUE ...]
- * output := (jpeg|jpg) [QUALITY] [-SUFFIX] [progressive] [KEEP] | webp [QUALITY] [-SUFFIX] [KEEP]
+ * output := (jpeg|jpg) [QUALITY] [-SUFFIX] [progressive] [KEEP] | (webp|avif) [QUALITY] [-SUFFIX] [KEEP]
  *         | png [LEVEL 0-9] [-SUFFIX] [KEEP] | meta [-SUFFIX]
  * KEEP   := keep=WHAT[,WHAT...]           WHAT: icc, exif (copyright, artist, date), copyright, artist, date, gps
  * SIZE   := W | WxH | Wx | xH              (W alone means a W×W box)
@@ -47,7 +47,7 @@ import pixq.recipe.Operation.Watermark;
 public final class RecipeString {
     private static final List<String> STEPS = List.of("orient", "fit", "resize", "crop", "rotate", "flip", "flop",
             "grayscale", "blur", "sharpen", "strip", "watermark", "command", "custom");
-    private static final List<String> OUTPUTS = List.of("jpeg", "jpg", "png", "webp", "meta");
+    private static final List<String> OUTPUTS = List.of("jpeg", "jpg", "png", "webp", "avif", "meta");
 
     private RecipeString() {}
 
@@ -137,7 +137,7 @@ public final class RecipeString {
             case "command" -> command(args);
             case "custom" -> custom(args);
             default -> throw new IllegalArgumentException("unknown step '" + head + "' (steps: "
-                    + String.join(", ", STEPS) + "; outputs: jpeg, png, webp, meta)");
+                    + String.join(", ", STEPS) + "; outputs: jpeg, png, webp, avif, meta)");
         };
     }
 

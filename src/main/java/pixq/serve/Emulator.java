@@ -27,6 +27,7 @@ import pixq.aws.SqsJobQueue;
 import pixq.job.JobQueue;
 import pixq.local.BucketFolders;
 import pixq.local.LocalState;
+import pixq.recipe.BlobUri;
 import pixq.worker.DaemonThreads;
 
 /**
@@ -214,15 +215,17 @@ public final class Emulator {
      * Retried jobs need no help here: the queue's mapping to the worker function picks them up.
      */
     private Pages.Backing backing() {
-        List<String> buckets = List.of("s3://" + config.backend().inputBucket() + "/", "s3://" + config.backend().outputBucket() + "/");
+        List<String> buckets = List.of(config.backend().inputBucket(), config.backend().outputBucket());
         if (local != null) {
             Path data = ((Backend.Embedded) config.backend()).data();
-            return new Pages.Backing(local.jobs(), local.queue(), new BucketFolders(data), uri -> buckets.stream().anyMatch(uri::startsWith));
+            BucketFolders folders = new BucketFolders(data);
+            return new Pages.Backing(local.jobs(), local.queue(), folders, uri -> BlobUri.inBuckets(uri, buckets),
+                    uri -> Optional.of(folders.path(uri)));
         }
         Backend.Aws aws = (Backend.Aws) config.backend();
         return new Pages.Backing(new DynamoJobStore(aws.connection().dynamo(), aws.table()),
                 new SqsJobQueue(aws.connection().sqs(), aws.queueUrl(), Duration.ofSeconds(1)), new S3BlobStore(aws.connection().s3()),
-                uri -> buckets.stream().anyMatch(uri::startsWith));
+                uri -> BlobUri.inBuckets(uri, buckets), uri -> Optional.empty());
     }
 
     /** The AWS connection the handlers get: the backend's, or the default one on the embedded backend (never used there). */

@@ -1,6 +1,9 @@
 package pixq.serve;
 
 import com.sun.net.httpserver.HttpServer;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import pixq.job.BlobStore;
 import pixq.job.JobQueue;
@@ -11,6 +14,9 @@ import pixq.job.JobStore;
 public interface Pages {
     void mount(HttpServer server, Backing backing);
 
-    /** The backend's records, queue and buckets, and which blob URIs the pages may read (the two buckets'). */
-    record Backing(JobStore jobs, JobQueue queue, BlobStore blobs, Predicate<String> servable) {}
+    /**
+     * The backend's records, queue and buckets, which blob URIs the pages may read (the two buckets'), and
+     * the file behind a blob or folder URI when buckets are folders (empty on S3).
+     */
+    record Backing(JobStore jobs, JobQueue queue, BlobStore blobs, Predicate<String> servable, Function<String, Optional<Path>> files) {}
 }

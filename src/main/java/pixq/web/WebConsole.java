@@ -12,6 +12,9 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -31,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import pixq.image.ImageEngine;
@@ -47,6 +51,7 @@ import pixq.job.Reason;
 import pixq.job.Requeue;
 import pixq.job.BatchProgress;
 import pixq.worker.DaemonThreads;
+import pixq.recipe.BlobUri;
 import pixq.recipe.Json;
 
 /**
@@ -76,10 +81,12 @@ public final class WebConsole implements HttpHandler {
      * What the pages read and act on.
      *
      * @param servable   which blob URIs the pages may read (the blob store's buckets or folders)
+     * @param files      the file that holds a blob or a folder of blobs, when the blobs are files (empty for S3
+     *                   objects, which no link can redirect)
      * @param afterRetry told of the jobs a retry requeued (locally: process them; on AWS the worker will)
      */
     public record Sources(JobStore jobs, JobQueue queue, BlobStore blobs, Supplier<ImageEngine> engine, long maxBytes,
-                   Predicate<String> servable, Consumer<List<JobSpec>> afterRetry) {}
+                   Predicate<String> servable, Function<String, Optional<Path>> files, Consumer<List<JobSpec>> afterRetry) {}
 
     private final String base;
     private final Sources sources;
@@ -359,17 +366,45 @@ public final class WebConsole implements HttpHandler {
         return uris;
     }
 
-    /** Only what the record names, inside the scope; an output only inside its job's output folder. */
+    /**
+     * Only what the record names, inside the scope: the input inside its bucket (a file input inside its
+     * folder), an output inside its job's output folder; a file only when it is a regular file whose real
+     * path stays in that folder, so no link (the blob itself, or a folder on its way) leads out of it.
+     */
     private String servableBlob(Job job, int index) {
         List<String> uris = blobsOf(job);
         String uri = index < uris.size() ? uris.get(index) : null;
-        if (uri == null || !sources.servable().test(uri) || (index > 0 && !inside(uri, job.spec().output()))) {
+        String folder = uri == null ? null : index == 0 ? inputFolder(uri) : job.spec().output();
+        if (uri == null || !sources.servable().test(uri) || !inside(uri, folder) || !realFileInside(uri, folder)) {
             throw new NotFound("no image " + index + " for job " + job.id());
         }
         return uri;
     }
 
+    /** An input's folder: its bucket for an object (s3://b/k), its own folder for a file. */
+    private static String inputFolder(String uri) {
+        int bucketEnd = uri.startsWith("s3://") ? uri.indexOf('/', "s3://".length()) : -1;
+        return uri.substring(0, (bucketEnd >= 0 ? bucketEnd : uri.lastIndexOf('/')) + 1);
+    }
+
+    private boolean realFileInside(String uri, String folder) {
+        Optional<Path> file = sources.files().apply(uri);
+        if (file.isEmpty()) {
+            return true;
+        }
+        try {
+            Path real = file.get().toRealPath();
+            Path root = sources.files().apply(folder).orElseThrow().toRealPath();
+            return Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS) && real.startsWith(root) && !real.equals(root);
+        } catch (IOException | java.util.NoSuchElementException | BlobException e) {
+            return false;
+        }
+    }
+
     private static boolean inside(String uri, String folder) {
+        if (folder == null || folder.isEmpty()) {
+            return false;
+        }
         String prefix = folder.endsWith("/") ? folder : folder + "/";
         return uri.startsWith(prefix) && !uri.substring(prefix.length()).matches("(?s)(.*/)?\\.\\.?(/.*)?");
     }
@@ -449,19 +484,19 @@ public final class WebConsole implements HttpHandler {
 
     /** A URI as a person reads it: a local file as its path, an S3 object as s3://bucket/key. */
     static String display(String uri) {
-        if (uri.startsWith("file:")) {
-            try {
-                return Objects.requireNonNullElse(URI.create(uri).getPath(), uri);
-            } catch (IllegalArgumentException e) {
-                return uri.substring("file:".length());
-            }
+        try {
+            return BlobUri.parse(uri).display();
+        } catch (IllegalArgumentException e) {
+            return uri;
         }
-        return uri;
     }
 
     private static String name(String uri) {
-        String shown = display(uri);
-        return shown.substring(shown.lastIndexOf('/') + 1);
+        try {
+            return BlobUri.parse(uri).fileName();
+        } catch (IllegalArgumentException e) {
+            return uri;
+        }
     }
 
     private static Optional<String> imageType(String uri) {

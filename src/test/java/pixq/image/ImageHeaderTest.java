@@ -59,9 +59,18 @@ class ImageHeaderTest {
     }
 
     @Test
-    void heifIsNamedAsUnsupported() {
-        byte[] heic = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0};
-        assertTrue(assertThrows(ImageException.class, () -> ImageHeader.read(heic)).getMessage().contains("HEIF"));
+    void anIsoMediaFileThatIsNoStillImageIsNamedForWhatItIs() {
+        byte[] mp4 = {0, 0, 0, 20, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0, 'm', 'p', '4', '1'};
+        String message = assertThrows(ImageException.class, () -> ImageHeader.read(mp4)).getMessage();
+        assertTrue(message.contains("brand 'isom'") && message.contains("not a HEIC or AVIF still image"), message);
+    }
+
+    @Test
+    void aHeicCutInsideItsBoxesIsTruncatedNotACrash() {
+        byte[] heic = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0, 'm', 'i', 'f', '1', 'h', 'e', 'i', 'c',
+            0, 0, 1, 0, 'm', 'e', 't', 'a', 0, 0};
+        String message = assertThrows(ImageException.class, () -> ImageHeader.read(heic)).getMessage();
+        assertTrue(message.contains("truncated"), message);
     }
 
     private static byte[] encode(Images img, String ext, int quality) {

@@ -61,7 +61,7 @@ class WebConsoleTest {
         WebConsole.mount(server, "/ui", new WebConsole.Sources(reads, state.queue(), new LocalFolderBlobStore(dir),
                 () -> {
                     throw new AssertionError("no preview is asked for here");
-                }, 1024 * 1024, uri -> uri.startsWith("file:"), retried::add));
+                }, 1024 * 1024, uri -> uri.startsWith("file:"), uri -> Optional.of(LocalFolderBlobStore.pathOf(uri)), retried::add));
         server.start();
         base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/ui/");
     }
@@ -207,6 +207,72 @@ class WebConsoleTest {
             HttpResponse<String> answer = get(refused);
             assertTrue(answer.statusCode() == 404 || answer.statusCode() == 400, refused + " gave " + answer.statusCode());
             assertFalse(answer.body().contains("not for the page"), refused);
+        }
+    }
+
+    @Test
+    void a_link_in_place_of_an_input_or_output_that_leads_out_of_its_folder_is_never_served() throws Exception {
+        // given a finished job whose input and output were each replaced by a link to a file outside their folders
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "not for the page");
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Files.createDirectories(dir.resolve("elsewhere"));
+        Files.write(dir.resolve("elsewhere/b.jpg"), new byte[] {9});
+        Files.write(in.resolve("real.jpg"), new byte[] {4, 5});
+        Files.createSymbolicLink(in.resolve("a.jpg"), secret);
+        Files.createSymbolicLink(out.resolve("a-thumb.jpg"), secret);
+        Files.createSymbolicLink(out.resolve("sub"), dir.resolve("elsewhere"));
+        Files.createSymbolicLink(out.resolve("inside.jpg"), in.resolve("real.jpg"));
+        String folder = out.toUri().toString();
+        Job linked = aJob().spec(aSpec().batch("b").input(in.resolve("a.jpg").toUri().toString()).output(folder))
+                .state(JobState.SUCCEEDED).outputs(folder + "a-thumb.jpg", folder + "sub/b.jpg", folder + "inside.jpg").build();
+        Job honest = aJob().spec(aSpec().batch("b").input(in.resolve("real.jpg").toUri().toString()).output(folder))
+                .state(JobState.SUCCEEDED).build();
+        state.jobs().insertNew(List.of(linked, honest));
+
+        // then no link out of a folder is followed, and a plain file is still served
+        for (String refused : List.of("image?job=" + linked.id() + "&i=0", "image?job=" + linked.id() + "&i=1",
+                "image?job=" + linked.id() + "&i=2", "image?job=" + linked.id() + "&i=3", "thumb?job=" + linked.id() + "&i=1")) {
+            HttpResponse<String> answer = get(refused);
+            assertEquals(404, answer.statusCode(), refused);
+            assertFalse(answer.body().contains("not for the page"), refused);
+        }
+        assertEquals(200, get("image?job=" + honest.id() + "&i=0").statusCode());
+    }
+
+    @Test
+    void serves_embedded_buckets_only_as_regular_files_inside_their_bucket_folder() throws Exception {
+        // given serve's buckets as folders, where an input and an output are links to /etc/passwd
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.createDirectories(data.resolve("in/photos"));
+        Files.createDirectories(data.resolve("out/photos"));
+        Files.createSymbolicLink(data.resolve("in/photos/a.jpg"), Path.of("/etc/passwd"));
+        Files.createSymbolicLink(data.resolve("out/photos/a-thumb.jpg"), Path.of("/etc/passwd"));
+        Files.write(data.resolve("in/photos/b.jpg"), new byte[] {7});
+        pixq.local.BucketFolders buckets = new pixq.local.BucketFolders(data);
+        HttpServer embedded = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        WebConsole.mount(embedded, "/", new WebConsole.Sources(state.jobs(), state.queue(), buckets, () -> {
+            throw new AssertionError("no preview is asked for here");
+        }, 1024 * 1024, uri -> uri.startsWith("s3://in/") || uri.startsWith("s3://out/"), uri -> Optional.of(buckets.path(uri)), retried::add));
+        embedded.start();
+        try {
+            Job linked = aJob().spec(aSpec().batch("e").input("s3://in/photos/a.jpg").output("s3://out/photos/"))
+                    .state(JobState.SUCCEEDED).outputs("s3://out/photos/a-thumb.jpg").build();
+            Job honest = aJob().spec(aSpec().batch("e").input("s3://in/photos/b.jpg").output("s3://out/photos/"))
+                    .state(JobState.SUCCEEDED).build();
+            state.jobs().insertNew(List.of(linked, honest));
+            String at = "http://127.0.0.1:" + embedded.getAddress().getPort() + "/";
+
+            for (String refused : List.of("image?job=" + linked.id() + "&i=0", "image?job=" + linked.id() + "&i=1")) {
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(at + refused)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(404, answer.statusCode(), refused);
+                assertFalse(answer.body().contains("root:"), refused);
+            }
+            HttpResponse<byte[]> plain = http.send(HttpRequest.newBuilder(URI.create(at + "image?job=" + honest.id() + "&i=0")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertArrayEquals(new byte[] {7}, plain.body());
+        } finally {
+            embedded.stop(0);
         }
     }
 
