@@ -47,8 +47,12 @@ record SubmitRequest(String batchId, List<String> inputs, String prefix, String 
             throw new BadRequestException("batchId must be 1 to 100 letters, digits, '.', '_' or '-'");
         }
         JsonNode recipe = json.get("recipe");
-        if (recipe == null || !(recipe.isTextual() || recipe.isObject())) {
+        if (recipe == null || recipe.isNull()) {
             throw new BadRequestException("'recipe' is missing: give a built-in name (thumbnail, web, meta), a recipe string or a recipe object");
+        }
+        if (!(recipe.isTextual() || recipe.isObject())) {
+            throw new BadRequestException("'recipe' must be a string (a built-in name such as web, or a recipe string) or a recipe object, not "
+                    + recipe.getNodeType().toString().toLowerCase(java.util.Locale.ROOT) + " " + recipe);
         }
         JsonNode longJobs = json.path("long");
         if (!longJobs.isMissingNode() && !longJobs.isBoolean()) {

@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import pixq.job.BlobException;
 import pixq.job.BlobStore;
 import pixq.job.JobSpec;
 import pixq.job.SubmitResult;
@@ -149,12 +150,19 @@ public final class SubmitService {
                 readable.add(input);
             }
         }
-        List<String> eTags = Parallel.map(readable, uri -> blobs.stat(uri).map(BlobStore.Stat::version).orElse(null));
+        // One input the store refuses to read is that input's rejection, not the whole submission's failure.
+        List<Object> versions = Parallel.map(readable, uri -> {
+            try {
+                return blobs.stat(uri).<Object>map(BlobStore.Stat::version).orElse(null);
+            } catch (BlobException e) {
+                return e;
+            }
+        });
         for (int i = 0; i < readable.size(); i++) {
-            if (eTags.get(i) == null) {
-                rejected.add(readable.get(i) + " (no such object)");
+            if (versions.get(i) instanceof String eTag) {
+                specs.add(spec(batchId, readable.get(i), eTag, recipe, args));
             } else {
-                specs.add(spec(batchId, readable.get(i), eTags.get(i), recipe, args));
+                rejected.add(readable.get(i) + " (" + (versions.get(i) instanceof BlobException e ? e.getMessage() : "no such object") + ")");
             }
         }
         SubmitResult r = specs.isEmpty() ? new SubmitResult(batchId, 0, 0, List.of()) : to.submit(batchId, specs);
@@ -248,7 +256,12 @@ public final class SubmitService {
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
-        return inputBuckets.contains(at.bucket()) ? null : "bucket " + at.bucket() + " is not an input bucket " + inputBuckets;
+        if (!inputBuckets.contains(at.bucket())) {
+            return "bucket " + at.bucket() + " is not an input bucket " + inputBuckets;
+        }
+        // S3 keeps "a/../b" as it is, a bucket folder would resolve it: such a key names no one object.
+        return Arrays.stream(at.key().split("/", -1)).anyMatch(part -> part.equals("..") || part.equals("."))
+                ? "a key with a '.' or '..' part is refused" : null;
     }
 
     /** A built-in name or a recipe string; a JSON object for a full recipe. Never a file on the function's disk. */

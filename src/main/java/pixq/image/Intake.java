@@ -1,5 +1,7 @@
 package pixq.image;
 
+import pixq.recipe.Operation.Resize;
+
 /**
  * The first stage: reads an image's header (format and size, no pixel decoded) and applies the limits, so a
  * bomb, an oversized file or a truncated one is refused before any decoder runs.
@@ -16,7 +18,7 @@ final class Intake {
         checkBytes(bytes);
         ImageHeader h = ImageHeader.read(bytes);
         String format = h.format().name();
-        if (h.width() <= 0 || h.height() <= 0 || h.width() > 1 << 20 || h.height() > 1 << 20) {
+        if (h.width() <= 0 || h.height() <= 0 || h.width() > Resize.MAX_SIDE || h.height() > Resize.MAX_SIDE) {
             throw new ImageException("the " + format + " header claims an impossible size of " + h.width() + "×" + h.height());
         }
         long pixels = (long) h.width() * h.height();
@@ -65,7 +67,7 @@ final class Intake {
         }
     }
 
-    private static String megapixels(long pixels) {
+    static String megapixels(long pixels) {
         double mp = pixels / 1e6;
         return mp == Math.rint(mp) ? String.valueOf((long) mp) : String.format("%.1f", mp);
     }

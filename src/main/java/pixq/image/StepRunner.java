@@ -42,6 +42,7 @@ final class StepRunner implements Operation.Visitor<Mat> {
         c = canvas;
         for (Operation op : steps) {
             Geometry.Frame next = Geometry.after(op, c.frame);
+            bounded(op, next);
             c.replace(op.accept(this));
             if (next != null && next.resized() != null) {
                 c.reduced = false;
@@ -49,6 +50,25 @@ final class StepRunner implements Operation.Visitor<Mat> {
             c.frame = c.reduced ? next : new Geometry.Frame(c.mat.cols(), c.mat.rows(), next == null ? c.frame.orientation() : next.orientation());
         }
         return c;
+    }
+
+    /**
+     * Refuses a step whose image (a resize's scaled image too, before its crop) would pass the limit on input
+     * pixels, before allocating it: an upscale to 30000×30000 is a readable failure, not gigabytes of memory.
+     */
+    private void bounded(Operation op, Geometry.Frame next) {
+        if (next == null) {
+            return;
+        }
+        long pixels = (long) next.width() * next.height();
+        if (next.resized() != null) {
+            pixels = Math.max(pixels, (long) next.resized().scaledW() * next.resized().scaledH());
+        }
+        if (pixels > tools.config().maxPixels()) {
+            throw new ImageException(String.format("%s would make a %d×%d image (%s MP), over the %s MP limit on pixels"
+                    + " (--max-pixels, MAX_PIXELS on AWS): refused before allocating it", op.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT),
+                    next.width(), next.height(), Intake.megapixels(pixels), Intake.megapixels(tools.config().maxPixels())));
+        }
     }
 
     @Override

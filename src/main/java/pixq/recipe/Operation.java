@@ -83,6 +83,9 @@ public sealed interface Operation {
      */
     record Resize(Integer width, Integer height, Fit fit, Boolean upscale, String background, Gravity gravity)
             implements Operation {
+        /** The longest side of an image, as the image decoder's header check has it. */
+        public static final int MAX_SIDE = 1 << 20;
+
         @Override
         public <R> R accept(Visitor<R> v) {
             return v.resize(this);
@@ -94,6 +97,10 @@ public sealed interface Operation {
             }
             positive("resize width", width);
             positive("resize height", height);
+            // No image pixq reads has a side this long (its decoder refuses one): refused as the recipe is read.
+            if (Math.max(width == null ? 0 : width, height == null ? 0 : height) > MAX_SIDE) {
+                throw new IllegalArgumentException("resize sides are at most " + MAX_SIDE + " pixels, not " + width + "×" + height);
+            }
             fit = fit == null ? Fit.INSIDE : fit;
             upscale = Boolean.TRUE.equals(upscale);
             gravity = gravity == null ? Gravity.CENTER : gravity;

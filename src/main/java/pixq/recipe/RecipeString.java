@@ -136,7 +136,7 @@ public final class RecipeString {
             case "watermark" -> watermark(args);
             case "command" -> command(args);
             case "custom" -> custom(args);
-            default -> throw new IllegalArgumentException("unknown step '" + head + "' (steps: "
+            default -> throw new IllegalArgumentException("unknown step " + quoted(head) + " (steps: "
                     + String.join(", ", STEPS) + "; outputs: jpeg, png, webp, avif, meta)");
         };
     }
@@ -144,8 +144,8 @@ public final class RecipeString {
     private static Operation command(List<String> args) {
         boolean allowEmpty = args.size() == 2 && args.get(1).equalsIgnoreCase("allow-empty");
         if (args.size() != 1 && !allowEmpty) {
-            throw new IllegalArgumentException("command takes a name, then optionally allow-empty, but got '"
-                    + String.join(" ", args) + "'");
+            throw new IllegalArgumentException("command takes a name, then optionally allow-empty, but got "
+                    + quoted(String.join(" ", args)));
         }
         return new Command(args.get(0), allowEmpty);
     }
@@ -178,7 +178,7 @@ public final class RecipeString {
     private static int[] size(String s) {
         String t = s.toLowerCase(Locale.ROOT);
         if (!t.matches("\\d+|\\d*x\\d*") || t.equals("x")) {
-            throw new IllegalArgumentException("'" + s + "' is not a size: use W, WxH, Wx or xH, such as 800x600");
+            throw new IllegalArgumentException(quoted(s) + " is not a size: use W, WxH, Wx or xH, such as 800x600");
         }
         if (!t.contains("x")) {
             int n = integer("size", t);
@@ -253,7 +253,7 @@ public final class RecipeString {
             } else if (bareGravity) {
                 map.put("gravity", w);
             } else {
-                throw new IllegalArgumentException("'" + w + "' should be KEY=VALUE");
+                throw new IllegalArgumentException(quoted(w) + " should be KEY=VALUE");
             }
         }
         return map;
@@ -275,7 +275,7 @@ public final class RecipeString {
             } else if (a.equalsIgnoreCase("progressive") && kind != Output.Format.PNG) {
                 progressive = true;
             } else {
-                throw new IllegalArgumentException("'" + a + "' after " + format
+                throw new IllegalArgumentException(quoted(a) + " after " + format
                         + " is neither a quality, a -suffix, 'progressive' nor keep=...");
             }
         }
@@ -285,14 +285,14 @@ public final class RecipeString {
 
     private static <T> T noArgs(String step, List<String> args, T value) {
         if (!args.isEmpty()) {
-            throw new IllegalArgumentException(step + " takes no arguments, but got '" + String.join(" ", args) + "'");
+            throw new IllegalArgumentException(step + " takes no arguments, but got " + quoted(String.join(" ", args)));
         }
         return value;
     }
 
     private static String one(String step, List<String> args, String what) {
         if (args.size() != 1) {
-            throw new IllegalArgumentException(step + " takes one " + what + ", but got '" + String.join(" ", args) + "'");
+            throw new IllegalArgumentException(step + " takes one " + what + ", but got " + quoted(String.join(" ", args)));
         }
         return args.get(0);
     }
@@ -301,7 +301,7 @@ public final class RecipeString {
         try {
             return Integer.parseInt(s);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " needs a whole number, not '" + s + "'");
+            throw new IllegalArgumentException(what + " needs a whole number, not " + quoted(s));
         }
     }
 
@@ -310,7 +310,14 @@ public final class RecipeString {
             return Double.parseDouble(s.endsWith("%") ? s.substring(0, s.length() - 1) : s)
                     / (s.endsWith("%") ? 100 : 1);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " needs a number, not '" + s + "'");
+            throw new IllegalArgumentException(what + " needs a number, not " + quoted(s));
         }
+    }
+
+    /** At most the first 80 characters of text a user gave, quoted: a 100 KB mistake gets a short message. */
+    static String quoted(String text) {
+        int most = 80;
+        return text.length() <= most ? "'" + text + "'"
+                : "'" + text.substring(0, most) + "...' (" + text.length() + " characters)";
     }
 }

@@ -71,7 +71,7 @@ public final class Recipes {
         try {
             return RecipeString.parse(s).validated();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + s + "' is not a recipe: " + e.getMessage() + ". " + choices(), e);
+            throw new IllegalArgumentException(RecipeString.quoted(s) + " is not a recipe: " + e.getMessage() + ". " + choices(), e);
         }
     }
 

@@ -46,9 +46,26 @@ public final class Artifacts {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().putAll(env);
+        return run(pb);
+    }
+
+    /** Starts {@code pb} and waits for its end, 2 minutes at most, its output read alongside; the whole tree killed on a timeout. */
+    public static Run run(ProcessBuilder pb) throws Exception {
+        List<String> command = pb.command();
         Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "timed out: " + command);
-        return new Run(p.exitValue(), output);
+        // Read on the side: a child that keeps its output open (or a grandchild holding it) cannot outlast the timed wait.
+        java.util.concurrent.CompletableFuture<String> output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes());
+            } catch (java.io.IOException e) {
+                return "(output unreadable: " + e + ")";
+            }
+        });
+        if (!p.waitFor(2, TimeUnit.MINUTES)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError("timed out after 2 minutes: " + command);
+        }
+        return new Run(p.exitValue(), output.get(30, TimeUnit.SECONDS));
     }
 }

@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import pixq.job.Await;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -127,14 +128,9 @@ class FargateStackTest {
     }
 
     private static Stack awaitStack(CloudFormationClient cfn, String name) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            Stack stack = cfn.describeStacks(b -> b.stackName(name)).stacks().get(0);
-            if (!stack.stackStatusAsString().endsWith("IN_PROGRESS") || System.nanoTime() > deadline) {
-                return stack;
-            }
-            Thread.sleep(200);
-        }
+        Await.until("stack " + name + " to settle", Duration.ofSeconds(60),
+                () -> !cfn.describeStacks(b -> b.stackName(name)).stacks().get(0).stackStatusAsString().endsWith("IN_PROGRESS"));
+        return cfn.describeStacks(b -> b.stackName(name)).stacks().get(0);
     }
 
     private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>

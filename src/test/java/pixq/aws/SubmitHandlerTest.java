@@ -247,6 +247,22 @@ class SubmitHandlerTest {
     }
 
     @Test
+    void aKeyWithDotDotIsRejectedAndTheOtherInputsAreQueued() {
+        // given
+        String a = "s3://" + stack.inputBucket + "/photos/a.jpg";
+        String climbing = "s3://" + stack.inputBucket + "/photos/../photos/b.jpg";
+
+        // when
+        Map<String, Object> response = invoke(Map.of("recipe", "thumbnail", "args", List.of("dots"), "inputs", List.of(climbing, a)));
+
+        // then
+        assertEquals(1, response.get("jobs"));
+        assertEquals(List.of(climbing + " (a key with a '.' or '..' part is refused)"), response.get("rejected"));
+        assertEquals(Set.of(a), queuedInputs((String) response.get("batchId")));
+        drainMessages();
+    }
+
+    @Test
     void malformedRequestsFailWithTheReason() {
         BadRequestException noRecipe = assertThrows(BadRequestException.class, () -> invoke(Map.of("inputs", List.of())));
         assertTrue(noRecipe.getMessage().contains("'recipe' is missing"), noRecipe.getMessage());
@@ -255,5 +271,10 @@ class SubmitHandlerTest {
         BadRequestException badRecipe = assertThrows(BadRequestException.class,
                 () -> invoke(Map.of("inputs", List.of("s3://x/y.jpg"), "recipe", "no-such-recipe ++")));
         assertTrue(badRecipe.getMessage().startsWith("bad recipe:"), badRecipe.getMessage());
+        BadRequestException number = assertThrows(BadRequestException.class, () -> invoke(Map.of("inputs", List.of(), "recipe", 42)));
+        assertTrue(number.getMessage().startsWith("'recipe' must be a string"), number.getMessage());
+        String junk = "x".repeat(100_000);
+        BadRequestException long_ = assertThrows(BadRequestException.class, () -> invoke(Map.of("inputs", List.of(), "recipe", junk)));
+        assertTrue(long_.getMessage().length() < 1_000, "a 100 KB recipe gave a message of " + long_.getMessage().length() + " characters");
     }
 }

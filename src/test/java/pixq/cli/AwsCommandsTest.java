@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
+import pixq.job.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -225,10 +226,7 @@ class AwsCommandsTest {
         Process process = worker.start();
 
         // when: SIGTERM (ECS stopping the task) arrives while the job runs
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (store().find(spec.id()).orElseThrow().state() != JobState.RUNNING && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Await.until("the job to run", Duration.ofSeconds(30), () -> store().find(spec.id()).orElseThrow().state() == JobState.RUNNING);
         process.destroy();
 
         // then: the job finished and was recorded, its message deleted, and the worker exited by itself

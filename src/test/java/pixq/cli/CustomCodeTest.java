@@ -108,7 +108,7 @@ class CustomCodeTest {
         ProcessBuilder build = new ProcessBuilder("examples/java-filter/build.sh").redirectErrorStream(true)
                 .redirectOutput(dir.resolve("build.log").toFile());
         build.environment().put("PIXQ_CLASSPATH", System.getProperty("java.class.path"));
-        assertEquals(0, build.start().waitFor(), Files.readString(dir.resolve("build.log")));
+        assertEquals(0, exitOf(build.start()), Files.readString(dir.resolve("build.log")));
         Path jar = Path.of("examples/java-filter/target/sepia-filter.jar").toAbsolutePath();
         BufferedImage gray = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = gray.createGraphics();
@@ -125,7 +125,7 @@ class CustomCodeTest {
                 "--recipe", "custom sepia | png -sepia").redirectErrorStream(true).redirectOutput(dir.resolve("run.log").toFile()).start();
 
         // then: mid gray turned sepia, warm: red over green over blue (the sepia matrix gives 173, 154, 120)
-        assertEquals(0, run.waitFor(), Files.readString(dir.resolve("run.log")));
+        assertEquals(0, exitOf(run), Files.readString(dir.resolve("run.log")));
         Color pixel = new Color(ImageIO.read(out().resolve("gray-sepia.png").toFile()).getRGB(20, 15));
         assertEquals(List.of(173, 154, 120), List.of(pixel.getRed(), pixel.getGreen(), pixel.getBlue()), pixel.toString());
     }
@@ -142,5 +142,15 @@ class CustomCodeTest {
         try (LocalState state = LocalState.open(dir.resolve("state"))) {
             return state.jobs().list(null, null, Integer.MAX_VALUE).stream().collect(Collectors.toMap(key, j -> j));
         }
+    }
+
+    /** The process's exit code, 3 minutes at most: a hung build or run fails the test, its tree killed. */
+    private static int exitOf(Process process) throws InterruptedException {
+        if (!process.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new AssertionError("still running after 3 minutes: " + process.info().commandLine().orElse("?"));
+        }
+        return process.exitValue();
     }
 }

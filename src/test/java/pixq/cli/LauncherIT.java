@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pixq.aws.Artifacts;
 
 /**
  * The {@code ./pixq} launcher as a user runs it, on the packaged jar (an integration test: it runs after
@@ -77,27 +76,25 @@ class LauncherIT {
         }
     }
 
-    private Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    private Result run(Map<String, String> env, String... args) throws Exception {
         return launch(0, env, args);
     }
 
     private record Result(int exit, String output) {}
 
-    private Result underLimit(long kilobytes, String... args) throws IOException, InterruptedException {
+    private Result underLimit(long kilobytes, String... args) throws Exception {
         return launch(kilobytes, Map.of(), args);
     }
 
     /** The launcher with these arguments and environment, under an address-space limit (0: none). */
-    private Result launch(long kilobytes, Map<String, String> env, String... args) throws IOException, InterruptedException {
+    private Result launch(long kilobytes, Map<String, String> env, String... args) throws Exception {
         String command = (kilobytes > 0 ? "ulimit -v " + kilobytes + " && " : "") + "exec \"$0\" \"$@\"";
         List<String> argv = new java.util.ArrayList<>(List.of("bash", "-c", command, REPO.resolve("pixq").toString()));
         argv.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().putAll(env);
-        Process process = builder.start();
-        byte[] output = process.getInputStream().readAllBytes();
-        assertTrue(process.waitFor(2, TimeUnit.MINUTES), "the launcher did not finish");
-        return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+        Artifacts.Run run = Artifacts.run(builder);
+        return new Result(run.exit(), run.output());
     }
 
     private static List<Path> crashReports(Path folder) throws IOException {

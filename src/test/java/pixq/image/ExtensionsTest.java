@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
+import pixq.job.Await;
 import org.junit.jupiter.api.io.TempDir;
 import pixq.recipe.RecipeString;
 
@@ -163,9 +164,7 @@ class ExtensionsTest {
             }
         });
         worker.start();
-        while (!Files.exists(pid) || Files.readString(pid).isBlank()) {
-            Thread.sleep(20);
-        }
+        Await.until("the command to start", Duration.ofSeconds(30), () -> Files.exists(pid) && !Files.readString(pid).isBlank());
         worker.interrupt();
         worker.join(10_000);
         // not an ImageException (that would fail the job for good): the worker retries it

@@ -11,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import pixq.job.Await;
 import org.junit.jupiter.api.io.TempDir;
 import pixq.job.BlobException;
 
@@ -118,11 +118,8 @@ class LocalFolderBlobStoreSafetyTest {
             Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), RewriteForever.class.getName(), out().toString())
                     .inheritIO().start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!Files.exists(target) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            Thread.sleep(30 + round * 40L);
+            Await.until("the writer's first file", java.time.Duration.ofSeconds(20), () -> Files.exists(target));
+            Thread.sleep(30 + round * 40L); // not a synchronisation: kills the writer at a different moment each round
 
             // when
             writer.destroyForcibly(); // SIGKILL on Unix

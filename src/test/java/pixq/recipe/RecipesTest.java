@@ -108,4 +108,14 @@ class RecipesTest {
         Recipe r = new Recipe("c", List.of(new Operation.Custom("sepia", Map.of("a", "1"))), List.of(new Output("", "png", null, null)));
         assertEquals(r, JobSpec.fromJson(JobSpec.of("b", "file:/i.png", "file:/o/", r, null).toJson()).recipe());
     }
+
+    @Test
+    void aLongJunkRecipeIsQuotedByItsFirst80Characters() {
+        String junk = "q".repeat(100_000);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Recipes.resolve(junk));
+
+        assertTrue(e.getMessage().length() < 1_000, "a message of " + e.getMessage().length() + " characters");
+        assertTrue(e.getMessage().startsWith("'" + "q".repeat(80) + "...' (100000 characters)"), e.getMessage().substring(0, 120));
+    }
 }
