@@ -85,6 +85,11 @@ final class LocalWork implements AutoCloseable {
         Thread hook = new Thread(() -> interrupt(stop, finished));
         Runtime.getRuntime().addShutdownHook(hook);
         var blobs = new LocalFolderBlobStore(outputRoot);
+        // a killed run's half-done writes (this one holds the run lock): gone before their jobs are redone
+        int leftovers = blobs.removeLeftovers(ProcessHandle.current().info().startInstant().orElseGet(clock::instant));
+        if (leftovers > 0) {
+            System.err.printf("removed %d temp files a stopped run left in %s%n", leftovers, outputRoot);
+        }
         ImageEngine ready = engine.join();
         long start = clock.millis(); // the summary's images/s: processing, not loading OpenCV
         try (BatchRunner runner = new BatchRunner(local.jobs(), blobs, ready, config, clock)) {

@@ -14,9 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import pixq.recipe.Operation.Command;
 
@@ -56,6 +54,7 @@ final class CommandRunner {
         }
         Path dir = null;
         Process p = null;
+        CommandProcesses processes = new CommandProcesses();
         try {
             dir = Files.createTempDirectory("pixq-command-");
             Path in = dir.resolve("input" + extension);
@@ -76,9 +75,9 @@ final class CommandRunner {
             env.put("PIXQ_OUTPUT_DIR", outDir.toString());
             env.put("PIXQ_TIME_LIMIT_SECONDS", Long.toString(limit.toSeconds()));
             env.put("TMPDIR", Files.createDirectory(dir.resolve("tmp")).toString()); // its own temp files go too
+            processes.mark(env);
             p = builder.start();
-            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                stop(p);
+            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) { // killed, with all it started, below
                 throw new ImageException("command '" + name + "' ran longer than its time limit of " + limit.toSeconds()
                         + " s and was stopped" + (limit.compareTo(config.commandTimeout()) < 0
                                 ? " (the worker's own time was running out: run long jobs on the long queue)" : ""));
@@ -106,9 +105,8 @@ final class CommandRunner {
             // not the job's fault: the worker is stopping, and the job runs again (an ImageException would fail it)
             throw new IllegalStateException("command '" + name + "' was interrupted: the worker is stopping", e);
         } finally {
-            if (p != null && p.isAlive()) { // left early (interrupted, say): never leave it running
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
+            if (p != null) { // whether it ended, timed out or we were interrupted: nothing it started runs on
+                processes.killAll(p);
             }
             deleteQuietly(dir);
         }
@@ -119,20 +117,6 @@ final class CommandRunner {
         Duration left = config.timeLeft().get();
         Duration limit = left.compareTo(config.commandTimeout()) < 0 ? left : config.commandTimeout();
         return limit.isNegative() ? Duration.ZERO : limit;
-    }
-
-    /** Kills the command and whatever it started (a shell's children would otherwise run on, holding the scratch). */
-    private static void stop(Process p) throws InterruptedException {
-        List<ProcessHandle> children = p.descendants().toList();
-        children.forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly().waitFor();
-        for (ProcessHandle child : children) {
-            try {
-                child.onExit().get(2, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                // killed with SIGKILL: it cannot outlive this by much, and the job fails either way
-            }
-        }
     }
 
     /**

@@ -8,12 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,6 +32,8 @@ import pixq.recipe.BlobUri;
 public final class LocalFolderBlobStore implements BlobStore {
     /** The user extended attribute that records which input an output was made from. */
     private static final String SOURCE_ATTRIBUTE = "pixq.source";
+    private static final String TEMP_PREFIX = ".pixq-";
+    private static final String TEMP_SUFFIX = ".tmp";
     private final Path outputRoot;
 
     /** @param outputRoot the only folder written to (created when missing) */
@@ -76,7 +80,7 @@ public final class LocalFolderBlobStore implements BlobStore {
             }
             // Not Files.createTempFile: its files are owner-only, and outputs should get the usual umask.
             // A short name: the target's own name may already use all 255 bytes a file name may have.
-            temp = target.resolveSibling(".pixq-" + UUID.randomUUID() + ".tmp");
+            temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + TEMP_SUFFIX);
             Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             recordSource(temp, source);
             try {
@@ -88,6 +92,37 @@ public final class LocalFolderBlobStore implements BlobStore {
             throw failure("cannot write " + uri, e);
         } finally {
             deleteQuietly(temp);
+        }
+    }
+
+    /**
+     * Deletes the temp files a killed writer left under the output root: those last written before
+     * {@code writtenBefore} (the start of this process; a live write takes moments), so a write in progress is
+     * never pulled from under its rename. Returns how many it deleted.
+     */
+    public int removeLeftovers(Instant writtenBefore) {
+        if (!Files.isDirectory(outputRoot)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(outputRoot)) {
+            List<Path> stale = files.filter(p -> isTemp(p.getFileName().toString()) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> lastModified(p).isBefore(writtenBefore)).toList();
+            stale.forEach(LocalFolderBlobStore::deleteQuietly);
+            return stale.size();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw failure("cannot look for leftover temp files in " + outputRoot, e);
+        }
+    }
+
+    private static boolean isTemp(String name) {
+        return name.startsWith(TEMP_PREFIX) && name.endsWith(TEMP_SUFFIX);
+    }
+
+    private static Instant lastModified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
+        } catch (IOException e) {
+            return Instant.MAX; // gone meanwhile: nothing to delete
         }
     }
 

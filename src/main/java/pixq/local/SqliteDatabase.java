@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -132,11 +134,18 @@ public final class SqliteDatabase implements AutoCloseable {
         this.connection = connection;
     }
 
-    /** Opens the database file, creating it, its folder and its tables when missing. */
+    /**
+     * Opens the database file, creating it, its folder and its tables when missing. A file that is there but
+     * is not a sound state (empty, not SQLite, damaged pages) is refused, saying how to start afresh: taken as
+     * new, it would lose the history silently and redo every output.
+     */
     public static SqliteDatabase open(Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
+            if (Files.isRegularFile(file) && Files.size(file) == 0) {
+                throw damaged(file, "it is empty (0 bytes)", null);
+            }
             SQLiteConfig config = new SQLiteConfig();
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
@@ -146,6 +155,7 @@ public final class SqliteDatabase implements AutoCloseable {
             config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
             SqliteDatabase db = new SqliteDatabase(file, connection);
+            db.checkIntact();
             db.inTransaction(c -> {
                 try (Statement s = c.createStatement()) {
                     boolean countedBefore = s.executeQuery("SELECT 1 FROM sqlite_master WHERE name = 'batches'").next();
@@ -174,6 +184,10 @@ public final class SqliteDatabase implements AutoCloseable {
                 return null;
             });
             return db;
+        } catch (SQLiteException e) {
+            boolean damaged = e.getResultCode() == SQLiteErrorCode.SQLITE_NOTADB || e.getResultCode() == SQLiteErrorCode.SQLITE_CORRUPT;
+            throw damaged ? damaged(file, e.getMessage(), e)
+                    : new StoreException("cannot open the state database " + file + ": " + e.getMessage(), e);
         } catch (IOException | SQLException e) {
             throw new StoreException("cannot open the state database " + file + ": " + e.getMessage(), e);
         }
@@ -181,6 +195,31 @@ public final class SqliteDatabase implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /** SQLite's quick check (every page's structure, no index cross-check): a damaged page is found at open. */
+    private void checkIntact() {
+        List<String> problems;
+        try (Statement s = connection.createStatement(); ResultSet rows = s.executeQuery("PRAGMA quick_check(5)")) {
+            problems = new ArrayList<>();
+            while (rows.next()) {
+                problems.add(rows.getString(1));
+            }
+        } catch (SQLException e) {
+            close();
+            throw damaged(file, e.getMessage(), e);
+        }
+        if (!problems.equals(List.of("ok"))) {
+            close();
+            throw damaged(file, "SQLite's check finds " + String.join("; ", problems), null);
+        }
+    }
+
+    /** A state that cannot be trusted: never taken as new, and the user told how to start afresh. */
+    private static StoreException damaged(Path file, String why, Exception cause) {
+        return new StoreException("the state database " + file + " is damaged: " + why + ". Its job history cannot be"
+                + " trusted and nothing was run. To start afresh, move it aside (mv " + file + " " + file + ".damaged)"
+                + " and run the same command again: finished outputs are then made again.", cause);
     }
 
     /** Runs the work in one write transaction: all of it or none of it happens. */
