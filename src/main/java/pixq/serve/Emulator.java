@@ -101,9 +101,10 @@ public final class Emulator {
             throw new IllegalStateException(config.host() + ":" + config.port() + " is taken (another pixq serve, or sam local start-lambda?): give --port N");
         }
         server.setExecutor(threads);
-        server.createContext(InvokeApi.PATH, new InvokeApi(functions, threads, Emulator::say));
+        HostGuard guard = new HostGuard(server.getAddress());
+        server.createContext(InvokeApi.PATH, new InvokeApi(functions, threads, Emulator::say)).getFilters().add(guard);
         // Every path that is not Lambda's API: the batch pages, as `pixq status --web` serves them.
-        config.pages().mount(server, backing());
+        config.pages().mount(server, backing()).getFilters().add(guard);
         server.start();
         loops.forEach(threads::execute);
 

@@ -209,6 +209,38 @@ class ServeTest {
     }
 
     @Test
+    void aWebPageOfAnotherOriginOrHostIsRefusedOnEveryRoute() throws Exception {
+        String submit = "{\"inputs\": [\"s3://pixq-input/photos/photo.png\"], \"recipe\": \"thumbnail\", \"batchId\": \"from-evil\"}";
+        String port = Integer.toString(serve.port());
+        // what a browser sends cross-origin without a preflight, from a rebound name and from a page of another origin
+        for (String[] hostOrigin : List.of(new String[] {"evil.example", "http://evil.example"},
+                new String[] {"127.0.0.1:" + port, "http://evil.example"}, new String[] {"evil.example:" + port, null})) {
+            for (String path : List.of(InvokeApi.PATH + "SubmitFunction/invocations", "/api/batches")) {
+                String answer = raw("POST " + path + " HTTP/1.1\r\nHost: " + hostOrigin[0] + "\r\n"
+                        + (hostOrigin[1] == null ? "" : "Origin: " + hostOrigin[1] + "\r\n")
+                        + "Content-Type: text/plain\r\nContent-Length: " + submit.length() + "\r\nConnection: close\r\n\r\n" + submit);
+                assertTrue(answer.startsWith("HTTP/1.1 403"), path + " " + String.join(" ", hostOrigin[0]) + ": " + answer);
+            }
+        }
+        assertTrue(jobs("from-evil").isEmpty(), "a batch was submitted from another origin");
+        // the CLI's and SDKs' requests (no Origin, Host localhost:PORT) and the pages' own (their origin) still pass
+        for (String headers : List.of("Host: localhost:" + port, "Host: 127.0.0.1:" + port + "\r\nOrigin: http://127.0.0.1:" + port)) {
+            String answer = raw("POST " + InvokeApi.PATH + "SubmitFunction/invocations HTTP/1.1\r\n" + headers
+                    + "\r\nX-Amz-Invocation-Type: DryRun\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+            assertTrue(answer.startsWith("HTTP/1.1 204"), headers + ": " + answer);
+        }
+    }
+
+    /** One request on a socket of its own, as written; the whole answer. */
+    private static String raw(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", serve.port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
     void aFileDroppedIntoTheInputBucketIsSubmittedOnceAlsoAfterARestart() throws Exception {
         Path incoming = Files.createDirectories(dir.resolve("data/pixq-input/incoming"));
         image(incoming.resolve("dropped.jpg"), "jpg", 200, 100);
