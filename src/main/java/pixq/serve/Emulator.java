@@ -36,6 +36,7 @@ import pixq.worker.DaemonThreads;
 public final class Emulator {
     /** Stopping waits this long at most for running invocations. */
     public static final Duration GRACE = Duration.ofSeconds(30);
+    private static final int BACKLOG = 1024;
 
     private final EmulatorConfig config;
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -59,6 +60,9 @@ public final class Emulator {
         // A client that sends its request too slowly is dropped; an idle keep-alive connection after a while.
         System.setProperty("sun.net.httpserver.maxReqTime", "60");
         System.setProperty("sun.net.httpserver.idleInterval", "30");
+        // After a 413, sent before the body is read, the server reads on this much of the body before it closes:
+        // closing on unread data resets the connection, and a client still sending would lose the answer.
+        System.setProperty("sun.net.httpserver.drainAmount", Long.toString(4L * InvokeApi.MAX_PAYLOAD));
         Template parsed = config.template();
         if (config.backend() instanceof Backend.Embedded embedded) {
             // The job queue as the template makes it: hidden 6 x the worker's timeout, dead-lettered after MaxReceives.
@@ -95,7 +99,8 @@ public final class Emulator {
         // Without TCP_NODELAY every small answer of the pages waits ~40 ms for a delayed ACK.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 64);
+            // A backlog that holds a burst of a few hundred connections: a full one resets them unanswered.
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), BACKLOG);
         } catch (java.net.BindException e) {
             stop();
             throw new IllegalStateException(config.host() + ":" + config.port() + " is taken (another pixq serve, or sam local start-lambda?): give --port N");

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
@@ -25,7 +25,8 @@ import pixq.recipe.Json;
 public final class InvokeApi implements HttpHandler {
     public static final String PATH = "/2015-03-31/functions/";
     public static final int MAX_PAYLOAD = 6 * 1024 * 1024; // Lambda's synchronous limit: 6 MB
-    private static final long DISCARD_LIMIT = 64L << 20;
+    /** How long an invocation waits for a free instance before Lambda's 429 (TooManyRequestsException). */
+    static final Duration THROTTLE_WAIT = Duration.ofSeconds(10);
     private static final int ASYNC_ATTEMPTS = 3;
     private static final ObjectMapper JSON = Json.MAPPER;
 
@@ -85,7 +86,11 @@ public final class InvokeApi implements HttpHandler {
 
     private void respond(HttpExchange exchange, ServedFunction function, String requestId, byte[] payload)
             throws IOException, InterruptedException {
-        FunctionInstance.Outcome outcome = function.invoke(requestId, payload);
+        FunctionInstance.Outcome outcome = function.invokeWithin(THROTTLE_WAIT, requestId, payload);
+        if (outcome == null) {
+            error(exchange, 429, "TooManyRequestsException", "Rate Exceeded.");
+            return;
+        }
         var headers = exchange.getResponseHeaders();
         headers.set("Content-Type", "application/json");
         headers.set("X-Amz-Executed-Version", "$LATEST");
@@ -126,24 +131,21 @@ public final class InvokeApi implements HttpHandler {
     }
 
     /**
-     * The body, or null past the limit. An oversized body is read on to its end (up to DISCARD_LIMIT) and
-     * dropped: closing a connection with unread data resets it, and the client would never see the 413.
+     * The body, or null past the limit. A declared Content-Length over the limit is refused before a byte
+     * of the body is read; a chunked body is read up to the limit only. Either way the connection closes
+     * after the 413, its unread rest dropped.
      */
     private static byte[] payload(HttpExchange exchange) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_PAYLOAD + 1);
-            if (body.length > MAX_PAYLOAD) {
-                in.skipNBytes(Math.min(DISCARD_LIMIT, skippable(exchange)));
-                return null;
-            }
-            // Lambda hands a function an empty payload as an empty JSON object.
-            return body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body;
-        }
-    }
-
-    private static long skippable(HttpExchange exchange) {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        return length != null && length.strip().matches("\\d{1,18}") ? Long.parseLong(length.strip()) - MAX_PAYLOAD - 1 : 0;
+        if (length != null && (!length.strip().matches("\\d{1,18}") || Long.parseLong(length.strip()) > MAX_PAYLOAD)) {
+            return null;
+        }
+        byte[] body = exchange.getRequestBody().readNBytes(MAX_PAYLOAD + 1);
+        if (body.length > MAX_PAYLOAD) {
+            return null;
+        }
+        // Lambda hands a function an empty payload as an empty JSON object.
+        return body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body;
     }
 
     private static String header(HttpExchange exchange, String name, String fallback) {

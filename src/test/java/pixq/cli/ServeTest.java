@@ -231,6 +231,49 @@ class ServeTest {
         }
     }
 
+    @Test
+    void aBodyOverTheLimitIsRefusedAtOnceWithoutBeingRead() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", serve.port())) {
+            socket.setSoTimeout(10_000);
+            // the headers only: an answer that waited for the body would never come
+            socket.getOutputStream().write(("POST " + InvokeApi.PATH + "SubmitFunction/invocations HTTP/1.1\r\nHost: 127.0.0.1:" + serve.port()
+                    + "\r\nContent-Length: 6300000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+            assertEquals("HTTP/1.1 413", status);
+        }
+    }
+
+    @Test
+    void aBurstOf200InvocationsGetsAnAnswerEach() throws Exception {
+        String body = "{\"inputs\": \"not a list\", \"recipe\": \"thumbnail\"}"; // a function error: cheap, and no batch
+        String request = "POST " + InvokeApi.PATH + "SubmitFunction/invocations HTTP/1.1\r\nHost: 127.0.0.1:" + serve.port()
+                + "\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(200);
+        try {
+            List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+            var start = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < 200; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        String answer = raw(request);
+                        return answer.length() < 12 ? "no answer: " + answer : answer.substring(0, 12);
+                    } catch (IOException e) {
+                        return "no answer: " + e;
+                    }
+                }));
+            }
+            start.countDown();
+            java.util.Map<String, Integer> statuses = new java.util.TreeMap<>();
+            for (var answer : answers) {
+                statuses.merge(answer.get(120, java.util.concurrent.TimeUnit.SECONDS), 1, Integer::sum);
+            }
+            statuses.keySet().forEach(status -> assertTrue(status.equals("HTTP/1.1 200") || status.equals("HTTP/1.1 429"), statuses.toString()));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** One request on a socket of its own, as written; the whole answer. */
     private static String raw(String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", serve.port())) {
