@@ -115,7 +115,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             EmulatorStack stack = EmulatorStack.deploy(backend.aws.connection(), deploy, parsed);
             served = new Backend.Aws(backend.aws.connection(), backend.aws.endpoint, stack.inputBucket(), stack.outputBucket(),
-                    stack.queueUrl(), stack.dlqUrl(), stack.table());
+                    stack.queueUrl(), stack.dlqUrl(), stack.archiveUrl(), stack.table());
             uploads = uploads != null ? uploads : stack.uploadsUrl();
             System.err.printf("deployed on %s: buckets %s, %s; queue %s; table %s%n", backend.aws.endpoint,
                     stack.inputBucket(), stack.outputBucket(), stack.queueUrl(), stack.table());
