@@ -274,6 +274,51 @@ class ServeTest {
         }
     }
 
+    @Test
+    void pixqRetryOnServesStateRequeuesForServeWhichThenRunsTheJobs() throws Exception {
+        // given a job of serve's that failed on a broken input, serve stopped, and the input mended
+        Path state = dir.resolve("retry-state");
+        Path data = dir.resolve("retry-data");
+        Path input = Files.createDirectories(data.resolve("pixq-input/r")).resolve("mended.jpg");
+        Files.writeString(input, "not an image yet");
+        String[] options = {"--port", "0", "--state", state.toString(), "--data", data.toString(), "--in-process"};
+        ServeCommand first = new ServeCommand();
+        new CommandLine(first).parseArgs(options);
+        first.start();
+        try {
+            Path event = Files.writeString(dir.resolve("retry.json"),
+                    "{\"inputs\": [\"s3://pixq-input/r/mended.jpg\"], \"recipe\": \"thumbnail\", \"batchId\": \"retry-me\"}");
+            HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + first.port() + InvokeApi.PATH + "SubmitFunction/invocations"))
+                    .POST(HttpRequest.BodyPublishers.ofFile(event)).build(), HttpResponse.BodyHandlers.ofString());
+            await(() -> states(state).equals(List.of(JobState.FAILED)));
+        } finally {
+            first.stop();
+        }
+        image(input, "jpg", 200, 100);
+
+        // when pixq retry runs on serve's state
+        int code = new CommandLine(new RetryCommand()).execute("--state", state.toString());
+
+        // then it requeues without failing, and serve, started again, runs the job
+        assertEquals(0, code);
+        assertEquals(List.of(JobState.QUEUED), states(state));
+        ServeCommand second = new ServeCommand();
+        new CommandLine(second).parseArgs(options);
+        second.start();
+        try {
+            await(() -> states(state).equals(List.of(JobState.SUCCEEDED)));
+            assertTrue(Files.exists(data.resolve("pixq-output/r/mended-thumb.jpg")));
+        } finally {
+            second.stop();
+        }
+    }
+
+    private static List<JobState> states(Path state) {
+        try (LocalState open = LocalState.open(state)) {
+            return open.jobs().list("retry-me", null, 10).stream().map(Job::state).toList();
+        }
+    }
+
     /** One request on a socket of its own, as written; the whole answer. */
     private static String raw(String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", serve.port())) {
