@@ -60,9 +60,6 @@ public final class Emulator {
         // A client that sends its request too slowly is dropped; an idle keep-alive connection after a while.
         System.setProperty("sun.net.httpserver.maxReqTime", "60");
         System.setProperty("sun.net.httpserver.idleInterval", "30");
-        // After a 413, sent before the body is read, the server reads on this much of the body before it closes:
-        // closing on unread data resets the connection, and a client still sending would lose the answer.
-        System.setProperty("sun.net.httpserver.drainAmount", Long.toString(4L * InvokeApi.MAX_PAYLOAD));
         Template parsed = config.template();
         if (config.backend() instanceof Backend.Embedded embedded) {
             // The job queue as the template makes it: hidden 6 x the worker's timeout, dead-lettered after MaxReceives.

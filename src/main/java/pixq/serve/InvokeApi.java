@@ -27,6 +27,7 @@ public final class InvokeApi implements HttpHandler {
     public static final int MAX_PAYLOAD = 6 * 1024 * 1024; // Lambda's synchronous limit: 6 MB
     /** How long an invocation waits for a free instance before Lambda's 429 (TooManyRequestsException). */
     static final Duration THROTTLE_WAIT = Duration.ofSeconds(10);
+    private static final long DISCARD_LIMIT = 4L * MAX_PAYLOAD;
     private static final int ASYNC_ATTEMPTS = 3;
     private static final ObjectMapper JSON = Json.MAPPER;
 
@@ -58,9 +59,7 @@ public final class InvokeApi implements HttpHandler {
             }
             byte[] payload = payload(exchange);
             if (payload == null) {
-                exchange.getResponseHeaders().set("Connection", "close");
-                error(exchange, 413, "RequestEntityTooLargeException",
-                        "Request must be smaller than " + MAX_PAYLOAD + " bytes for the InvokeFunction operation");
+                tooLarge(exchange);
                 return;
             }
             try {
@@ -146,6 +145,33 @@ public final class InvokeApi implements HttpHandler {
         }
         // Lambda hands a function an empty payload as an empty JSON object.
         return body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body;
+    }
+
+    /**
+     * The 413, sent before the body is read; then the body is read on and dropped (up to DISCARD_LIMIT), and
+     * the connection closed: closing on unread data resets it, and a client still sending would lose the answer.
+     */
+    private static void tooLarge(HttpExchange exchange) throws IOException {
+        byte[] body = JSON.writeValueAsBytes(Map.of("Type", "User",
+                "message", "Request must be smaller than " + MAX_PAYLOAD + " bytes for the InvokeFunction operation"));
+        var headers = exchange.getResponseHeaders();
+        headers.set("x-amzn-ErrorType", "RequestEntityTooLargeException");
+        headers.set("Content-Type", "application/json");
+        headers.set("Connection", "close");
+        exchange.sendResponseHeaders(413, body.length);
+        OutputStream out = exchange.getResponseBody();
+        out.write(body);
+        out.flush();
+        byte[] sink = new byte[64 * 1024];
+        var in = exchange.getRequestBody();
+        for (long read = 0; read < DISCARD_LIMIT; ) {
+            int n = in.read(sink);
+            if (n < 0) {
+                break;
+            }
+            read += n;
+        }
+        out.close();
     }
 
     private static String header(HttpExchange exchange, String name, String fallback) {
