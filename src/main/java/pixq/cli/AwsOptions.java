@@ -99,6 +99,11 @@ final class AwsOptions {
         return dlqUrl != null ? dlqUrl : stack == null ? null : stackOutputs().get("DeadLetterQueueUrl");
     }
 
+    /** The dead-letter archive when named (by flag or the stack's Outputs), else null. */
+    String dlqArchiveUrlIfAny() {
+        return dlqArchiveUrl != null ? dlqArchiveUrl : stack == null ? null : stackOutputs().get("DeadLetterArchiveUrl");
+    }
+
     /**
      * The dead-letter archive, where the dead-letter function keeps what it recorded FAILED; none when
      * --dlq-url names another dead-letter queue (the long queue's) without --dlq-archive-url.

@@ -31,6 +31,6 @@ final class FunctionsBackend {
             return new Backend.Embedded(state.dir, data);
         }
         return new Backend.Aws(aws.connection(), aws.endpoint, aws.inputBucket(), aws.outputBucket(), aws.queueUrl(),
-                aws.dlqUrlIfAny(), aws.table());
+                aws.dlqUrlIfAny(), aws.dlqArchiveUrlIfAny(), aws.table());
     }
 }

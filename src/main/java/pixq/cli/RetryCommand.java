@@ -50,13 +50,24 @@ final class RetryCommand implements Callable<Integer> {
         if (target.isLocal()) {
             try (LocalWork local = LocalWork.open(target.stateDir(), work, Clock.systemUTC())) {
                 List<JobSpec> requeued = requeue(local.state().jobs(), local.state().queue());
-                return requeued.isEmpty() ? 0 : local.until(requeued);
+                // Jobs on s3:// names are pixq serve's (its embedded buckets): its worker function runs them.
+                List<JobSpec> served = requeued.stream().filter(RetryCommand::servedBlobs).toList();
+                if (!served.isEmpty()) {
+                    System.err.println(served.size() + " of them are pixq serve's (s3:// inputs): its worker function runs them"
+                            + " from the queue; start `pixq serve --state " + target.stateDir() + "` if it is not running");
+                }
+                List<JobSpec> here = requeued.stream().filter(spec -> !servedBlobs(spec)).toList();
+                return here.isEmpty() ? 0 : local.until(here);
             }
         }
         try (Target open = target.open()) {
             requeue(open.store(), open.queue());
             return 0;
         }
+    }
+
+    private static boolean servedBlobs(JobSpec spec) {
+        return spec.output().startsWith("s3://");
     }
 
     private List<JobSpec> requeue(JobStore store, JobQueue queue) {

@@ -1,5 +1,6 @@
 package pixq.cli;
 
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.util.concurrent.Callable;
@@ -114,7 +115,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             EmulatorStack stack = EmulatorStack.deploy(backend.aws.connection(), deploy, parsed);
             served = new Backend.Aws(backend.aws.connection(), backend.aws.endpoint, stack.inputBucket(), stack.outputBucket(),
-                    stack.queueUrl(), stack.dlqUrl(), stack.table());
+                    stack.queueUrl(), stack.dlqUrl(), stack.archiveUrl(), stack.table());
             uploads = uploads != null ? uploads : stack.uploadsUrl();
             System.err.printf("deployed on %s: buckets %s, %s; queue %s; table %s%n", backend.aws.endpoint,
                     stack.inputBucket(), stack.outputBucket(), stack.queueUrl(), stack.table());
@@ -124,7 +125,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** The batch pages over the emulator's backend; OpenCV loads at the first preview: most sessions never open a gallery. */
-    private static void mountPages(HttpServer server, Pages.Backing backing) {
+    private static HttpContext mountPages(HttpServer server, Pages.Backing backing) {
         Supplier<ImageEngine> engine = new Supplier<>() {
             private ImageEngine loaded;
 
@@ -136,7 +137,7 @@ final class ServeCommand implements Callable<Integer> {
                 return loaded;
             }
         };
-        WebConsole.mount(server, "/", new WebConsole.Sources(backing.jobs(), backing.queue(), backing.blobs(), engine,
+        return WebConsole.mount(server, "/", new WebConsole.Sources(backing.jobs(), backing.queue(), backing.blobs(), engine,
                 EngineConfig.DEFAULT_MAX_BYTES, backing.servable(), backing.files(), specs -> {}));
     }
 }

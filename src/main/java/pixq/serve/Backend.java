@@ -46,13 +46,24 @@ public sealed interface Backend {
         }
     }
 
-    /** {@code dlqUrl} may be null (no dead-letter mapping); {@code endpoint} is null on AWS itself. */
+    /**
+     * {@code dlqUrl} may be null (no dead-letter mapping), {@code archiveUrl} too (the dead-letter function is
+     * then told of none, and says so); {@code endpoint} is null on AWS itself.
+     */
     record Aws(AwsConnection connection, URI endpoint, String inputBucket, String outputBucket, String queueUrl, String dlqUrl,
-            String table) implements Backend {
+            String archiveUrl, String table) implements Backend {
         @Override
         public Map<String, String> environment(Template.Function function) {
             Map<String, String> env = named(function, Map.of("INPUT_BUCKETS", inputBucket, "OUTPUT_BUCKET", outputBucket,
                     "TABLE_NAME", table, "QUEUE_URL", queueUrl));
+            if (env.containsKey("ARCHIVE_QUEUE_URL")) {
+                // never the template's resource name, which the handler would take for a queue URL
+                if (archiveUrl == null) {
+                    env.remove("ARCHIVE_QUEUE_URL");
+                } else {
+                    env.put("ARCHIVE_QUEUE_URL", archiveUrl);
+                }
+            }
             if (endpoint != null) {
                 env.put("AWS_ENDPOINT_URL", endpoint.toString());
             }

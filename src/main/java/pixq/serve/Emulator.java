@@ -37,6 +37,7 @@ import pixq.worker.DaemonThreads;
 public final class Emulator {
     /** Stopping waits this long at most for running invocations. */
     public static final Duration GRACE = Duration.ofSeconds(30);
+    private static final int BACKLOG = 1024;
 
     private final EmulatorConfig config;
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -96,15 +97,17 @@ public final class Emulator {
         // Without TCP_NODELAY every small answer of the pages waits ~40 ms for a delayed ACK.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 64);
+            // A backlog that holds a burst of a few hundred connections: a full one resets them unanswered.
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), BACKLOG);
         } catch (java.net.BindException e) {
             stop();
             throw new IllegalStateException(config.host() + ":" + config.port() + " is taken (another pixq serve, or sam local start-lambda?): give --port N");
         }
         server.setExecutor(threads);
-        server.createContext(InvokeApi.PATH, new InvokeApi(functions, threads, Emulator::say));
+        HostGuard guard = new HostGuard(server.getAddress());
+        server.createContext(InvokeApi.PATH, new InvokeApi(functions, threads, Emulator::say)).getFilters().add(guard);
         // Every path that is not Lambda's API: the batch pages, as `pixq status --web` serves them.
-        config.pages().mount(server, backing());
+        config.pages().mount(server, backing()).getFilters().add(guard);
         server.start();
         loops.forEach(threads::execute);
 

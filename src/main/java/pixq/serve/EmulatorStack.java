@@ -15,10 +15,11 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * input and output buckets, the job queue with its dead-letter queue, the job table, and what stands for
  * S3 → Lambda there: the input bucket notifies a queue ({@code NAME-uploads}) of objects created under
  * the prefix, and {@code pixq serve} hands those to the submit function. Names are NAME-input,
- * NAME-output, NAME-jobs (queue and table), NAME-dead-letter. Creating is idempotent: an existing
+ * NAME-output, NAME-jobs (queue and table), NAME-dead-letter, NAME-dead-letter-archive. Creating is idempotent: an existing
  * resource is kept.
  */
-public record EmulatorStack(String inputBucket, String outputBucket, String queueUrl, String dlqUrl, String table, String uploadsUrl) {
+public record EmulatorStack(String inputBucket, String outputBucket, String queueUrl, String dlqUrl, String archiveUrl, String table,
+        String uploadsUrl) {
 
     public static EmulatorStack deploy(AwsConnection aws, String name, Template template) {
         int workerTimeout = Integer.parseInt(template.parameter("WorkerTimeout"));
@@ -31,6 +32,7 @@ public record EmulatorStack(String inputBucket, String outputBucket, String queu
                     QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(6 * workerTimeout),
                     QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + arn(sqs, dlq)
                             + "\",\"maxReceiveCount\":\"" + template.parameter("MaxReceives") + "\"}"))).queueUrl();
+            String archive = sqs.createQueue(b -> b.queueName(name + "-dead-letter-archive")).queueUrl();
             String uploads = sqs.createQueue(b -> b.queueName(name + "-uploads")).queueUrl();
             String uploadsArn = arn(sqs, uploads);
             // The policy real S3 (and LocalStack) require before notifying a queue.
@@ -48,7 +50,7 @@ public record EmulatorStack(String inputBucket, String outputBucket, String queu
             } catch (ResourceNotFoundException e) {
                 DynamoJobStore.createTable(dynamo, table);
             }
-            return new EmulatorStack(input, output, jobs, dlq, table, uploads);
+            return new EmulatorStack(input, output, jobs, dlq, archive, table, uploads);
         }
     }
 

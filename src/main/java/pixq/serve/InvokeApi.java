@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
@@ -25,7 +25,9 @@ import pixq.recipe.Json;
 public final class InvokeApi implements HttpHandler {
     public static final String PATH = "/2015-03-31/functions/";
     public static final int MAX_PAYLOAD = 6 * 1024 * 1024; // Lambda's synchronous limit: 6 MB
-    private static final long DISCARD_LIMIT = 64L << 20;
+    /** How long an invocation waits for a free instance before Lambda's 429 (TooManyRequestsException). */
+    static final Duration THROTTLE_WAIT = Duration.ofSeconds(10);
+    private static final long DISCARD_LIMIT = 4L * MAX_PAYLOAD;
     private static final int ASYNC_ATTEMPTS = 3;
     private static final ObjectMapper JSON = Json.MAPPER;
 
@@ -57,9 +59,7 @@ public final class InvokeApi implements HttpHandler {
             }
             byte[] payload = payload(exchange);
             if (payload == null) {
-                exchange.getResponseHeaders().set("Connection", "close");
-                error(exchange, 413, "RequestEntityTooLargeException",
-                        "Request must be smaller than " + MAX_PAYLOAD + " bytes for the InvokeFunction operation");
+                tooLarge(exchange);
                 return;
             }
             try {
@@ -85,7 +85,11 @@ public final class InvokeApi implements HttpHandler {
 
     private void respond(HttpExchange exchange, ServedFunction function, String requestId, byte[] payload)
             throws IOException, InterruptedException {
-        FunctionInstance.Outcome outcome = function.invoke(requestId, payload);
+        FunctionInstance.Outcome outcome = function.invokeWithin(THROTTLE_WAIT, requestId, payload);
+        if (outcome == null) {
+            error(exchange, 429, "TooManyRequestsException", "Rate Exceeded.");
+            return;
+        }
         var headers = exchange.getResponseHeaders();
         headers.set("Content-Type", "application/json");
         headers.set("X-Amz-Executed-Version", "$LATEST");
@@ -126,24 +130,48 @@ public final class InvokeApi implements HttpHandler {
     }
 
     /**
-     * The body, or null past the limit. An oversized body is read on to its end (up to DISCARD_LIMIT) and
-     * dropped: closing a connection with unread data resets it, and the client would never see the 413.
+     * The body, or null past the limit. A declared Content-Length over the limit is refused before a byte
+     * of the body is read; a chunked body is read up to the limit only. Either way the connection closes
+     * after the 413, its unread rest dropped.
      */
     private static byte[] payload(HttpExchange exchange) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_PAYLOAD + 1);
-            if (body.length > MAX_PAYLOAD) {
-                in.skipNBytes(Math.min(DISCARD_LIMIT, skippable(exchange)));
-                return null;
-            }
-            // Lambda hands a function an empty payload as an empty JSON object.
-            return body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body;
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length != null && (!length.strip().matches("\\d{1,18}") || Long.parseLong(length.strip()) > MAX_PAYLOAD)) {
+            return null;
         }
+        byte[] body = exchange.getRequestBody().readNBytes(MAX_PAYLOAD + 1);
+        if (body.length > MAX_PAYLOAD) {
+            return null;
+        }
+        // Lambda hands a function an empty payload as an empty JSON object.
+        return body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body;
     }
 
-    private static long skippable(HttpExchange exchange) {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        return length != null && length.strip().matches("\\d{1,18}") ? Long.parseLong(length.strip()) - MAX_PAYLOAD - 1 : 0;
+    /**
+     * The 413, sent before the body is read; then the body is read on and dropped (up to DISCARD_LIMIT), and
+     * the connection closed: closing on unread data resets it, and a client still sending would lose the answer.
+     */
+    private static void tooLarge(HttpExchange exchange) throws IOException {
+        byte[] body = JSON.writeValueAsBytes(Map.of("Type", "User",
+                "message", "Request must be smaller than " + MAX_PAYLOAD + " bytes for the InvokeFunction operation"));
+        var headers = exchange.getResponseHeaders();
+        headers.set("x-amzn-ErrorType", "RequestEntityTooLargeException");
+        headers.set("Content-Type", "application/json");
+        headers.set("Connection", "close");
+        exchange.sendResponseHeaders(413, body.length);
+        OutputStream out = exchange.getResponseBody();
+        out.write(body);
+        out.flush();
+        byte[] sink = new byte[64 * 1024];
+        var in = exchange.getRequestBody();
+        for (long read = 0; read < DISCARD_LIMIT; ) {
+            int n = in.read(sink);
+            if (n < 0) {
+                break;
+            }
+            read += n;
+        }
+        out.close();
     }
 
     private static String header(HttpExchange exchange, String name, String fallback) {

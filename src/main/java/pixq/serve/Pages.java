@@ -1,5 +1,6 @@
 package pixq.serve;
 
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -12,7 +13,8 @@ import pixq.job.JobStore;
 /** The batch pages serve mounts on its own port, given what they read: a shell above serve supplies them. */
 @FunctionalInterface
 public interface Pages {
-    void mount(HttpServer server, Backing backing);
+    /** Mounts the pages; returns their context, which serve guards as it guards its own. */
+    HttpContext mount(HttpServer server, Backing backing);
 
     /**
      * The backend's records, queue and buckets, which blob URIs the pages may read (the two buckets'), and

@@ -84,6 +84,13 @@ final class QueueMapping {
     }
 
     private void settle(List<Delivery> batch, FunctionInstance.Outcome outcome) {
+        if (outcome.failed() && diedMidBatch(outcome.payload())) {
+            // Nothing of the batch is done: hand it back at once (visibility 0) rather than after the timeout.
+            log.accept(function.name() + " died on a batch of " + batch.size() + " from " + queueName
+                    + " (its messages are handed back now): " + new String(outcome.payload(), StandardCharsets.UTF_8));
+            batch.forEach(d -> queue.retryLater(d, java.time.Duration.ZERO));
+            return;
+        }
         if (outcome.failed()) {
             log.accept(function.name() + " failed on a batch of " + batch.size() + " from " + queueName
                     + " (its messages come back after the visibility timeout): " + new String(outcome.payload(), StandardCharsets.UTF_8));
@@ -91,6 +98,15 @@ final class QueueMapping {
         }
         Set<String> failed = source.reportFailures() ? batchItemFailures(outcome.payload(), batch) : Set.of();
         batch.stream().filter(d -> !failed.contains(d.messageId())).forEach(queue::delete);
+    }
+
+    /** Whether the instance's process ended under the invocation (Lambda's Runtime.ExitError). */
+    private static boolean diedMidBatch(byte[] payload) {
+        try {
+            return "Runtime.ExitError".equals(JSON.readTree(payload).path("errorType").asText());
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** The reported failures; a response that cannot be read fails the whole batch, as Lambda treats it. */

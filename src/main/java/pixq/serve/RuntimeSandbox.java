@@ -10,6 +10,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,8 +52,11 @@ final class RuntimeSandbox implements FunctionInstance {
 
     private record Pending(String requestId, byte[] event, Duration timeout, CompletableFuture<Outcome> result) {}
 
-    private RuntimeSandbox(Template.Function function, HttpServer server, ExecutorService threads, Process process) {
+    private final Path tmp;
+
+    private RuntimeSandbox(Template.Function function, HttpServer server, ExecutorService threads, Process process, Path tmp) {
         this.function = function;
+        this.tmp = tmp;
         this.server = server;
         this.threads = threads;
         this.process = process;
@@ -63,11 +68,17 @@ final class RuntimeSandbox implements FunctionInstance {
      */
     static RuntimeSandbox start(Template.Function function, Map<String, String> env, String classpath, Consumer<String> console)
             throws IOException {
-        return start(function, env, command(function, classpath), console);
+        Path tmp = Files.createTempDirectory("pixq-" + function.name() + "-");
+        try {
+            return start(function, env, command(function, classpath, tmp), tmp, console);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(tmp);
+            throw e;
+        }
     }
 
     /** The same with a whole command line: the worker image's own entry point, in its test. */
-    static RuntimeSandbox start(Template.Function function, Map<String, String> env, List<String> command, Consumer<String> console)
+    static RuntimeSandbox start(Template.Function function, Map<String, String> env, List<String> command, Path tmp, Consumer<String> console)
             throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("runtime-api-" + function.name()));
@@ -78,6 +89,9 @@ final class RuntimeSandbox implements FunctionInstance {
                 "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_CONFIG_FILE",
                 "AWS_SHARED_CREDENTIALS_FILE", "PIXQ_DEBUG"));
         processEnv.putAll(env);
+        // Each execution environment has a /tmp of its own, as on Lambda: the runtime client unpacks its JNI
+        // library there, and two instances writing one file at once crash (SIGBUS).
+        processEnv.put("TMPDIR", tmp.toString());
         processEnv.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + server.getAddress().getPort());
         processEnv.put("_HANDLER", function.handler());
         processEnv.put("AWS_LAMBDA_FUNCTION_NAME", function.name());
@@ -89,7 +103,7 @@ final class RuntimeSandbox implements FunctionInstance {
         processEnv.put("AWS_DEFAULT_REGION", processEnv.get("AWS_REGION"));
         // The port is bound already: the client's first connection waits in its backlog until the server starts.
         Process process = builder.start();
-        RuntimeSandbox sandbox = new RuntimeSandbox(function, server, threads, process);
+        RuntimeSandbox sandbox = new RuntimeSandbox(function, server, threads, process, tmp);
         server.createContext(API, sandbox::handle);
         server.start();
         threads.execute(() -> sandbox.pump(process.getInputStream(), console));
@@ -97,7 +111,7 @@ final class RuntimeSandbox implements FunctionInstance {
         return sandbox;
     }
 
-    private static List<String> command(Template.Function function, String classpath) {
+    private static List<String> command(Template.Function function, String classpath, Path tmp) {
         List<String> command = new ArrayList<>();
         // A session of its own: Ctrl-C in serve's terminal must not kill an instance in mid-invocation (serve stops it after).
         if (java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/setsid"))) {
@@ -108,6 +122,7 @@ final class RuntimeSandbox implements FunctionInstance {
         // (the worker image asks for it: on C1 alone the Lanczos filter runs 2.6x slower).
         command.addAll(List.of("-XX:+UseSerialGC",
                 "-Xmx" + Math.max(64, function.memoryMb() * 85 / 100) + "m", "-Djava.net.preferIPv4Stack=true",
+                "-Djava.io.tmpdir=" + tmp, "-XX:ErrorFile=" + tmp.resolve("hs_err_pid%p.log"),
                 "-cp", classpath, RUNTIME_CLIENT, function.handler()));
         return command;
     }
@@ -285,6 +300,8 @@ final class RuntimeSandbox implements FunctionInstance {
 
     @Override
     public void close() {
+        // The whole tree: what the function started dies with it.
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
@@ -296,5 +313,19 @@ final class RuntimeSandbox implements FunctionInstance {
         }
         server.stop(0);
         threads.shutdownNow();
+        deleteTree(tmp);
+    }
+
+    /** The instance's temporary folder, as it is while the instance lives (for its test). */
+    Path tmp() {
+        return tmp;
+    }
+
+    private static void deleteTree(Path folder) {
+        try (var files = Files.walk(folder)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // a leftover in the system's temporary folder is harmless
+        }
     }
 }

@@ -1,8 +1,10 @@
 package pixq.serve;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,10 +34,24 @@ final class ServedFunction {
         return definition.name();
     }
 
+    /** Waits for an instance as long as it takes (an event source mapping's poller). */
     FunctionInstance.Outcome invoke(String requestId, byte[] event) throws InterruptedException {
+        return invokeWithin(null, requestId, event);
+    }
+
+    /**
+     * Waits at most {@code wait} for an instance (null: without bound); null when none came free, where
+     * Lambda answers TooManyRequestsException.
+     */
+    FunctionInstance.Outcome invokeWithin(Duration wait, String requestId, byte[] event) throws InterruptedException {
         running.incrementAndGet(); // counted while it waits for an instance too: a shutdown waits for it
         try {
-            slots.acquire();
+            if (wait == null) {
+                slots.acquire();
+            } else if (!slots.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                running.decrementAndGet();
+                return null;
+            }
         } catch (InterruptedException e) {
             running.decrementAndGet();
             throw e;

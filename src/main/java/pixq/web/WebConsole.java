@@ -2,6 +2,7 @@ package pixq.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -110,10 +111,10 @@ public final class WebConsole implements HttpHandler {
      * Mounts the pages on a server at {@code path} ("/" or "/ui/"). When the server listens on a loopback
      * address, requests naming another host are refused (a DNS-rebinding page cannot reach them).
      */
-    public static void mount(HttpServer server, String path, Sources sources) {
+    public static HttpContext mount(HttpServer server, String path, Sources sources) {
         String base = path.endsWith("/") ? path : path + "/";
         InetAddress bound = server.getAddress().getAddress();
-        server.createContext(base, new WebConsole(base, sources, bound.isLoopbackAddress()));
+        return server.createContext(base, new WebConsole(base, sources, bound.isLoopbackAddress()));
     }
 
     @Override

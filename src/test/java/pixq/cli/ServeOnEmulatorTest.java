@@ -57,4 +57,27 @@ class ServeOnEmulatorTest {
             serve.stop();
         }
     }
+
+    @Test
+    void aDeadLetterIsSettledByTheDeadLetterFunctionIntoTheDeployedArchive() throws Exception {
+        AwsConnection aws = Moto.connection();
+        String name = Moto.unique("serve-dlq");
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs("--port", "0", "--endpoint-url", aws.endpoint().toString(), "--region", "us-east-1",
+                "--deploy", name, "--concurrency", "1");
+        serve.start();
+        try (var sqs = aws.sqs()) {
+            String dlq = sqs.getQueueUrl(b -> b.queueName(name + "-dead-letter")).queueUrl();
+            String archive = sqs.getQueueUrl(b -> b.queueName(name + "-dead-letter-archive")).queueUrl();
+            sqs.sendMessage(b -> b.queueUrl(dlq).messageBody("not a job message"));
+            List<String> archived = new java.util.ArrayList<>();
+            ServeTest.await(() -> {
+                sqs.receiveMessage(b -> b.queueUrl(archive).waitTimeSeconds(1)).messages().forEach(m -> archived.add(m.body()));
+                return !archived.isEmpty();
+            });
+            assertEquals(List.of("not a job message"), archived);
+        } finally {
+            serve.stop();
+        }
+    }
 }

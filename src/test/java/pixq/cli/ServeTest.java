@@ -209,6 +209,126 @@ class ServeTest {
     }
 
     @Test
+    void aWebPageOfAnotherOriginOrHostIsRefusedOnEveryRoute() throws Exception {
+        String submit = "{\"inputs\": [\"s3://pixq-input/photos/photo.png\"], \"recipe\": \"thumbnail\", \"batchId\": \"from-evil\"}";
+        String port = Integer.toString(serve.port());
+        // what a browser sends cross-origin without a preflight, from a rebound name and from a page of another origin
+        for (String[] hostOrigin : List.of(new String[] {"evil.example", "http://evil.example"},
+                new String[] {"127.0.0.1:" + port, "http://evil.example"}, new String[] {"evil.example:" + port, null})) {
+            for (String path : List.of(InvokeApi.PATH + "SubmitFunction/invocations", "/api/batches")) {
+                String answer = raw("POST " + path + " HTTP/1.1\r\nHost: " + hostOrigin[0] + "\r\n"
+                        + (hostOrigin[1] == null ? "" : "Origin: " + hostOrigin[1] + "\r\n")
+                        + "Content-Type: text/plain\r\nContent-Length: " + submit.length() + "\r\nConnection: close\r\n\r\n" + submit);
+                assertTrue(answer.startsWith("HTTP/1.1 403"), path + " " + String.join(" ", hostOrigin[0]) + ": " + answer);
+            }
+        }
+        assertTrue(jobs("from-evil").isEmpty(), "a batch was submitted from another origin");
+        // the CLI's and SDKs' requests (no Origin, Host localhost:PORT) and the pages' own (their origin) still pass
+        for (String headers : List.of("Host: localhost:" + port, "Host: 127.0.0.1:" + port + "\r\nOrigin: http://127.0.0.1:" + port)) {
+            String answer = raw("POST " + InvokeApi.PATH + "SubmitFunction/invocations HTTP/1.1\r\n" + headers
+                    + "\r\nX-Amz-Invocation-Type: DryRun\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+            assertTrue(answer.startsWith("HTTP/1.1 204"), headers + ": " + answer);
+        }
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedAtOnceWithoutBeingRead() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", serve.port())) {
+            socket.setSoTimeout(10_000);
+            // the headers only: an answer that waited for the body would never come
+            socket.getOutputStream().write(("POST " + InvokeApi.PATH + "SubmitFunction/invocations HTTP/1.1\r\nHost: 127.0.0.1:" + serve.port()
+                    + "\r\nContent-Length: 6300000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+            assertEquals("HTTP/1.1 413", status);
+        }
+    }
+
+    @Test
+    void aBurstOf200InvocationsGetsAnAnswerEach() throws Exception {
+        String body = "{\"inputs\": \"not a list\", \"recipe\": \"thumbnail\"}"; // a function error: cheap, and no batch
+        String request = "POST " + InvokeApi.PATH + "SubmitFunction/invocations HTTP/1.1\r\nHost: 127.0.0.1:" + serve.port()
+                + "\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(200);
+        try {
+            List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+            var start = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < 200; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        String answer = raw(request);
+                        return answer.length() < 12 ? "no answer: " + answer : answer.substring(0, 12);
+                    } catch (IOException e) {
+                        return "no answer: " + e;
+                    }
+                }));
+            }
+            start.countDown();
+            java.util.Map<String, Integer> statuses = new java.util.TreeMap<>();
+            for (var answer : answers) {
+                statuses.merge(answer.get(120, java.util.concurrent.TimeUnit.SECONDS), 1, Integer::sum);
+            }
+            statuses.keySet().forEach(status -> assertTrue(status.equals("HTTP/1.1 200") || status.equals("HTTP/1.1 429"), statuses.toString()));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void pixqRetryOnServesStateRequeuesForServeWhichThenRunsTheJobs() throws Exception {
+        // given a job of serve's that failed on a broken input, serve stopped, and the input mended
+        Path state = dir.resolve("retry-state");
+        Path data = dir.resolve("retry-data");
+        Path input = Files.createDirectories(data.resolve("pixq-input/r")).resolve("mended.jpg");
+        Files.writeString(input, "not an image yet");
+        String[] options = {"--port", "0", "--state", state.toString(), "--data", data.toString(), "--in-process"};
+        ServeCommand first = new ServeCommand();
+        new CommandLine(first).parseArgs(options);
+        first.start();
+        try {
+            Path event = Files.writeString(dir.resolve("retry.json"),
+                    "{\"inputs\": [\"s3://pixq-input/r/mended.jpg\"], \"recipe\": \"thumbnail\", \"batchId\": \"retry-me\"}");
+            HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + first.port() + InvokeApi.PATH + "SubmitFunction/invocations"))
+                    .POST(HttpRequest.BodyPublishers.ofFile(event)).build(), HttpResponse.BodyHandlers.ofString());
+            await(() -> states(state).equals(List.of(JobState.FAILED)));
+        } finally {
+            first.stop();
+        }
+        image(input, "jpg", 200, 100);
+
+        // when pixq retry runs on serve's state
+        int code = new CommandLine(new RetryCommand()).execute("--state", state.toString());
+
+        // then it requeues without failing, and serve, started again, runs the job
+        assertEquals(0, code);
+        assertEquals(List.of(JobState.QUEUED), states(state));
+        ServeCommand second = new ServeCommand();
+        new CommandLine(second).parseArgs(options);
+        second.start();
+        try {
+            await(() -> states(state).equals(List.of(JobState.SUCCEEDED)));
+            assertTrue(Files.exists(data.resolve("pixq-output/r/mended-thumb.jpg")));
+        } finally {
+            second.stop();
+        }
+    }
+
+    private static List<JobState> states(Path state) {
+        try (LocalState open = LocalState.open(state)) {
+            return open.jobs().list("retry-me", null, 10).stream().map(Job::state).toList();
+        }
+    }
+
+    /** One request on a socket of its own, as written; the whole answer. */
+    private static String raw(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", serve.port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
     void aFileDroppedIntoTheInputBucketIsSubmittedOnceAlsoAfterARestart() throws Exception {
         Path incoming = Files.createDirectories(dir.resolve("data/pixq-input/incoming"));
         image(incoming.resolve("dropped.jpg"), "jpg", 200, 100);

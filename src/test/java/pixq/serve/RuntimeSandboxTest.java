@@ -22,6 +22,21 @@ class RuntimeSandboxTest {
         }
     }
 
+    /** Tells where its instance's temporary files go. */
+    public static final class TmpTeller {
+        public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+            return Map.of("tmpdir", System.getProperty("java.io.tmpdir"), "TMPDIR", String.valueOf(System.getenv("TMPDIR")));
+        }
+    }
+
+    /** Dies under its invocation, as a crashed JVM does. */
+    public static final class Crasher {
+        public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+            Runtime.getRuntime().halt(134);
+            return Map.of();
+        }
+    }
+
     private static RuntimeSandbox start(String handler, Duration timeout) throws Exception {
         var fn = new Template.Function("Sleeper", handler, Map.of(), timeout, 256, List.of(), List.of());
         return RuntimeSandbox.start(fn, Map.of(), System.getProperty("java.class.path"), line -> { });
@@ -52,6 +67,52 @@ class RuntimeSandboxTest {
             assertTrue(payload.contains("NoSuchHandler"), payload);
         } finally {
             sandbox.close();
+        }
+    }
+
+    @Test
+    void instancesStartedTogetherEachHaveTheirOwnTemporaryFolderRemovedWhenTheyEnd() throws Exception {
+        var first = new java.util.concurrent.CompletableFuture<RuntimeSandbox>();
+        var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return start(TmpTeller.class.getName() + "::handleRequest", Duration.ofSeconds(30));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        first.complete(start(TmpTeller.class.getName() + "::handleRequest", Duration.ofSeconds(30)));
+        List<RuntimeSandbox> both = List.of(first.get(), second.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        try {
+            java.util.Set<String> folders = new java.util.HashSet<>();
+            for (RuntimeSandbox sandbox : both) {
+                FunctionInstance.Outcome outcome = sandbox.invoke("req-t", "{}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30));
+                var answer = pixq.recipe.Json.MAPPER.readTree(outcome.payload());
+                assertFalse(outcome.failed(), answer.toString());
+                assertTrue(answer.path("tmpdir").asText().equals(answer.path("TMPDIR").asText()), answer.toString());
+                assertTrue(java.nio.file.Files.isDirectory(java.nio.file.Path.of(answer.path("tmpdir").asText())), answer.toString());
+                folders.add(answer.path("tmpdir").asText());
+            }
+            assertTrue(folders.size() == 2 && !folders.contains(System.getProperty("java.io.tmpdir")), folders.toString());
+        } finally {
+            both.forEach(RuntimeSandbox::close);
+        }
+        both.forEach(sandbox -> assertFalse(java.nio.file.Files.exists(sandbox.tmp()), sandbox.tmp() + " is left"));
+    }
+
+    @Test
+    void aBatchWhoseInstanceDiesComesBackToTheQueueAtOnce(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // a visibility timeout of 10 minutes: only a hand-back makes the messages visible within the test
+        try (var local = pixq.local.LocalState.open(dir, Duration.ofMinutes(10), 5, Duration.ofMillis(50), java.time.Clock.systemUTC())) {
+            local.queue().send(List.of(pixq.job.JobBuilders.aSpec().input("file:/a.jpg").build(), pixq.job.JobBuilders.aSpec().input("file:/b.jpg").build()));
+            var fn = new Template.Function("Crasher", Crasher.class.getName() + "::handleRequest", Map.of(), Duration.ofSeconds(30), 256, List.of(), List.of());
+            ServedFunction function = new ServedFunction(fn, 1, () -> RuntimeSandbox.start(fn, Map.of(), System.getProperty("java.class.path"), line -> { }));
+            var source = new Template.QueueSource("JobQueue", 2, Duration.ZERO, 1, true);
+            java.util.List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+            new QueueMapping(local.queue(), "JobQueue", function, source, QueueMapping.Kind.SQS_EVENT, said::add).poll(() -> !said.isEmpty());
+            function.close();
+
+            assertTrue(said.get(0).contains("handed back"), said.toString());
+            assertTrue(local.queue().receive(10).size() == 2, "the crashed batch's messages are not visible again");
         }
     }
 

@@ -123,7 +123,7 @@ class WorkerImageIT {
         StringBuilder log = new StringBuilder();
 
         // when
-        RuntimeSandbox sandbox = RuntimeSandbox.start(template.function("WorkerFunction"), env, command, line -> log.append(line).append('\n'));
+        RuntimeSandbox sandbox = RuntimeSandbox.start(template.function("WorkerFunction"), env, command, java.nio.file.Files.createTempDirectory("pixq-it-"), line -> log.append(line).append('\n'));
         FunctionInstance.Outcome outcome;
         try {
             outcome = sandbox.invoke("req-1", sqsEvent(messages.get(0)), Duration.ofMinutes(1));
