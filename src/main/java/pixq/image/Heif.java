@@ -31,7 +31,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 public final class Heif {
     /** What to install, said once by {@code pixq run} and in each such job's failure. */
     public static final String MISSING = "HEIC and AVIF need libheif, which this machine lacks: install it"
-            + " (Debian/Ubuntu: apt-get install libheif1; Fedora/Amazon Linux: dnf install libheif)";
+            + " (Debian/Ubuntu: apt-get install libheif1; Fedora: dnf install libheif)";
 
     /** The library's name or path; a test points it at a file that is not there to see the message. */
     private static final String LIBRARY = System.getProperty("pixq.libheif", "heif");
@@ -55,7 +55,8 @@ public final class Heif {
             try {
                 lib = Native.load(LIBRARY, LibHeif.class);
             } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-                problem = MISSING + " (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")";
+                String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip();
+                problem = MISSING + " (" + (why.endsWith(":") ? why.substring(0, why.length() - 1) : why) + ")";
             }
             LIB = lib;
             PROBLEM = problem;
