@@ -17,6 +17,7 @@ import com.sun.jna.Structure;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.io.ByteArrayOutputStream;
+import java.util.List;
 import java.util.Optional;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -33,8 +34,13 @@ public final class Heif {
     public static final String MISSING = "HEIC and AVIF need libheif, which this machine lacks: install it"
             + " (Debian/Ubuntu: apt-get install libheif1; Fedora: dnf install libheif)";
 
-    /** The library's name or path; a test points it at a file that is not there to see the message. */
-    private static final String LIBRARY = System.getProperty("pixq.libheif", "heif");
+    /**
+     * The library's names, tried in turn: libheif.so (or .dylib) where its development package is installed,
+     * else the runtime package's libheif.so.1. The system property pixq.libheif replaces them with one name or
+     * path: a test points it at a file that is not there to see the message.
+     */
+    private static final List<String> LIBRARY = Optional.ofNullable(System.getProperty("pixq.libheif"))
+            .map(List::of).orElse(List.of("heif", "libheif.so.1"));
 
     private static final int COLORSPACE_RGB = 1;
     private static final int CHROMA_INTERLEAVED_RGB = 10;
@@ -52,11 +58,15 @@ public final class Heif {
         static {
             LibHeif lib = null;
             String problem = null;
-            try {
-                lib = Native.load(LIBRARY, LibHeif.class);
-            } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-                String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip();
-                problem = MISSING + " (" + (why.endsWith(":") ? why.substring(0, why.length() - 1) : why) + ")";
+            for (String name : LIBRARY) {
+                try {
+                    lib = Native.load(name, LibHeif.class);
+                    problem = null;
+                    break;
+                } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+                    String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip();
+                    problem = MISSING + " (" + (why.endsWith(":") ? why.substring(0, why.length() - 1) : why) + ")";
+                }
             }
             LIB = lib;
             PROBLEM = problem;
