@@ -47,6 +47,8 @@ public final class Heif {
     private static final int CHROMA_INTERLEAVED_RGBA = 11;
     private static final int CHANNEL_INTERLEAVED = 10;
     private static final int COMPRESSION_AV1 = 4;
+    private static final int UNSUPPORTED_FEATURE = 4;
+    private static final int UNSUPPORTED_CODEC = 3001;
 
     private Heif() {}
 
@@ -150,8 +152,8 @@ public final class Heif {
             HeifError found = heif.heif_context_get_encoder_for_format(ctx, COMPRESSION_AV1, encoderRef);
             if (found.code != 0) {
                 throw new ImageException("avif output needs an AV1 encoder, and this machine's libheif has none ("
-                        + found.text() + "): install a libheif built with libaom (Debian: libheif1; newer Debian also"
-                        + " libheif-plugin-aomenc)");
+                        + found.text() + "): install a libheif built with libaom (Debian 12: libheif1; Debian 13,"
+                        + " Ubuntu 24.04: libheif-plugin-aomenc)");
             }
             Pointer encoder = encoderRef.getValue();
             check(heif.heif_encoder_set_lossy_quality(encoder, quality), "AVIF", "encode");
@@ -203,7 +205,12 @@ public final class Heif {
         if (e.code != 0) {
             String verb = doing.equals("encode") ? "could not encode the " + format + " output" : "the " + format
                     + " file could not be " + (doing.equals("read") ? "read" : "decoded");
-            throw new ImageException(verb + ": " + e.text());
+            // Since libheif 1.16 its codecs are plugins, packaged apart: name the one this file needs.
+            String plugin = e.code == UNSUPPORTED_FEATURE && e.subcode == UNSUPPORTED_CODEC && !doing.equals("encode")
+                    ? " (libheif has no decoder for it: install libheif-plugin-"
+                            + (format.equals("AVIF") ? "dav1d" : "libde265") + " where libheif's codecs are plugins)"
+                    : "";
+            throw new ImageException(verb + ": " + e.text() + plugin);
         }
     }
 

@@ -99,6 +99,13 @@ class HeifTest {
     }
 
     @Test
+    void aTenBitHeicComesOutAs8BitInItsColour() throws IOException {
+        magick(dir, "-size", "40x20", "xc:#ff8000", "-depth", "16", "PNG48:deep.png");
+        HeifFixtures.heifEnc(dir, "-b", "10", "-q", "95", "deep.png", "-o", "deep.heic");
+        assertClose(new int[] {255, 128, 0}, rgb(read(render(dir.resolve("deep.heic"), "png")), 20, 10), 6, "orange");
+    }
+
+    @Test
     void aHeicsIccProfileIsAppliedToSrgbOrKept() throws IOException {
         Path heic = wideGamutHeic();
         assertTrue(HeifBoxes.read(Files.readAllBytes(heic)).icc() != null, "the fixture carries its profile");
