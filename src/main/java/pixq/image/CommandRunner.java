@@ -163,6 +163,8 @@ final class CommandRunner {
             case "csv" -> "text/csv";
             case "txt", "log" -> "text/plain";
             case "webp" -> "image/webp";
+            case "avif" -> "image/avif";
+            case "heic", "heif" -> "image/heic";
             default -> URLConnection.guessContentTypeFromName(fileName);
         };
         return type == null ? "application/octet-stream" : type;

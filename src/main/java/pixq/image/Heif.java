@@ -17,6 +17,7 @@ import com.sun.jna.Structure;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.io.ByteArrayOutputStream;
+import java.util.List;
 import java.util.Optional;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -31,16 +32,23 @@ import org.bytedeco.opencv.opencv_core.Mat;
 public final class Heif {
     /** What to install, said once by {@code pixq run} and in each such job's failure. */
     public static final String MISSING = "HEIC and AVIF need libheif, which this machine lacks: install it"
-            + " (Debian/Ubuntu: apt-get install libheif1; Fedora/Amazon Linux: dnf install libheif)";
+            + " (Debian/Ubuntu: apt-get install libheif1; Fedora: dnf install libheif)";
 
-    /** The library's name or path; a test points it at a file that is not there to see the message. */
-    private static final String LIBRARY = System.getProperty("pixq.libheif", "heif");
+    /**
+     * The library's names, tried in turn: libheif.so (or .dylib) where its development package is installed,
+     * else the runtime package's libheif.so.1. The system property pixq.libheif replaces them with one name or
+     * path: a test points it at a file that is not there to see the message.
+     */
+    private static final List<String> LIBRARY = Optional.ofNullable(System.getProperty("pixq.libheif"))
+            .map(List::of).orElse(List.of("heif", "libheif.so.1"));
 
     private static final int COLORSPACE_RGB = 1;
     private static final int CHROMA_INTERLEAVED_RGB = 10;
     private static final int CHROMA_INTERLEAVED_RGBA = 11;
     private static final int CHANNEL_INTERLEAVED = 10;
     private static final int COMPRESSION_AV1 = 4;
+    private static final int UNSUPPORTED_FEATURE = 4;
+    private static final int UNSUPPORTED_CODEC = 3001;
 
     private Heif() {}
 
@@ -52,10 +60,15 @@ public final class Heif {
         static {
             LibHeif lib = null;
             String problem = null;
-            try {
-                lib = Native.load(LIBRARY, LibHeif.class);
-            } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-                problem = MISSING + " (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")";
+            for (String name : LIBRARY) {
+                try {
+                    lib = Native.load(name, LibHeif.class);
+                    problem = null;
+                    break;
+                } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+                    String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip();
+                    problem = MISSING + " (" + (why.endsWith(":") ? why.substring(0, why.length() - 1) : why) + ")";
+                }
             }
             LIB = lib;
             PROBLEM = problem;
@@ -139,8 +152,8 @@ public final class Heif {
             HeifError found = heif.heif_context_get_encoder_for_format(ctx, COMPRESSION_AV1, encoderRef);
             if (found.code != 0) {
                 throw new ImageException("avif output needs an AV1 encoder, and this machine's libheif has none ("
-                        + found.text() + "): install a libheif built with libaom (Debian: libheif1; newer Debian also"
-                        + " libheif-plugin-aomenc)");
+                        + found.text() + "): install a libheif built with libaom (Debian 12: libheif1; Debian 13,"
+                        + " Ubuntu 24.04: libheif-plugin-aomenc)");
             }
             Pointer encoder = encoderRef.getValue();
             check(heif.heif_encoder_set_lossy_quality(encoder, quality), "AVIF", "encode");
@@ -192,7 +205,12 @@ public final class Heif {
         if (e.code != 0) {
             String verb = doing.equals("encode") ? "could not encode the " + format + " output" : "the " + format
                     + " file could not be " + (doing.equals("read") ? "read" : "decoded");
-            throw new ImageException(verb + ": " + e.text());
+            // Since libheif 1.16 its codecs are plugins, packaged apart: name the one this file needs.
+            String plugin = e.code == UNSUPPORTED_FEATURE && e.subcode == UNSUPPORTED_CODEC && !doing.equals("encode")
+                    ? " (libheif has no decoder for it: install libheif-plugin-"
+                            + (format.equals("AVIF") ? "dav1d" : "libde265") + " where libheif's codecs are plugins)"
+                    : "";
+            throw new ImageException(verb + ": " + e.text() + plugin);
         }
     }
 

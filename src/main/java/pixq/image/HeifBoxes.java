@@ -9,7 +9,8 @@ import java.util.List;
  * What a HEIF container (HEIC or AVIF) says about its primary image, read from its boxes in Java, without
  * libheif: its size (for the limits, before any decoder runs), whether it carries rotation or mirroring
  * (irot, imir: libheif applies them while decoding) and its ICC profile. A box that runs past the end of
- * the file throws ArrayIndexOutOfBoundsException, which {@link ImageHeader} reports as a truncated header.
+ * the file (or of its parent) says so; reading past the end otherwise is reported by {@link ImageHeader} as a
+ * truncated header.
  *
  * @param width  the stored width (ispe), before any rotation
  * @param height the stored height (ispe)
@@ -145,8 +146,12 @@ record HeifBoxes(boolean avif, int width, int height, boolean transformed, boole
             } else if (size == 0) {
                 size = to - at; // to the end
             }
-            if (size < header || at + size > to) {
-                throw new ArrayIndexOutOfBoundsException(at); // reported as a truncated header
+            if (size < header) {
+                throw new ImageException("the HEIF file is corrupt: a box at byte " + at + " claims " + size + " bytes");
+            }
+            if (at + size > to) {
+                throw new ImageException("the file is truncated: its '" + ascii(b, at + 4, 4) + "' box needs "
+                        + (at + size) + " bytes, the file " + (to == b.length ? "has " + b.length : "ends its parent at " + to));
             }
             boxes.add(new Box(ascii(b, at + 4, 4), at + header, (int) (at + size)));
             at += (int) size;

@@ -17,7 +17,8 @@ import pixq.recipe.Output;
 import pixq.recipe.Recipe;
 
 /**
- * The image engine on OpenCV (libjpeg-turbo, libpng, libtiff, libwebp inside the JavaCPP jars), in stages:
+ * The image engine on OpenCV (libjpeg-turbo, libpng, libtiff, libwebp inside the JavaCPP jars) and, for HEIC
+ * and AVIF in and AVIF out, the system's libheif ({@link Heif}), in stages:
  * {@link Intake} (header and limits, before any decoder runs) → leading {@code command} steps on the raw bytes
  * → {@link ShrinkPlan} (the JPEG shrink-on-load factor, from each step's {@link Geometry}) → {@link Decoder}
  * (once, ignoring the EXIF orientation: the {@code orient} step applies it) → {@link StepRunner} (the shared

@@ -44,6 +44,12 @@ final class ExternalTools {
         return run(dir, prepend("/usr/bin/exiftool", args));
     }
 
+    /** A tool of a Debian package (heif-enc of libheif-examples, avifenc of libavif-bin...), run in dir. */
+    static String tool(Path dir, String path, String debianPackage, String... args) {
+        require(path, debianPackage);
+        return run(dir, prepend(path, args));
+    }
+
     static void python(Path dir, String code) {
         require("/usr/bin/python3", "python3-pil");
         run(dir, "/usr/bin/python3", "-c", code);

@@ -72,6 +72,16 @@ class RecipeStringTest {
     }
 
     @Test
+    void avifIsAnOutputWithItsQualityExtensionAndContentType() throws Exception {
+        Output o = RecipeString.parse("orient | avif 60 -web keep=icc").outputs().get(0);
+        assertEquals(new Output("-web", Output.Format.AVIF, 60, List.of(), null, List.of(Output.Keep.ICC)), o);
+        assertEquals("-web.avif", o.suffix());
+        assertEquals("image/avif", o.format().contentType());
+        assertEquals("avif", Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(o)).get("format").asText());
+        assertError("avif 101", "avif quality must be 1..100");
+    }
+
+    @Test
     void keptMetadataIsNamedCanonically() throws Exception {
         Output o = RecipeString.parse("png keep=gps,exif,ICC -k").outputs().get(0);
         assertEquals(List.of(Output.Keep.ICC, Output.Keep.COPYRIGHT, Output.Keep.ARTIST, Output.Keep.DATE, Output.Keep.GPS), o.keep());
