@@ -358,7 +358,7 @@ public final class DynamoJobStore implements JobStore {
                 .updateExpression(add.toString() + set).expressionAttributeNames(names).expressionAttributeValues(values).build());
     }
 
-    private static String registryId(String batchId) {
+    static String registryId(String batchId) {
         return "batch#" + batchId;
     }
 
