@@ -26,7 +26,7 @@ public final class LocalManifests implements ManifestSink {
 
     @Override
     public String location(String batchId, String outputFolder) {
-        return path(batchId).toString();
+        return path(batchId).toAbsolutePath().toString();
     }
 
     @Override
