@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import pixq.job.BatchCompletion;
 import pixq.job.DeadLetters;
 import pixq.job.Job;
 import pixq.job.JobStore;
@@ -25,6 +26,8 @@ import pixq.job.JobQueue;
  */
 public final class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private final JobStore store;
+    /** A job failed here may be its batch's last: then the batch's manifest is written and its end announced. */
+    private final BatchCompletion completion;
     private final SqsJobQueue archive;
     private final int maxReceives;
     private final Clock clock;
@@ -35,7 +38,9 @@ public final class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatc
     }
 
     public DeadLetterHandler(Function<String, String> env, AwsConnection aws) {
-        this.store = new DynamoJobStore(aws.dynamo(), Env.required(env, "TABLE_NAME"));
+        FunctionPorts ports = FunctionPorts.fromEnv(env, aws);
+        this.store = ports.store();
+        this.completion = ports.completion().get();
         this.archive = new SqsJobQueue(aws.sqs(), Env.required(env, "ARCHIVE_QUEUE_URL"), Duration.ZERO);
         this.maxReceives = Env.integer(env, "MAX_RECEIVES", JobQueue.DEFAULT_MAX_RECEIVES);
         this.clock = Clock.systemUTC();
@@ -53,6 +58,9 @@ public final class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatc
                     fields.put("jobId", job.id());
                     fields.put("batchId", job.spec().batchId());
                     fields.put("state", job.state().name());
+                    if (completion != null) {
+                        completion.jobFinished(job.spec().batchId());
+                    }
                 });
                 archive.sendBodies(List.of(message.getBody()));
                 log.info("dead letter settled", fields);

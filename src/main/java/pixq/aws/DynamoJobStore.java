@@ -283,7 +283,7 @@ public final class DynamoJobStore implements JobStore {
         }
     }
 
-    private static String registryId(String batchId) {
+    static String registryId(String batchId) {
         return "batch#" + batchId;
     }
 

@@ -221,7 +221,7 @@ public final class SubmitService {
         while (true) {
             int room = maxJobs - jobs - duplicates;
             BlobStore.Page page = blobs.page(request.prefix(), after == null ? null : new BlobUri.S3(at.bucket(), after).toString(), Math.min(1000, room));
-            List<JobSpec> specs = page.blobs().stream().filter(b -> !b.uri().endsWith("/"))
+            List<JobSpec> specs = page.blobs().stream().filter(b -> !b.uri().endsWith("/") && !S3Manifests.reserved(b.uri()))
                     .map(b -> spec(batchId, b.uri(), b.version(), recipe, request.args())).toList();
             if (!specs.isEmpty()) {
                 SubmitResult r = to.submit(batchId, specs);
@@ -255,6 +255,9 @@ public final class SubmitService {
             at = BlobUri.s3(uri);
         } catch (IllegalArgumentException e) {
             return e.getMessage();
+        }
+        if (at.key().startsWith(S3Manifests.RESERVED)) {
+            return "keys under " + S3Manifests.RESERVED + " are pixq's own (batch manifests), never inputs";
         }
         if (!inputBuckets.contains(at.bucket())) {
             return "bucket " + at.bucket() + " is not an input bucket " + inputBuckets;

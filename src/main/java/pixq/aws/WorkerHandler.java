@@ -57,7 +57,7 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 .withMaxReceives(Env.integer(env, "MAX_RECEIVES", JobQueue.DEFAULT_MAX_RECEIVES))
                 .withMaxBytes(Engines.maxBytes(env))
                 .withLease(Duration.ofSeconds(Env.integer(env, "JOB_LEASE_SECONDS", 900)));
-        this.runner = new BatchRunner(ports.store(), ports.blobs(), engine, config, Clock.systemUTC());
+        this.runner = new BatchRunner(ports.store(), ports.blobs(), engine, config, Clock.systemUTC(), ports.completion().get());
         this.marginMillis = Duration.ofSeconds(Env.integer(env, "START_MARGIN_SECONDS", 30)).toMillis();
     }
 

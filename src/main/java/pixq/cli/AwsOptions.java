@@ -8,7 +8,12 @@ import picocli.CommandLine.Option;
 import pixq.aws.AwsConnection;
 import pixq.aws.DynamoJobStore;
 import pixq.aws.SqsJobQueue;
+import pixq.job.BatchCompletion;
 import pixq.job.JobQueue;
+import pixq.aws.DynamoCompletionClaims;
+import pixq.aws.EventBridgeAnnouncer;
+import pixq.aws.S3BlobStore;
+import pixq.aws.S3Manifests;
 import pixq.job.JobStore;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Output;
@@ -174,6 +179,12 @@ final class AwsOptions {
                     queue = new SqsJobQueue(aws.sqs(), url != null ? url : queueUrl(), java.time.Duration.ofSeconds(1));
                 }
                 return queue;
+            }
+
+            @Override
+            public BatchCompletion completion() {
+                return new BatchCompletion(store, new S3BlobStore(aws.s3()), new DynamoCompletionClaims(aws.dynamo(), table()),
+                        new S3Manifests(aws.s3()), new EventBridgeAnnouncer(aws.eventBridge()));
             }
 
             @Override

@@ -35,6 +35,9 @@ final class CancelCommand implements Callable<Integer> {
             // A lost conditional write means the job moved on meanwhile (finished, say): it is not canceled.
             long canceled = unfinished.stream().filter(job -> open.store().update(job, job.cancel(clock))).count();
             System.out.printf("canceled %d of %d unfinished jobs in batch %s%n", canceled, unfinished.size(), batch);
+            if (canceled > 0) { // the batch may be finished now: its manifest and event
+                open.completion().jobFinished(batch);
+            }
             return 0;
         }
     }

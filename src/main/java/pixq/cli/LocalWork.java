@@ -17,10 +17,12 @@ import pixq.job.JobQueue;
 import pixq.image.EngineConfig;
 import pixq.image.ImageEngine;
 import pixq.image.OpenCvImageEngine;
+import pixq.job.BatchCompletion;
 import pixq.job.BatchCounts;
 import pixq.job.Job;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
+import pixq.local.BatchDoneCommand;
 import pixq.local.LocalFolderBlobStore;
 import pixq.local.LocalState;
 import pixq.local.SqliteJobQueue;
@@ -37,6 +39,7 @@ final class LocalWork implements AutoCloseable {
     private final WorkOptions options;
     private final Clock clock;
     private final CompletableFuture<ImageEngine> engine;
+    private String onBatchDone;
 
     private LocalWork(LocalState local, WorkOptions options, Clock clock, CompletableFuture<ImageEngine> engine) {
         this.local = local;
@@ -65,6 +68,12 @@ final class LocalWork implements AutoCloseable {
         return local;
     }
 
+    /** A shell command that gets each batch's completion event as JSON on its standard input (null: none). */
+    LocalWork onBatchDone(String command) {
+        this.onBatchDone = command;
+        return this;
+    }
+
     /**
      * Processes the batches of {@code specs} until none of their messages is left (other batches' jobs wait
      * for their own command), writing only under the deepest folder that holds all their outputs. A dead
@@ -75,7 +84,10 @@ final class LocalWork implements AutoCloseable {
         Set<String> batches = specs.stream().map(JobSpec::batchId).collect(Collectors.toCollection(LinkedHashSet::new));
         Path outputRoot = commonFolder(specs);
         var config = options.worker();
-        SqliteJobQueue queue = local.failingDeadLetters(local.queue().only(batches), clock);
+        var blobs = new LocalFolderBlobStore(outputRoot);
+        BatchCompletion completion = new BatchCompletion(local.jobs(), blobs, local.completionClaims(), local.manifests(),
+                new BatchDoneCommand(onBatchDone, BatchDoneCommand.LIMIT, System.err, clock));
+        SqliteJobQueue queue = local.failingDeadLetters(local.queue().only(batches), clock, completion, System.err);
         Counts before = counts(batches);
         System.err.printf("%d jobs, %d already finished; %d workers%n", before.total, before.finished, config.parallelism());
         ProgressBar bar = new ProgressBar(System.err, clock, (int) before.total, (int) before.finished, System.console() != null);
@@ -84,7 +96,6 @@ final class LocalWork implements AutoCloseable {
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> interrupt(stop, finished));
         Runtime.getRuntime().addShutdownHook(hook);
-        var blobs = new LocalFolderBlobStore(outputRoot);
         // a killed run's half-done writes (this one holds the run lock): gone before their jobs are redone
         int leftovers = blobs.removeLeftovers(ProcessHandle.current().info().startInstant().orElseGet(clock::instant));
         if (leftovers > 0) {
@@ -92,7 +103,7 @@ final class LocalWork implements AutoCloseable {
         }
         ImageEngine ready = engine.join();
         long start = clock.millis(); // the summary's images/s: processing, not loading OpenCV
-        try (BatchRunner runner = new BatchRunner(local.jobs(), blobs, ready, config, clock)) {
+        try (BatchRunner runner = new BatchRunner(local.jobs(), blobs, ready, config, clock, completion)) {
             QueueWorker worker = new QueueWorker(queue, runner, config.parallelism(), result -> {
                 ran.addAndGet(result.outcome() == Outcome.SUCCEEDED ? 1 : 0);
                 counts(batches).showOn(bar);

@@ -74,6 +74,10 @@ final class RunCommand implements Callable<Integer> {
             + " job's argument, and the recipe's command runs once per job with INPUT '-'.")
     boolean argsOnly;
 
+    @Option(names = "--on-batch-done", paramLabel = "CMD", description = "A shell command run when the batch finishes,"
+            + " with its completion event (as EventBridge's \"Batch Finished\") as JSON on its standard input.")
+    String onBatchDone;
+
     @Mixin
     WorkOptions work;
 
@@ -98,7 +102,7 @@ final class RunCommand implements Callable<Integer> {
                     new LocalFolderBlobStore(out), clock).submit(batchId, specs);
             System.err.printf("batch %s: %d %s, %d new jobs%n", batchId, specs.size(), argsOnly ? "args-only jobs" : "images",
                     submitted.jobs());
-            return local.until(specs);
+            return local.onBatchDone(onBatchDone).until(specs);
         }
     }
 

@@ -71,6 +71,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "A queue the input bucket's ObjectCreated notifications go to (--deploy makes one).")
     String uploadsQueueUrl;
 
+    @Option(names = "--on-batch-done", paramLabel = "CMD", description = "With the embedded backend: a shell command run"
+            + " when a batch finishes, with its completion event (as EventBridge's \"Batch Finished\") as JSON on its standard input.")
+    String onBatchDone;
+
     @Mixin
     FunctionsBackend backend;
 
@@ -119,6 +123,13 @@ final class ServeCommand implements Callable<Integer> {
             uploads = uploads != null ? uploads : stack.uploadsUrl();
             System.err.printf("deployed on %s: buckets %s, %s; queue %s; table %s%n", backend.aws.endpoint,
                     stack.inputBucket(), stack.outputBucket(), stack.queueUrl(), stack.table());
+        }
+        if (onBatchDone != null) {
+            if (!(served instanceof Backend.Embedded embedded)) {
+                throw new IllegalArgumentException("--on-batch-done works with the embedded backend; on AWS or an emulator,"
+                        + " a rule on EventBridge's default bus gets the Batch Finished events (docs/batch-completion.md)");
+            }
+            served = new Backend.Embedded(embedded.state(), embedded.data(), onBatchDone);
         }
         int instances = concurrency != null ? Math.max(1, concurrency) : Runtime.getRuntime().availableProcessors();
         return new EmulatorConfig(parsed, host, port, instances, inProcess, served, uploads, ServeCommand::mountPages);

@@ -4,8 +4,13 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +26,10 @@ import pixq.job.Job;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
 import pixq.job.JobStore;
+import pixq.job.Manifest;
+import pixq.aws.S3Manifests;
+import pixq.local.LocalManifests;
+import pixq.local.LocalState;
 import pixq.aws.S3BlobStore;
 import pixq.image.ImageEngine;
 import pixq.image.OpenCvImageEngine;
@@ -37,6 +46,8 @@ import pixq.worker.DaemonThreads;
         footer = {"", "Examples:", "  pixq status", "  pixq status run-1a2b3c4d5e", "  pixq status s3-20261127 --stack pixq", "  pixq status --job 3f2a9c0d1e2b4a5c6d7e8f90     one job (like rq's job.get_status())",
             "  pixq status run-1a2b3c4d5e --jobs               its jobs, 50 a page: id, state, input, outputs",
             "  pixq status run-1a2b3c4d5e --jobs --only failed",
+            "  pixq status run-1a2b3c4d5e --manifest           what the batch made, a JSON line per job",
+            "  pixq status run-1a2b3c4d5e --manifest --format csv",
             "  pixq status --web                               the same as web pages, with a gallery and retry",
             "  pixq status --web --stack pixq --port 8080", "", "To follow a batch until it is done: pixq watch BATCH"})
 final class StatusCommand implements Callable<Integer> {
@@ -57,6 +68,14 @@ final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "With --jobs: jobs per page (default: ${DEFAULT-VALUE}).")
     int limit;
+
+    @Option(names = "--manifest", description = "BATCH's manifest, written when its last job finished: a line for the"
+            + " batch, then one per job (JSON Lines).")
+    boolean manifest;
+
+    @Option(names = "--format", defaultValue = "jsonl", paramLabel = "FORMAT",
+            description = "With --manifest: jsonl (as written) or csv (a row per job).")
+    String format;
 
     @Option(names = "--web", description = "Serve web pages instead (batches, jobs, before/after gallery, failures with retry) until Ctrl-C.")
     boolean web;
@@ -94,6 +113,9 @@ final class StatusCommand implements Callable<Integer> {
             if (jobs) {
                 return listJobs(open.store());
             }
+            if (manifest) {
+                return showManifest(open.store());
+            }
             // The store's counts per batch: one read per batch, however many jobs it holds.
             List<BatchCounts> batches = batch == null ? open.store().batches() : List.of(open.store().counts(batch));
             if (batches.stream().allMatch(counts -> counts.total() == 0)) {
@@ -127,6 +149,41 @@ final class StatusCommand implements Callable<Integer> {
                     shown.get(shown.size() - 1).id());
         }
         return 0;
+    }
+
+    /** The batch's manifest as written (locally in the state folder, on AWS in the output bucket), or as CSV. */
+    private int showManifest(JobStore store) throws IOException {
+        if (batch == null) {
+            throw new IllegalArgumentException("--manifest shows one batch's manifest: give BATCH");
+        }
+        if (!format.equals("jsonl") && !format.equals("csv")) {
+            throw new IllegalArgumentException("--format is jsonl or csv, not " + format);
+        }
+        Optional<InputStream> opened = openManifest();
+        if (opened.isEmpty()) {
+            BatchCounts counts = store.counts(batch);
+            System.out.println(counts.total() == 0 ? "no jobs in batch " + batch
+                    : "batch " + batch + " has no manifest yet: " + counts.finished() + " of " + counts.total()
+                            + " jobs finished (it is written when the last one does)");
+            return 1;
+        }
+        try (InputStream in = opened.get()) {
+            if (format.equals("csv")) {
+                Manifest.toCsv(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), System.out);
+            } else {
+                in.transferTo(System.out);
+            }
+        }
+        System.out.flush();
+        return 0;
+    }
+
+    private Optional<InputStream> openManifest() throws IOException {
+        if (target.isLocal()) {
+            Path file = new LocalManifests(LocalState.manifestsFolder(target.stateDir())).path(batch);
+            return Files.isRegularFile(file) ? Optional.of(Files.newInputStream(file)) : Optional.empty();
+        }
+        return S3Manifests.open(target.aws.connection().s3(), target.aws.outputBucket(), batch);
     }
 
     private static int show(Job job) {

@@ -5,6 +5,9 @@ import java.time.Clock;
 import picocli.CommandLine.Mixin;
 import pixq.job.JobQueue;
 import pixq.job.JobStore;
+import pixq.job.BatchCompletion;
+import pixq.local.BatchDoneCommand;
+import pixq.local.LocalFolderBlobStore;
 import pixq.local.LocalState;
 
 /** Chooses the ports a command works on: the embedded state folder by default, AWS when named. */
@@ -45,6 +48,13 @@ final class TargetOptions {
             @Override
             public JobQueue queue() {
                 return local.queue();
+            }
+
+            @Override
+            public BatchCompletion completion() {
+                // Outputs' sizes are read wherever the jobs wrote them: a stat, never a write.
+                return new BatchCompletion(local.jobs(), new LocalFolderBlobStore(Path.of("/")), local.completionClaims(),
+                        local.manifests(), new BatchDoneCommand(null, BatchDoneCommand.LIMIT, System.err, Clock.systemUTC()));
             }
 
             @Override

@@ -11,6 +11,8 @@ import java.util.Optional;
  */
 public final class DeadLetters {
     private static final int TRIES = 5;
+    /** Every reason of a job the queue gave up on says so (the manifest's error kind tells them apart by it). */
+    public static final String MARK = "dead-lettered";
 
     private DeadLetters() {}
 
@@ -22,7 +24,7 @@ public final class DeadLetters {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        String reason = "dead-lettered after " + receives + " receives: the worker timed out or crashed";
+        String reason = MARK + " after " + receives + " receives: the worker timed out or crashed";
         for (int i = 0; i < TRIES; i++) {
             Optional<Job> found = store.find(spec.id());
             Job current = found.orElseGet(() -> Job.queued(spec, clock));

@@ -1,6 +1,7 @@
 package pixq.local;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import pixq.job.BatchCompletion;
 import pixq.job.JobQueue;
 import pixq.job.DeadLetters;
 import pixq.job.Job;
@@ -18,7 +20,8 @@ import pixq.job.StoreException;
 /**
  * The embedded state of one machine: a folder (default {@code ./.pixq/}) holding {@code pixq.db}, which
  * keeps the job records and the queue, {@code run.lock}, held by a running worker, and
- * {@code submitted-drops.tsv}, the files {@code pixq serve} submitted from a bucket folder. The one place that
+ * {@code submitted-drops.tsv}, the files {@code pixq serve} submitted from a bucket folder, and {@code manifests/},
+ * each batch's manifest. The one place that
  * knows this layout.
  */
 public final class LocalState implements AutoCloseable {
@@ -28,6 +31,7 @@ public final class LocalState implements AutoCloseable {
     private static final String DATABASE = "pixq.db";
     private static final String RUN_LOCK = "run.lock";
     private static final String DROPS = "submitted-drops.tsv";
+    private static final String MANIFESTS = "manifests";
 
     private final Path folder;
     private final SqliteDatabase db;
@@ -72,6 +76,21 @@ public final class LocalState implements AutoCloseable {
 
     public SqliteJobQueue queue() {
         return queue;
+    }
+
+    /** The batches' manifests, in the folder's {@code manifests/}. */
+    public LocalManifests manifests() {
+        return new LocalManifests(manifestsFolder(folder));
+    }
+
+    /** Where the manifests of the state in {@code folder} are, for a reader that need not open the state. */
+    public static Path manifestsFolder(Path folder) {
+        return folder.resolve(MANIFESTS);
+    }
+
+    /** Which batch completions have had their manifest written. */
+    public SqliteCompletionClaims completionClaims() {
+        return new SqliteCompletionClaims(db);
     }
 
     /**
@@ -135,6 +154,20 @@ public final class LocalState implements AutoCloseable {
     /** The queue (or a view of it), ending FAILED at once the job of each message it dead-letters. */
     public SqliteJobQueue failingDeadLetters(SqliteJobQueue view, Clock clock) {
         return view.onDeadLetter(letter -> DeadLetters.fail(jobs, letter.body(), letter.receiveCount(), clock));
+    }
+
+    /**
+     * The same, and a job so ended that was its batch's last completes the batch (its manifest written, its end
+     * announced); a manifest that cannot be written is said on {@code log}, the job stays FAILED.
+     */
+    public SqliteJobQueue failingDeadLetters(SqliteJobQueue view, Clock clock, BatchCompletion completion, PrintStream log) {
+        return view.onDeadLetter(letter -> DeadLetters.fail(jobs, letter.body(), letter.receiveCount(), clock).ifPresent(job -> {
+            try {
+                completion.jobFinished(job.spec().batchId());
+            } catch (RuntimeException e) {
+                log.println("pixq: " + e.getMessage());
+            }
+        }));
     }
 
     @Override

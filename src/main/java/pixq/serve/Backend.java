@@ -22,10 +22,17 @@ public sealed interface Backend {
      */
     Map<String, String> environment(Template.Function function);
 
-    /** Buckets are folders {@code data/BUCKET/KEY}; queue and records in the state folder. */
-    record Embedded(Path state, Path data) implements Backend {
+    /**
+     * Buckets are folders {@code data/BUCKET/KEY}; queue and records in the state folder; {@code onBatchDone}, a
+     * shell command given each batch's completion event (null: the event is only logged).
+     */
+    record Embedded(Path state, Path data, String onBatchDone) implements Backend {
         static final String INPUT_BUCKET = "pixq-input";
         static final String OUTPUT_BUCKET = "pixq-output";
+
+        public Embedded(Path state, Path data) {
+            this(state, data, null);
+        }
 
         @Override
         public String inputBucket() {
@@ -42,6 +49,9 @@ public sealed interface Backend {
             Map<String, String> env = named(function, Map.of("INPUT_BUCKETS", INPUT_BUCKET, "OUTPUT_BUCKET", OUTPUT_BUCKET));
             env.put(EmbeddedPorts.STATE, state.toAbsolutePath().toString());
             env.put(EmbeddedPorts.BUCKETS, data.toAbsolutePath().toString());
+            if (onBatchDone != null) {
+                env.put(EmbeddedPorts.ON_BATCH_DONE, onBatchDone);
+            }
             return env;
         }
     }

@@ -3,7 +3,10 @@ package pixq.serve;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Function;
+import java.time.Clock;
 import pixq.aws.FunctionPorts;
+import pixq.job.BatchCompletion;
+import pixq.local.BatchDoneCommand;
 import pixq.local.BucketFolders;
 import pixq.local.LocalState;
 
@@ -15,6 +18,8 @@ import pixq.local.LocalState;
 public final class EmbeddedPorts implements FunctionPorts.Provider {
     static final String STATE = "PIXQ_STATE";
     static final String BUCKETS = "PIXQ_BUCKETS";
+    /** serve's --on-batch-done: the command each batch's completion event goes to. */
+    static final String ON_BATCH_DONE = "PIXQ_ON_BATCH_DONE";
 
     @Override
     public Optional<FunctionPorts> open(Function<String, String> env) {
@@ -28,6 +33,10 @@ public final class EmbeddedPorts implements FunctionPorts.Provider {
         }
         // Open for the life of the function's process, as the AWS clients are.
         LocalState local = LocalState.open(Path.of(state));
-        return Optional.of(new FunctionPorts(local.jobs(), local::queue, new BucketFolders(Path.of(buckets))));
+        BucketFolders blobs = new BucketFolders(Path.of(buckets));
+        // Manifests next to the state, as pixq run writes them; the event in the function's log and to --on-batch-done.
+        return Optional.of(new FunctionPorts(local.jobs(), local::queue, blobs, () -> new BatchCompletion(local.jobs(), blobs,
+                local.completionClaims(), local.manifests(),
+                new BatchDoneCommand(env.apply(ON_BATCH_DONE), BatchDoneCommand.LIMIT, System.out, Clock.systemUTC()))));
     }
 }

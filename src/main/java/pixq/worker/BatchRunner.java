@@ -14,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import pixq.image.ImageEngine;
 import pixq.image.ImageException;
+import pixq.job.BatchCompletion;
 import pixq.job.BlobException;
 import pixq.job.BlobStore;
+import pixq.job.DeadLetters;
 import pixq.job.Delivery;
 import pixq.job.Job;
 import pixq.job.JobSpec;
@@ -29,6 +31,7 @@ import pixq.job.Reason;
  */
 public final class BatchRunner implements AutoCloseable {
     private final JobStore store;
+    private final BatchCompletion completion;
     private final JobRunner runner;
     private final WorkerConfig config;
     private final Clock clock;
@@ -36,7 +39,13 @@ public final class BatchRunner implements AutoCloseable {
     private final ScheduledExecutorService timer;
 
     public BatchRunner(JobStore store, BlobStore blobs, ImageEngine engine, WorkerConfig config, Clock clock) {
+        this(store, blobs, engine, config, clock, null);
+    }
+
+    /** @param completion what to do when a job this runner ends was its batch's last (null: nothing) */
+    public BatchRunner(JobStore store, BlobStore blobs, ImageEngine engine, WorkerConfig config, Clock clock, BatchCompletion completion) {
         this.store = store;
+        this.completion = completion;
         this.runner = new JobRunner(blobs, engine, config.maxBytes());
         this.config = config;
         this.clock = clock;
@@ -76,10 +85,27 @@ public final class BatchRunner implements AutoCloseable {
             if (started.isEmpty()) {
                 return ItemResult.of(delivery.messageId(), spec.id(), skipOrRetry(current), "job is " + current.state());
             }
-            return execute(delivery, started.get());
+            return completed(spec.batchId(), execute(delivery, started.get()));
         } catch (RuntimeException e) {
             // The store itself failed before the job ran: nothing was recorded, deliver it again.
             return ItemResult.of(delivery.messageId(), spec.id(), Outcome.RETRY, Reason.of(e));
+        }
+    }
+
+    /**
+     * The run ended its job: if that was its batch's last, the batch's manifest is written and its end announced.
+     * A manifest that could not be written is said in the result's detail; the job's own end stands.
+     */
+    private ItemResult completed(String batchId, ItemResult result) {
+        if (completion == null || !result.outcome().finishesJob()) {
+            return result;
+        }
+        try {
+            completion.jobFinished(batchId);
+            return result;
+        } catch (RuntimeException e) {
+            String said = (result.detail() == null ? "" : result.detail() + "; ") + Reason.of(e);
+            return new ItemResult(result.messageId(), result.jobId(), result.outcome(), said, result.bytesIn(), result.bytesOut(), result.millis());
         }
     }
 
@@ -186,7 +212,7 @@ public final class BatchRunner implements AutoCloseable {
 
     private ItemResult retry(Delivery delivery, Job running, String reason) {
         if (delivery.receiveCount() >= config.maxReceives()) {
-            String last = "gave up after " + delivery.receiveCount() + " attempts (dead-lettered): " + reason;
+            String last = "gave up after " + delivery.receiveCount() + " attempts (" + DeadLetters.MARK + "): " + reason;
             return fail(delivery, running, Outcome.DEAD_LETTERED, last);
         }
         settle(running, running.retryLater(reason));
