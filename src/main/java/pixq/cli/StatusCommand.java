@@ -22,6 +22,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import pixq.job.BatchCounts;
+import pixq.job.CostModel;
 import pixq.job.Job;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
@@ -123,6 +124,10 @@ final class StatusCommand implements Callable<Integer> {
                 return batch == null ? 0 : 1;
             }
             batches.forEach(counts -> System.out.println(ProgressBar.line(BatchProgress.of(counts))));
+            if (batch != null && !target.isLocal() && batches.get(0).finished() == batches.get(0).total()) {
+                // A finished batch on AWS: what it cost, from its own records (a page of reads per 500 jobs).
+                System.out.println(new CostModel(CostModel.X86_64, CostModel.Deployment.TEMPLATE).line(CostModel.Usage.ofBatch(open.store(), batch)));
+            }
             return 0;
         }
     }

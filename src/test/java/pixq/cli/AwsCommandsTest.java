@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -29,6 +31,7 @@ import pixq.aws.DynamoJobStore;
 import pixq.aws.Moto;
 import pixq.aws.S3BlobStore;
 import pixq.aws.SqsJobQueue;
+import pixq.job.CostModel;
 import pixq.job.Job;
 import pixq.job.JobBuilders;
 import pixq.job.JobSpec;
@@ -268,5 +271,30 @@ class AwsCommandsTest {
             System.setOut(old);
         }
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("cli-submit"), out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void statusOfAFinishedBatchPrintsItsEstimatedCostFromItsRecords() {
+        // given a batch of two jobs that ran 3 s and 1 s, one output each
+        Instant t0 = Instant.parse("2026-12-06T10:00:00Z");
+        for (int i = 0; i < 2; i++) {
+            JobSpec spec = JobSpec.of("cli-cost", "s3://" + input + "/cost/" + i + ".jpg", "s3://" + output + "/cost/",
+                    Recipes.resolve("thumbnail"), List.of());
+            Job queued = Job.queued(spec, Clock.fixed(t0, ZoneOffset.UTC));
+            Job running = queued.start(Clock.fixed(t0.plusSeconds(10), ZoneOffset.UTC), Duration.ofMinutes(5));
+            Job done = running.succeed(List.of("s3://" + output + "/cost/" + i + "-thumb.jpg"),
+                    Clock.fixed(t0.plusSeconds(10 + 3 - 2 * i), ZoneOffset.UTC));
+            store().insertNew(List.of(queued));
+            assertTrue(store().update(queued, running) && store().update(running, done));
+        }
+
+        // when
+        String printed = run(new StatusCommand(), "cli-cost");
+
+        // then: 2 jobs, 2 attempts, 2 outputs, 4 job-seconds, records under 1 KB, priced as CostModelTest checks
+        CostModel.Usage usage = new CostModel.Usage(2, 2, 2, 4.0, 1);
+        String expected = new CostModel(CostModel.X86_64, CostModel.Deployment.TEMPLATE).line(usage);
+        assertTrue(printed.contains(expected), printed);
+        assertTrue(printed.contains("for 2 jobs"), printed);
     }
 }
