@@ -14,6 +14,7 @@ import pixq.job.JobSpec;
 import pixq.job.JobState;
 import pixq.job.JobStore;
 import pixq.job.Requeue;
+import pixq.recipe.BlobUri;
 
 @Command(
         name = "retry",
@@ -67,7 +68,7 @@ final class RetryCommand implements Callable<Integer> {
     }
 
     private static boolean servedBlobs(JobSpec spec) {
-        return spec.output().startsWith("s3://");
+        return BlobUri.parse(spec.output()) instanceof BlobUri.S3;
     }
 
     private List<JobSpec> requeue(JobStore store, JobQueue queue) {

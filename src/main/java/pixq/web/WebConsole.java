@@ -384,8 +384,8 @@ public final class WebConsole implements HttpHandler {
 
     /** An input's folder: its bucket for an object (s3://b/k), its own folder for a file. */
     private static String inputFolder(String uri) {
-        int bucketEnd = uri.startsWith("s3://") ? uri.indexOf('/', "s3://".length()) : -1;
-        return uri.substring(0, (bucketEnd >= 0 ? bucketEnd : uri.lastIndexOf('/')) + 1);
+        int end = BlobUri.parse(uri) instanceof BlobUri.S3 s3 ? ("s3://" + s3.bucket()).length() : uri.lastIndexOf('/');
+        return uri.substring(0, end + 1);
     }
 
     private boolean realFileInside(String uri, String folder) {
