@@ -76,7 +76,7 @@ public final class WebConsole implements HttpHandler {
             "static/app.js", "text/javascript; charset=utf-8", "static/app.css", "text/css; charset=utf-8");
     private static final Map<String, String> IMAGE_TYPES = Map.of(
             "jpg", "image/jpeg", "jpeg", "image/jpeg", "png", "image/png", "webp", "image/webp", "gif", "image/gif",
-            "bmp", "image/bmp", "tif", "image/tiff", "tiff", "image/tiff");
+            "bmp", "image/bmp", "tif", "image/tiff", "tiff", "image/tiff", "avif", "image/avif");
 
     /**
      * What the pages read and act on.
