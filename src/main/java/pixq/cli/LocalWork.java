@@ -86,7 +86,7 @@ final class LocalWork implements AutoCloseable {
         var config = options.worker();
         var blobs = new LocalFolderBlobStore(outputRoot);
         BatchCompletion completion = new BatchCompletion(local.jobs(), blobs, local.completionClaims(), local.manifests(),
-                new BatchDoneCommand(onBatchDone, BatchDoneCommand.LIMIT, System.err, clock));
+                new BatchDoneCommand(onBatchDone, BatchDoneCommand.LIMIT, System.err, false, clock));
         SqliteJobQueue queue = local.failingDeadLetters(local.queue().only(batches), clock, completion, System.err);
         Counts before = counts(batches);
         System.err.printf("%d jobs, %d already finished; %d workers%n", before.total, before.finished, config.parallelism());

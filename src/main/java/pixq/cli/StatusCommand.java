@@ -150,8 +150,8 @@ final class StatusCommand implements Callable<Integer> {
                     job.outputs().isEmpty() ? "" : "  -> " + String.join(", ", job.outputs()));
         }
         if (page.size() > shown.size()) {
-            System.out.printf("more: pixq status %s --jobs%s --after %s%n", batch, state == null ? "" : " --only " + state.name().toLowerCase(),
-                    shown.get(shown.size() - 1).id());
+            System.out.printf("more: pixq status %s --jobs%s%s --after %s%s%n", batch, state == null ? "" : " --only " + state.name().toLowerCase(),
+                    limit == 50 ? "" : " --limit " + limit, shown.get(shown.size() - 1).id(), target.flags());
         }
         return 0;
     }

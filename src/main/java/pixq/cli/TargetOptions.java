@@ -26,6 +26,19 @@ final class TargetOptions {
         return state.dir;
     }
 
+    /** The flags that name this target as given, for a follow-up command to print: " --state DIR" or AWS's. */
+    String flags() {
+        if (!isLocal()) {
+            return aws.storeFlags();
+        }
+        return state.dir.equals(LocalState.DEFAULT_FOLDER) ? "" : " --state " + shellWord(state.dir.toString());
+    }
+
+    /** A word the shell reads back as it is: quoted unless plain. */
+    static String shellWord(String text) {
+        return text.matches("[A-Za-z0-9_./@%+=:,-]+") ? text : "'" + text.replace("'", "'\\''") + "'";
+    }
+
     Target open() {
         if (!isLocal()) {
             return aws.open();
@@ -54,7 +67,7 @@ final class TargetOptions {
             public BatchCompletion completion() {
                 // Outputs' sizes are read wherever the jobs wrote them: a stat, never a write.
                 return new BatchCompletion(local.jobs(), new LocalFolderBlobStore(Path.of("/")), local.completionClaims(),
-                        local.manifests(), new BatchDoneCommand(null, BatchDoneCommand.LIMIT, System.err, Clock.systemUTC()));
+                        local.manifests(), new BatchDoneCommand(null, BatchDoneCommand.LIMIT, System.err, false, Clock.systemUTC()));
             }
 
             @Override

@@ -27,6 +27,7 @@ final class CommandProcesses {
     static final String MARKER = "PIXQ_JOB_TOKEN";
     private static final Path PROC = Path.of("/proc");
     private static final Duration KILL_WITHIN = Duration.ofSeconds(10);
+    private static final Duration REAPED_WITHIN = Duration.ofSeconds(2);
 
     private final String token = UUID.randomUUID().toString();
     /** The marker as /proc/PID/environ holds it: NAME=VALUE and the NUL that ends each entry. */
@@ -44,16 +45,24 @@ final class CommandProcesses {
      */
     void killAll(Process command) {
         long deadline = System.nanoTime() + KILL_WITHIN.toNanos();
-        command.descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> killed = new ArrayList<>(command.descendants().toList());
+        killed.forEach(ProcessHandle::destroyForcibly);
         command.destroyForcibly();
         while (true) {
             List<ProcessHandle> left = marked();
             left.forEach(ProcessHandle::destroyForcibly);
+            killed.addAll(left);
             // a process forking at the moment of the scan has a child the next scan finds
             if (left.isEmpty() || System.nanoTime() - deadline > 0) {
                 break;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        // An orphan stays a zombie until init reaps it, a moment later: wait for that (briefly, in case this
+        // init never reaps), so that whoever looks next (ps, the next job) finds it gone.
+        long reaped = System.nanoTime() + REAPED_WITHIN.toNanos();
+        while (killed.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() - reaped < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
     }
 

@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import pixq.job.BatchCompletion;
+import pixq.job.BatchCounts;
 import pixq.job.BatchFinished;
+import pixq.job.JobState;
 
 /**
  * A batch's completion on this machine: a line in the log and, when a command is given ({@code --on-batch-done
@@ -27,20 +29,31 @@ public final class BatchDoneCommand implements BatchCompletion.Listener {
     private final String command;
     private final Duration limit;
     private final PrintStream log;
+    private final boolean eventInLog;
     private final Clock clock;
 
-    /** @param command a shell command, or null to log only */
-    public BatchDoneCommand(String command, Duration limit, PrintStream log, Clock clock) {
+    /**
+     * @param command    a shell command, or null to log only
+     * @param eventInLog the log gets the event's JSON (a function's log, as serve shows it), else a line for a person
+     */
+    public BatchDoneCommand(String command, Duration limit, PrintStream log, boolean eventInLog, Clock clock) {
         this.command = command;
         this.limit = limit;
         this.log = log;
+        this.eventInLog = eventInLog;
         this.clock = clock;
     }
 
     @Override
     public void finished(BatchFinished event) {
         String json = event.event(clock.instant()).toString();
-        log.println("pixq: batch finished: " + json);
+        if (eventInLog) {
+            log.println("pixq: batch finished: " + json);
+        } else {
+            BatchCounts c = event.counts();
+            log.printf("batch %s finished: %d succeeded, %d failed, %d canceled; manifest %s%n", event.batchId(),
+                    c.of(JobState.SUCCEEDED), c.of(JobState.FAILED), c.of(JobState.CANCELED), event.manifest());
+        }
         if (command != null && !command.isBlank()) {
             String problem = run(json);
             if (problem != null) {

@@ -1,6 +1,7 @@
 package pixq.local;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -141,11 +143,45 @@ public final class SqliteDatabase implements AutoCloseable {
      */
     public static SqliteDatabase open(Path file) {
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            if (Files.isRegularFile(file) && Files.size(file) == 0) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            if (Files.notExists(file)) {
+                publishNew(file);
+            } else if (Files.isRegularFile(file) && Files.size(file) == 0) {
                 throw damaged(file, "it is empty (0 bytes)", null);
             }
+        } catch (IOException e) {
+            throw new StoreException("cannot create the state database " + file + ": " + e.getMessage(), e);
+        }
+        return connect(file);
+    }
+
+    /**
+     * Makes a new database under another name and links it into place whole, so that another process opening
+     * it meanwhile (pixq status while a first run starts) never finds a half-made, 0-byte file, which it would
+     * rightly take for a damaged one. Whoever links first wins; the others open the winner's.
+     */
+    private static void publishNew(Path file) throws IOException {
+        Path draft = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".new");
+        try {
+            connect(draft).close();
+            try {
+                Files.createLink(file, draft);
+            } catch (FileAlreadyExistsException e) {
+                // another process made it first: theirs is opened
+            } catch (UnsupportedOperationException | IOException e) {
+                Files.move(draft, file); // a file system without hard links: a rename that refuses an existing file
+            }
+        } catch (FileAlreadyExistsException e) {
+            // made meanwhile by another process on a file system without hard links: theirs is opened
+        } finally {
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                Files.deleteIfExists(draft.resolveSibling(draft.getFileName() + suffix));
+            }
+        }
+    }
+
+    private static SqliteDatabase connect(Path file) {
+        try {
             SQLiteConfig config = new SQLiteConfig();
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
@@ -188,7 +224,7 @@ public final class SqliteDatabase implements AutoCloseable {
             boolean damaged = e.getResultCode() == SQLiteErrorCode.SQLITE_NOTADB || e.getResultCode() == SQLiteErrorCode.SQLITE_CORRUPT;
             throw damaged ? damaged(file, e.getMessage(), e)
                     : new StoreException("cannot open the state database " + file + ": " + e.getMessage(), e);
-        } catch (IOException | SQLException e) {
+        } catch (SQLException e) {
             throw new StoreException("cannot open the state database " + file + ": " + e.getMessage(), e);
         }
     }

@@ -37,6 +37,6 @@ public final class EmbeddedPorts implements FunctionPorts.Provider {
         // Manifests next to the state, as pixq run writes them; the event in the function's log and to --on-batch-done.
         return Optional.of(new FunctionPorts(local.jobs(), local::queue, blobs, () -> new BatchCompletion(local.jobs(), blobs,
                 local.completionClaims(), local.manifests(),
-                new BatchDoneCommand(env.apply(ON_BATCH_DONE), BatchDoneCommand.LIMIT, System.out, Clock.systemUTC()))));
+                new BatchDoneCommand(env.apply(ON_BATCH_DONE), BatchDoneCommand.LIMIT, System.out, true, Clock.systemUTC()))));
     }
 }

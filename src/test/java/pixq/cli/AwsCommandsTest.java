@@ -150,8 +150,10 @@ class AwsCommandsTest {
     @Test
     void cancelCancelsTheUnfinishedJobsOfABatch() {
         // given
-        Job queued = JobBuilders.aJob().spec(JobBuilders.aSpec().batch("to-cancel").input("s3://x/1.jpg")).build();
-        Job done = JobBuilders.aJob().spec(JobBuilders.aSpec().batch("to-cancel").input("s3://x/2.jpg")).state(JobState.SUCCEEDED).build();
+        Job queued = JobBuilders.aJob().spec(JobBuilders.aSpec().batch("to-cancel").input("s3://" + input + "/1.jpg")
+                .output("s3://" + output + "/c/")).build();
+        Job done = JobBuilders.aJob().spec(JobBuilders.aSpec().batch("to-cancel").input("s3://" + input + "/2.jpg")
+                .output("s3://" + output + "/c/")).state(JobState.SUCCEEDED).build();
         store().insertNew(List.of(queued, done));
 
         // when
@@ -161,6 +163,9 @@ class AwsCommandsTest {
         assertTrue(printed.contains("canceled 1 of 1"), printed);
         assertEquals(JobState.CANCELED, store().find(queued.id()).orElseThrow().state());
         assertEquals(JobState.SUCCEEDED, store().find(done.id()).orElseThrow().state());
+        // the batch is finished: its manifest is written (a first line of counts, then one line per job)
+        String manifest = aws.s3().getObjectAsBytes(b -> b.bucket(output).key("_pixq/manifests/to-cancel.jsonl")).asUtf8String();
+        assertEquals(3, manifest.lines().count(), manifest);
     }
 
     @Test

@@ -114,15 +114,16 @@ class RunCommandTest {
         assertTrue(lines.get(0).startsWith(jobsByFile().get("a.jpg").id()) && lines.get(0).contains("SUCCEEDED")
                 && lines.get(0).contains("a-thumb.jpg"), first);
         String more = lines.get(2);
-        assertTrue(more.startsWith("more: pixq status " + batch + " --jobs --after "), more);
-        String rest = pixqOut("status", batch, "--jobs", "--limit", "2", "--after", more.substring(more.lastIndexOf(' ') + 1), "--state", state);
+        // the hint works as printed: it carries the page size and the state folder
+        assertTrue(more.startsWith("more: pixq status " + batch + " --jobs --limit 2 --after ") && more.endsWith(" --state " + state), more);
+        String rest = pixqOut(more.substring("more: pixq ".length()).split(" "));
         assertEquals(2, rest.lines().count(), rest);
         String failed = pixqOut("status", batch, "--jobs", "--only", "failed", "--state", state);
         assertTrue(failed.lines().count() == 1 && failed.contains(jobsByFile().get("d.jpg").id()) && failed.contains("FAILED"), failed);
         // the next page of one state: the printed hint names the state with --only (--state is the state folder)
         String succeeded = pixqOut("status", batch, "--jobs", "--only", "succeeded", "--limit", "2", "--state", state);
         String next = succeeded.lines().reduce((x, y) -> y).orElseThrow();
-        assertTrue(next.startsWith("more: pixq status " + batch + " --jobs --only succeeded --after "), succeeded);
+        assertTrue(next.startsWith("more: pixq status " + batch + " --jobs --only succeeded --limit 2 --after "), succeeded);
     }
 
     @Test

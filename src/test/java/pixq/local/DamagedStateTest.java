@@ -10,8 +10,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +57,27 @@ class DamagedStateTest {
         shell("dd if=/dev/urandom of=" + db + " bs=100 count=1 conv=notrunc"); // over the header
 
         assertRefusedNaming(db, "is damaged");
+    }
+
+    @Test
+    void aStateBeingCreatedByAnotherOpenIsNeverTakenForADamagedOne() throws Exception {
+        // pixq status in another terminal while the first pixq run creates the state: both open it at once
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 30; round++) {
+                Path folder = dir.resolve("fresh" + round);
+                List<Future<?>> opens = List.of(two.submit(() -> LocalState.open(folder).close()),
+                        two.submit(() -> LocalState.open(folder).close()));
+                for (Future<?> open : opens) {
+                    open.get(30, TimeUnit.SECONDS); // throws if either found a 0-byte, "damaged" state
+                }
+                try (Stream<Path> left = Files.list(folder)) {
+                    assertEquals(List.of(), left.filter(f -> f.toString().endsWith(".new")).toList(), "drafts left behind");
+                }
+            }
+        } finally {
+            two.shutdownNow();
+        }
     }
 
     private static void assertRefusedNaming(Path db, String why) {
