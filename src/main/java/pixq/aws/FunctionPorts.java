@@ -40,9 +40,7 @@ public record FunctionPorts(JobStore store, Supplier<JobQueue> queue, BlobStore 
         String table = Env.required(env, "TABLE_NAME");
         DynamoJobStore store = new DynamoJobStore(aws.dynamo(), table);
         S3BlobStore blobs = new S3BlobStore(aws.s3());
-        // Manifests in the bucket of the batch's outputs; the event on the default bus.
         return new FunctionPorts(store, () -> new SqsJobQueue(aws.sqs(), Env.required(env, "QUEUE_URL"), Duration.ZERO), blobs,
-                () -> new BatchCompletion(store, blobs, new DynamoCompletionClaims(aws.dynamo(), table), new S3Manifests(aws.s3()),
-                        new EventBridgeAnnouncer(aws.eventBridge())));
+                () -> AwsCompletion.of(aws, store, table));
     }
 }

@@ -5,15 +5,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
+import pixq.aws.AwsCompletion;
 import pixq.aws.AwsConnection;
 import pixq.aws.DynamoJobStore;
 import pixq.aws.SqsJobQueue;
 import pixq.job.BatchCompletion;
 import pixq.job.JobQueue;
-import pixq.aws.DynamoCompletionClaims;
-import pixq.aws.EventBridgeAnnouncer;
-import pixq.aws.S3BlobStore;
-import pixq.aws.S3Manifests;
 import pixq.job.JobStore;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Output;
@@ -183,8 +180,7 @@ final class AwsOptions {
 
             @Override
             public BatchCompletion completion() {
-                return new BatchCompletion(store, new S3BlobStore(aws.s3()), new DynamoCompletionClaims(aws.dynamo(), table()),
-                        new S3Manifests(aws.s3()), new EventBridgeAnnouncer(aws.eventBridge()));
+                return AwsCompletion.of(aws, store, table());
             }
 
             @Override

@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import pixq.aws.AwsCompletion;
 import pixq.aws.AwsConnection;
 import pixq.aws.DynamoJobStore;
 import pixq.aws.Engines;
@@ -77,8 +78,9 @@ final class WorkerCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }));
-        try (BatchRunner runner = new BatchRunner(new DynamoJobStore(connection.dynamo(), aws.table()), blobs,
-                Engines.fromEnv(System::getenv, blobs), config, Clock.systemUTC())) {
+        DynamoJobStore store = new DynamoJobStore(connection.dynamo(), aws.table());
+        try (BatchRunner runner = new BatchRunner(store, blobs, Engines.fromEnv(System::getenv, blobs), config, Clock.systemUTC(),
+                AwsCompletion.of(connection, store, aws.table()))) {
             System.err.printf("pixq worker: %d pollers on %s (lease %d s, kept while a job runs, up to %s)%n",
                     config.parallelism(), queue.queueUrl(), config.lease().toSeconds(), timeLimit);
             new QueueWorker(queue, runner, config.parallelism(), r -> System.out.printf("%s %s %s%n",

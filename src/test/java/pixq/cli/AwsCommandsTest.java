@@ -214,6 +214,10 @@ class AwsCommandsTest {
         assertEquals(JobState.FAILED, missing.state());
         assertTrue(missing.lastError().contains("no such input"), missing.lastError());
         assertEquals(List.of(), new SqsJobQueue(aws.sqs(), jobsUrl, Duration.ZERO).receive(10));
+        // and the batch it finished has its manifest, as when the worker function ends one
+        String manifest = aws.s3().getObjectAsBytes(b -> b.bucket(output).key("_pixq/manifests/burst.jsonl")).asUtf8String();
+        assertEquals(3, manifest.lines().count(), manifest);
+        assertTrue(manifest.contains(specs.get(1).id()) && manifest.contains("no such input"), manifest);
     }
 
     @Test
@@ -234,7 +238,10 @@ class AwsCommandsTest {
         Process process = worker.start();
 
         // when: SIGTERM (ECS stopping the task) arrives while the job runs
-        Await.until("the job to run", Duration.ofSeconds(30), () -> store().find(spec.id()).orElseThrow().state() == JobState.RUNNING);
+        // (a JVM starting on a busy 2-core machine: the bound is generous, the wait ends as soon as the job runs)
+        Await.until("the job to run", Duration.ofSeconds(90), () -> store().find(spec.id()).orElseThrow().state() == JobState.RUNNING
+                || !process.isAlive());
+        assertTrue(process.isAlive(), "the worker exited: " + Files.readString(dir.resolve("worker.log")));
         process.destroy();
 
         // then: the job finished and was recorded, its message deleted, and the worker exited by itself
