@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
-import pixq.worker.DaemonThreads;
+import pixq.job.DaemonThreads;
 
 /**
  * The process of one function instance: started with a temporary folder of its own and only the host's

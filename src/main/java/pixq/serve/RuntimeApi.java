@@ -16,8 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import pixq.job.DaemonThreads;
 import pixq.serve.FunctionInstance.Outcome;
-import pixq.worker.DaemonThreads;
 
 /**
  * One execution environment's Lambda Runtime API on a loopback port of its own: the runtime client takes

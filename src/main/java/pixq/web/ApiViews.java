@@ -14,11 +14,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import pixq.job.BatchCounts;
 import pixq.job.BatchProgress;
+import pixq.job.DaemonThreads;
 import pixq.job.Job;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
 import pixq.job.Requeue;
-import pixq.worker.DaemonThreads;
 
 /**
  * What the pages' {@code api/...} answers hold, as maps the plumbing writes as JSON: the batches, one batch
