@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import pixq.image.ImageException;
 import pixq.job.BlobException;
 import pixq.job.Job;
@@ -87,16 +88,17 @@ final class JobBlobs {
 
     /** A URI as a person reads it: a local file as its path, an S3 object as s3://bucket/key. */
     static String display(String uri) {
-        try {
-            return BlobUri.parse(uri).display();
-        } catch (IllegalArgumentException e) {
-            return uri;
-        }
+        return part(uri, BlobUri::display);
     }
 
     static String name(String uri) {
+        return part(uri, BlobUri::fileName);
+    }
+
+    /** A part of a blob URI; a record may name what is no blob URI, shown as it is. */
+    private static String part(String uri, Function<BlobUri, String> part) {
         try {
-            return BlobUri.parse(uri).fileName();
+            return part.apply(BlobUri.parse(uri));
         } catch (IllegalArgumentException e) {
             return uri;
         }
