@@ -7,7 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
-import pixq.worker.DaemonThreads;
+import pixq.job.DaemonThreads;
 
 /** Runs blocking SDK calls side by side: round trips, not CPU, bound a submission's writes. */
 final class Parallel {

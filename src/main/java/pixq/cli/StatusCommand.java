@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import pixq.job.BatchCounts;
 import pixq.job.CostModel;
+import pixq.job.DaemonThreads;
 import pixq.job.Job;
 import pixq.job.JobSpec;
 import pixq.job.JobState;
@@ -38,7 +39,6 @@ import pixq.local.LocalFolderBlobStore;
 import pixq.recipe.BlobUri;
 import pixq.web.WebConsole;
 import pixq.web.WebStatus;
-import pixq.worker.DaemonThreads;
 
 @Command(
         name = "status",

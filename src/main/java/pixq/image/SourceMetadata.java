@@ -11,13 +11,14 @@ import com.drew.metadata.exif.ExifReader;
 import com.drew.metadata.exif.ExifSubIFDDirectory;
 import com.drew.metadata.exif.GpsDirectory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import pixq.recipe.Json;
 
 /**
  * The source's EXIF that pixq uses: the orientation (for auto-orient) and the essentials the meta output
@@ -25,7 +26,7 @@ import java.util.Map;
  */
 record SourceMetadata(int orientation, Map<String, Object> exif, Exif.Kept keepable) {
     static final SourceMetadata NONE = new SourceMetadata(1, Map.of(), new Exif.Kept(null, null, null, null));
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectWriter JSON = Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT);
 
     static SourceMetadata read(byte[] bytes, ImageHeader header) {
         Metadata md;

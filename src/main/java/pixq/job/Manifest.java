@@ -34,11 +34,7 @@ public final class Manifest {
 
     /** Writes the manifest of the batch {@code event} announces; the store's first page is {@code first}. */
     static void write(JobStore store, BlobStore blobs, BatchFinished event, List<Job> first, OutputStream out) throws IOException {
-        ExecutorService stats = Executors.newFixedThreadPool(STATS_AT_ONCE, runnable -> {
-            Thread thread = new Thread(runnable, "pixq-manifest");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService stats = Executors.newFixedThreadPool(STATS_AT_ONCE, DaemonThreads.named("pixq-manifest"));
         try {
             ObjectNode header = event.detail();
             header.remove("manifest");

@@ -24,11 +24,11 @@ import pixq.aws.AwsConnection;
 import pixq.aws.DynamoJobStore;
 import pixq.aws.S3BlobStore;
 import pixq.aws.SqsJobQueue;
+import pixq.job.DaemonThreads;
 import pixq.job.JobQueue;
 import pixq.local.BucketFolders;
 import pixq.local.LocalState;
 import pixq.recipe.BlobUri;
-import pixq.worker.DaemonThreads;
 
 /**
  * The Lambda service on this machine: the template's functions behind the Invoke API, their queue and

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.Executors;
-import pixq.worker.DaemonThreads;
+import pixq.job.DaemonThreads;
 
 /** {@code pixq status --web}: the {@link WebConsole} pages on a server of their own. */
 public final class WebStatus implements AutoCloseable {

@@ -17,6 +17,7 @@ import pixq.image.ImageException;
 import pixq.job.BatchCompletion;
 import pixq.job.BlobException;
 import pixq.job.BlobStore;
+import pixq.job.DaemonThreads;
 import pixq.job.DeadLetters;
 import pixq.job.Delivery;
 import pixq.job.Job;

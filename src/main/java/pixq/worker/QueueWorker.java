@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import pixq.job.DaemonThreads;
 import pixq.job.Delivery;
 import pixq.job.JobQueue;
 import pixq.job.StoreException;

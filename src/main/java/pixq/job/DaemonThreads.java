@@ -1,4 +1,4 @@
-package pixq.worker;
+package pixq.job;
 
 import java.util.concurrent.ThreadFactory;
 
