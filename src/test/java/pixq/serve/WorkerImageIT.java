@@ -139,9 +139,10 @@ class WorkerImageIT {
         assertEquals(List.of(), log.toString().lines().filter(l -> !l.startsWith("{") && !l.startsWith("Picked up JAVA_TOOL_OPTIONS")
                         && !l.equals("WARNING: java.io.tmpdir directory does not exist")).toList(),
                 "lines of the function's log that are not JSON (CloudWatch Logs would get them)");
-        assertEquals(List.of("incoming/IMG 0001 (1)-thumb.jpg"), aws.s3().listObjectsV2(b -> b.bucket(stack.outputBucket())).contents()
-                .stream().map(o -> o.key()).toList());
         Job job = new DynamoJobStore(aws.dynamo(), stack.table()).list(null, null, 10).get(0);
+        // the output, and the manifest of the batch its job finished
+        assertEquals(List.of("_pixq/manifests/" + job.spec().batchId() + ".jsonl", "incoming/IMG 0001 (1)-thumb.jpg"),
+                aws.s3().listObjectsV2(b -> b.bucket(stack.outputBucket())).contents().stream().map(o -> o.key()).toList());
         assertEquals(JobState.SUCCEEDED, job.state(), job.toString());
         if (!strace.isEmpty()) {
             assertEquals(List.of(), writes(Files.readAllLines(trace)), "files the worker's JVM created or opened for writing");
