@@ -30,10 +30,7 @@ class ServeOnEmulatorTest {
     void awsS3CpIntoTheInputBucketEndsWithOutputsAndSucceededRecords() throws Exception {
         AwsConnection aws = Moto.connection();
         String name = Moto.unique("serve");
-        ServeCommand serve = new ServeCommand();
-        new CommandLine(serve).parseArgs("--port", "0", "--endpoint-url", aws.endpoint().toString(), "--region", "us-east-1",
-                "--deploy", name, "--concurrency", "1");
-        serve.start();
+        ServeCommand serve = servingOnMoto(aws, name);
         try {
             ServeTest.image(dir.resolve("IMG 0001 (1).jpg"), "jpg", 640, 480);
             ServeTest.image(dir.resolve("photo.png"), "png", 300, 500);
@@ -62,10 +59,7 @@ class ServeOnEmulatorTest {
     void aDeadLetterIsSettledByTheDeadLetterFunctionIntoTheDeployedArchive() throws Exception {
         AwsConnection aws = Moto.connection();
         String name = Moto.unique("serve-dlq");
-        ServeCommand serve = new ServeCommand();
-        new CommandLine(serve).parseArgs("--port", "0", "--endpoint-url", aws.endpoint().toString(), "--region", "us-east-1",
-                "--deploy", name, "--concurrency", "1");
-        serve.start();
+        ServeCommand serve = servingOnMoto(aws, name);
         try (var sqs = aws.sqs()) {
             String dlq = sqs.getQueueUrl(b -> b.queueName(name + "-dead-letter")).queueUrl();
             String archive = sqs.getQueueUrl(b -> b.queueName(name + "-dead-letter-archive")).queueUrl();
@@ -79,5 +73,14 @@ class ServeOnEmulatorTest {
         } finally {
             serve.stop();
         }
+    }
+
+    /** pixq serve on moto, its stack deployed there as NAME, one instance per function. */
+    private static ServeCommand servingOnMoto(AwsConnection aws, String name) throws Exception {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs("--port", "0", "--endpoint-url", aws.endpoint().toString(), "--region", "us-east-1",
+                "--deploy", name, "--concurrency", "1");
+        serve.start();
+        return serve;
     }
 }
