@@ -264,6 +264,19 @@ public final class SqliteJobQueue implements JobQueue {
         });
     }
 
+    /** Visible again now with its receive count as before this receive, if the receipt is still the current one. */
+    @Override
+    public void handBackUnreceived(Delivery delivery) {
+        long now = now();
+        db.run(c -> {
+            PreparedStatement update = db.prepared(
+                    "UPDATE messages SET visible_at = ?, receive_count = MAX(0, receive_count - 1), receipt = NULL WHERE receipt = ?");
+            update.setLong(1, now);
+            update.setString(2, delivery.receipt());
+            return update.executeUpdate();
+        });
+    }
+
     /** Dead letters, oldest first. (A message is dead-lettered when a receive finds it exhausted.) */
     public List<DeadLetter> deadLetters(int limit) {
         return db.run(c -> {

@@ -149,6 +149,11 @@ public final class BatchRunner implements AutoCloseable {
             return fail(delivery, lease.end(), Outcome.FAILED, Reason.of(e));
         } catch (ImageException.Unavailable e) {
             return retry(delivery, lease.end(), Reason.of(e));
+        } catch (BlobException.NoSpace e) {
+            // not this job's fault, and no retry helps until space is freed: queued again, and the worker stops
+            Job running = lease.end();
+            settle(running, running.retryLater(Reason.of(e)));
+            return ItemResult.of(delivery.messageId(), running.id(), Outcome.STOPPED, Reason.of(e));
         } catch (BlobException e) {
             return e.retryable() ? retry(delivery, lease.end(), Reason.of(e)) : fail(delivery, lease.end(), Outcome.FAILED, Reason.of(e));
         } catch (OutOfMemoryError e) {
