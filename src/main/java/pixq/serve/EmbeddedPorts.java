@@ -35,8 +35,10 @@ public final class EmbeddedPorts implements FunctionPorts.Provider {
         LocalState local = LocalState.open(Path.of(state));
         BucketFolders blobs = new BucketFolders(Path.of(buckets));
         // Manifests next to the state, as pixq run writes them; the event in the function's log and to --on-batch-done.
+        // Dead letters the dead-letter function ended are kept with the embedded queue's own, where pixq redrive finds them.
         return Optional.of(new FunctionPorts(local.jobs(), local::queue, blobs, () -> new BatchCompletion(local.jobs(), blobs,
                 local.completionClaims(), local.manifests(),
-                new BatchDoneCommand(env.apply(ON_BATCH_DONE), BatchDoneCommand.LIMIT, System.out, Clock.systemUTC()))));
+                new BatchDoneCommand(env.apply(ON_BATCH_DONE), BatchDoneCommand.LIMIT, System.out, Clock.systemUTC())),
+                () -> local.queue()::archiveDeadLetter));
     }
 }
