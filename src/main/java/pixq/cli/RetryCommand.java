@@ -1,5 +1,6 @@
 package pixq.cli;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +65,7 @@ final class RetryCommand implements Callable<Integer> {
      * The requeued jobs this command runs here. Jobs on s3:// names are pixq serve's (its embedded buckets): its
      * worker function runs them from the queue, which is said.
      */
-    static List<JobSpec> notServed(List<JobSpec> requeued, java.nio.file.Path stateDir) {
+    static List<JobSpec> notServed(List<JobSpec> requeued, Path stateDir) {
         List<JobSpec> served = requeued.stream().filter(RetryCommand::servedBlobs).toList();
         if (!served.isEmpty()) {
             System.err.println(served.size() + " of them are pixq serve's (s3:// inputs): its worker function runs them"
