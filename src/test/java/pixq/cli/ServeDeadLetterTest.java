@@ -8,8 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -87,6 +91,57 @@ class ServeDeadLetterTest {
             assertTrue(Files.exists(data.resolve("pixq-output/d/a-thumb.jpg")));
         } finally {
             again.stop();
+        }
+    }
+
+    @Test
+    void aMessageTheEmbeddedQueueDeadLettersWhileServeRunsEndsItsJobFailedAtOnce() throws Exception {
+        // given serve running, and a job whose message has had its last receive (each worker died on it)
+        Path state = dir.resolve("state");
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs("--port", "0", "--state", state.toString(), "--data", dir.resolve("data").toString(),
+                "--in-process");
+        serve.start();
+        try {
+            JobSpec spec = JobSpec.of("dead-2", "s3://pixq-input/d/b.jpg", "s3://pixq-output/d/", Recipes.resolve("thumbnail"), List.of());
+            try (LocalState local = LocalState.open(state)) {
+                Job queued = Job.queued(spec, Clock.systemUTC());
+                local.jobs().insertNew(List.of(queued));
+                local.jobs().update(queued, queued.start(Clock.systemUTC(), JobBuilders.LEASE));
+            }
+            exhaustedMessage(state.resolve("pixq.db"), spec);
+
+            // when serve's worker mapping next receives, the queue dead-letters it
+            Await.until("the job to end FAILED", Duration.ofSeconds(30), () -> job(state, spec).state() == JobState.FAILED);
+
+            // then it says why, as the dead-letter function would, and the message waits for pixq redrive
+            assertTrue(job(state, spec).lastError().startsWith("dead-lettered after 3 receives"), job(state, spec).lastError());
+            try (LocalState local = LocalState.open(state)) {
+                assertEquals(List.of(spec.toJson()), local.queue().deadLetters(10).stream().map(d -> d.body()).toList());
+            }
+        } finally {
+            serve.stop();
+        }
+    }
+
+    /**
+     * The job's message as three receives whose workers all died leave it: visible, received three times (the
+     * template's MaxReceives). Written straight into the state's queue table: through the queue's own API, serve's
+     * poller could take it between the receives.
+     */
+    private static void exhaustedMessage(Path db, JobSpec spec) throws Exception {
+        Instant now = Instant.now();
+        long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+             PreparedStatement insert = c.prepareStatement("INSERT INTO messages (id, body, sent_at, visible_at, receive_count,"
+                     + " job_id, batch_id) VALUES (?, ?, ?, ?, 3, ?, ?)")) {
+            insert.setString(1, "m-" + spec.id());
+            insert.setString(2, spec.toJson());
+            insert.setLong(3, nanos);
+            insert.setLong(4, nanos);
+            insert.setString(5, spec.id());
+            insert.setString(6, spec.batchId());
+            insert.executeUpdate();
         }
     }
 
