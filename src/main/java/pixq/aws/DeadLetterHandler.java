@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,13 +21,14 @@ import pixq.job.JobQueue;
  * crashed MAX_RECEIVES times without recording an end) ends its job FAILED with that reason at once, so
  * {@code pixq status} and {@code pixq failures} show it; the message then moves to the dead-letter archive,
  * where {@code pixq redrive} finds it. A message it could not settle stays in the dead-letter queue (a batch
- * item failure) and comes round again. Environment: TABLE_NAME, ARCHIVE_QUEUE_URL, MAX_RECEIVES.
+ * item failure) and comes round again. Environment: TABLE_NAME, ARCHIVE_QUEUE_URL, MAX_RECEIVES (or the
+ * ports of an emulator's {@link FunctionPorts.Provider}, which keeps the archive its own way).
  */
 public final class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private final JobStore store;
     /** A job failed here may be its batch's last: then the batch's manifest is written and its end announced. */
     private final BatchCompletion completion;
-    private final SqsJobQueue archive;
+    private final FunctionPorts.DeadLetterArchive archive;
     private final int maxReceives;
     private final Clock clock;
 
@@ -41,7 +41,10 @@ public final class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatc
         FunctionPorts ports = FunctionPorts.fromEnv(env, aws);
         this.store = ports.store();
         this.completion = ports.completion().get();
-        this.archive = new SqsJobQueue(aws.sqs(), Env.required(env, "ARCHIVE_QUEUE_URL"), Duration.ZERO);
+        this.archive = ports.deadLetterArchive().get();
+        if (archive == null) {
+            throw new IllegalStateException("these ports keep no dead-letter archive");
+        }
         this.maxReceives = Env.integer(env, "MAX_RECEIVES", JobQueue.DEFAULT_MAX_RECEIVES);
         this.clock = Clock.systemUTC();
     }
@@ -62,7 +65,7 @@ public final class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatc
                         completion.jobFinished(job.spec().batchId());
                     }
                 });
-                archive.sendBodies(List.of(message.getBody()));
+                archive.keep(message.getMessageId(), message.getBody(), maxReceives);
                 log.info("dead letter settled", fields);
             } catch (RuntimeException e) {
                 fields.put("error", String.valueOf(e.getMessage()));

@@ -35,7 +35,8 @@ final class WorkerReport {
         values.put("Jobs", (long) results.size());
         values.put("Succeeded", count(results, Outcome.SUCCEEDED));
         values.put("Failures", count(results, Outcome.FAILED) + count(results, Outcome.DEAD_LETTERED));
-        values.put("Retries", count(results, Outcome.RETRY) + count(results, Outcome.NOT_STARTED));
+        values.put("Retries", count(results, Outcome.RETRY) + count(results, Outcome.NOT_STARTED)
+                + count(results, Outcome.STOPPED));
         values.put("Skipped", count(results, Outcome.SKIPPED));
         values.put("Duration", results.stream().mapToLong(ItemResult::millis).sum());
         values.put("BytesIn", results.stream().mapToLong(ItemResult::bytesIn).sum());

@@ -84,7 +84,7 @@ final class LocalWork implements AutoCloseable {
         Set<String> batches = specs.stream().map(JobSpec::batchId).collect(Collectors.toCollection(LinkedHashSet::new));
         Path outputRoot = commonFolder(specs);
         var config = options.worker();
-        var blobs = new LocalFolderBlobStore(outputRoot);
+        var blobs = new LocalFolderBlobStore(outputRoot, options.outputWriter);
         BatchCompletion completion = new BatchCompletion(local.jobs(), blobs, local.completionClaims(), local.manifests(),
                 new BatchDoneCommand(onBatchDone, BatchDoneCommand.LIMIT, System.err, false, clock));
         SqliteJobQueue queue = local.failingDeadLetters(local.queue().only(batches), clock, completion, System.err);
@@ -122,6 +122,22 @@ final class LocalWork implements AutoCloseable {
             return 130;
         }
         return summary(batches, ran.get(), clock.millis() - start, outputRoot);
+    }
+
+    /** The command that requeues these batches' failed (or, with {@code --canceled}, canceled) jobs, on this state. */
+    private String retryCommand(Set<String> batches, String option) {
+        return "pixq retry" + (batches.size() == 1 ? " " + batches.iterator().next() : "") + (option.isEmpty() ? "" : " " + option)
+                + stateOption();
+    }
+
+    /** The --state option a command on this state needs: none for the default folder. */
+    private String stateOption() {
+        Path folder = local.folder();
+        if (folder.normalize().equals(LocalState.DEFAULT_FOLDER)) {
+            return "";
+        }
+        String name = folder.toString();
+        return " --state " + (name.matches("[\\w./:@%+=,-]+") ? name : "'" + name.replace("'", "'\\''") + "'");
     }
 
     static Path commonFolder(List<JobSpec> specs) {
@@ -170,13 +186,16 @@ final class LocalWork implements AutoCloseable {
         Counts counts = counts(batches);
         System.out.printf("%d succeeded, %d failed%s; %d images processed in %.1f s (%.1f images/s); outputs in %s%n",
                 counts.succeeded, counts.failed,
-                counts.canceled == 0 ? "" : ", " + counts.canceled + " canceled (pixq retry --canceled resumes them)",
+                counts.canceled == 0 ? "" : ", " + counts.canceled + " canceled (" + retryCommand(batches, "--canceled") + " resumes them)",
                 ran, millis / 1000.0, ran * 1000.0 / Math.max(1, millis), outputRoot);
         List<Job> failedJobs = batches.stream().flatMap(b -> local.jobs().list(b, JobState.FAILED, 20).stream()).limit(20).toList();
         failedJobs.forEach(job -> System.out.printf("  FAILED %s  %s: %s%n", job.id(),
                 job.spec().input() != null ? job.spec().input() : "args " + job.spec().args(), job.lastError()));
         if (counts.failed > 20) {
-            System.out.printf("  ... and %d more: pixq failures%n", counts.failed - 20);
+            System.out.printf("  ... and %d more: pixq failures%s%n", counts.failed - 20, stateOption());
+        }
+        if (counts.failed > 0) {
+            System.out.printf("to retry the failed jobs once their cause is fixed: %s%n", retryCommand(batches, ""));
         }
         if (counts.finished < counts.total) {
             throw new IllegalStateException((counts.total - counts.finished) + " jobs were left unfinished with no message to run them:"

@@ -86,17 +86,28 @@ final class RedriveCommand implements Callable<Integer> {
         }
     }
 
-    /** The embedded queue's dead letters go back to it, their jobs are requeued and processed here. */
+    /**
+     * The embedded queue's dead letters (and those pixq serve's dead-letter function archived there) go back to
+     * it, their jobs are requeued and processed here; serve's own jobs are left to serve, as pixq retry leaves them.
+     */
     private int redriveHere() throws InterruptedException {
         try (LocalWork local = LocalWork.open(target.stateDir(), work, Clock.systemUTC())) {
             List<JobSpec> specs = new ArrayList<>();
+            int unreadable = 0;
             for (SqliteJobQueue.DeadLetter letter : local.state().queue().deadLetters(max)) {
-                JobSpec spec = JobSpec.fromJson(letter.body()); // only readable messages are ever dead-lettered here
-                requeue(local.state().jobs(), spec);
-                specs.add(spec);
+                try {
+                    JobSpec spec = JobSpec.fromJson(letter.body());
+                    requeue(local.state().jobs(), spec);
+                    specs.add(spec);
+                } catch (IllegalArgumentException e) {
+                    unreadable++;
+                }
             }
-            System.out.printf("redrove %d job messages to the job queue%n", local.state().queue().redriveDeadLetters());
-            return specs.isEmpty() ? 0 : local.until(specs);
+            System.out.printf("redrove %d job messages to the job queue%s%n", local.state().queue().redriveDeadLetters(),
+                    unreadable == 0 ? "" : "; " + unreadable + " unreadable messages left in the dead letters");
+            List<JobSpec> here = RetryCommand.notServed(specs, target.stateDir());
+            int ran = here.isEmpty() ? 0 : local.until(here);
+            return ran == 0 && unreadable > 0 ? 2 : ran;
         }
     }
 

@@ -1,5 +1,6 @@
 package pixq.cli;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,14 +51,7 @@ final class RetryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (target.isLocal()) {
             try (LocalWork local = LocalWork.open(target.stateDir(), work, Clock.systemUTC())) {
-                List<JobSpec> requeued = requeue(local.state().jobs(), local.state().queue());
-                // Jobs on s3:// names are pixq serve's (its embedded buckets): its worker function runs them.
-                List<JobSpec> served = requeued.stream().filter(RetryCommand::servedBlobs).toList();
-                if (!served.isEmpty()) {
-                    System.err.println(served.size() + " of them are pixq serve's (s3:// inputs): its worker function runs them"
-                            + " from the queue; start `pixq serve --state " + target.stateDir() + "` if it is not running");
-                }
-                List<JobSpec> here = requeued.stream().filter(spec -> !servedBlobs(spec)).toList();
+                List<JobSpec> here = notServed(requeue(local.state().jobs(), local.state().queue()), target.stateDir());
                 return here.isEmpty() ? 0 : local.until(here);
             }
         }
@@ -65,6 +59,19 @@ final class RetryCommand implements Callable<Integer> {
             requeue(open.store(), open.queue());
             return 0;
         }
+    }
+
+    /**
+     * The requeued jobs this command runs here. Jobs on s3:// names are pixq serve's (its embedded buckets): its
+     * worker function runs them from the queue, which is said.
+     */
+    static List<JobSpec> notServed(List<JobSpec> requeued, Path stateDir) {
+        List<JobSpec> served = requeued.stream().filter(RetryCommand::servedBlobs).toList();
+        if (!served.isEmpty()) {
+            System.err.println(served.size() + " of them are pixq serve's (s3:// inputs): its worker function runs them"
+                    + " from the queue; start `pixq serve --state " + stateDir + "` if it is not running");
+        }
+        return requeued.stream().filter(spec -> !servedBlobs(spec)).toList();
     }
 
     private static boolean servedBlobs(JobSpec spec) {

@@ -8,6 +8,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import pixq.job.JobQueue;
 import pixq.image.EngineConfig;
+import pixq.local.LocalFolderBlobStore;
 import pixq.local.LocalState;
 import pixq.worker.WorkerConfig;
 
@@ -45,6 +46,9 @@ final class WorkOptions {
     Duration commandTimeout;
 
     long maxPixels;
+
+    /** How outputs reach the disk; a test puts a full disk here. */
+    LocalFolderBlobStore.FileWriter outputWriter = LocalFolderBlobStore.FileWriter.DISK;
 
     @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "100000000",
             description = "Refuse images larger than this many pixels, before decoding (default: ${DEFAULT-VALUE}).")

@@ -30,6 +30,16 @@ public class BlobException extends RuntimeException {
         }
     }
 
+    /**
+     * The disk the blob was to be written to is full: no job's own failure, and no retry of it helps until
+     * space is freed, so a worker that meets it stops rather than fail job after job.
+     */
+    public static final class NoSpace extends BlobException {
+        public NoSpace(String what, Throwable cause) {
+            super("the output disk is full: " + what, true, cause);
+        }
+    }
+
     public static final class TooLarge extends BlobException {
         public TooLarge(String uri, long size, long max) {
             super("input is " + size + " bytes, over the limit of " + max + ": " + uri, false, null);

@@ -25,6 +25,14 @@ public interface JobQueue {
     void retryLater(Delivery delivery, Duration delay);
 
     /**
+     * Hands the message back to be delivered again now, as if this receive had not happened: it does not count
+     * toward dead-lettering where the queue can undo it (SQS cannot: there it counts, as any receive).
+     */
+    default void handBackUnreceived(Delivery delivery) {
+        retryLater(delivery, Duration.ZERO);
+    }
+
+    /**
      * How long a message sent and never received can stay in the queue before the queue drops it (SQS: its
      * retention period): until then a sent message may still be waiting, and is not sent again.
      */

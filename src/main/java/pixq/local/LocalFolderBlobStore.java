@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -34,11 +35,28 @@ public final class LocalFolderBlobStore implements BlobStore {
     private static final String SOURCE_ATTRIBUTE = "pixq.source";
     private static final String TEMP_PREFIX = ".pixq-";
     private static final String TEMP_SUFFIX = ".tmp";
+    /** What Linux (and the JDK on it) says for ENOSPC. */
+    private static final String NO_SPACE = "No space left on device";
     private final Path outputRoot;
+    private final FileWriter writer;
 
     /** @param outputRoot the only folder written to (created when missing) */
     public LocalFolderBlobStore(Path outputRoot) {
+        this(outputRoot, FileWriter.DISK);
+    }
+
+    /** @param writer how an output's bytes reach its (new, hidden) temp file: the disk, or a test's full disk */
+    public LocalFolderBlobStore(Path outputRoot, FileWriter writer) {
         this.outputRoot = outputRoot.toAbsolutePath().normalize();
+        this.writer = writer;
+    }
+
+    /** Writes a new file's bytes. */
+    @FunctionalInterface
+    public interface FileWriter {
+        FileWriter DISK = (file, bytes) -> Files.write(file, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+
+        void write(Path file, byte[] bytes) throws IOException;
     }
 
     @Override
@@ -81,7 +99,7 @@ public final class LocalFolderBlobStore implements BlobStore {
             // Not Files.createTempFile: its files are owner-only, and outputs should get the usual umask.
             // A short name: the target's own name may already use all 255 bytes a file name may have.
             temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + TEMP_SUFFIX);
-            Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            writer.write(temp, bytes);
             recordSource(temp, source);
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -248,8 +266,17 @@ public final class LocalFolderBlobStore implements BlobStore {
     }
 
     private static BlobException failure(String what, Exception e) {
+        if (noSpace(e)) {
+            return new BlobException.NoSpace(what + " (" + NO_SPACE + ")", e);
+        }
         // A permission error will not heal by itself; other I/O trouble (a full disk, a busy share) may.
         return new BlobException(what + ": " + e.getMessage(), !(e instanceof AccessDeniedException), e);
+    }
+
+    /** ENOSPC: a write's plain IOException says it as its message, a file operation's FileSystemException as its reason. */
+    private static boolean noSpace(Exception e) {
+        String said = e instanceof FileSystemException fs ? fs.getReason() : e.getMessage();
+        return NO_SPACE.equals(said);
     }
 
     private static void deleteQuietly(Path temp) {

@@ -264,6 +264,37 @@ public final class SqliteJobQueue implements JobQueue {
         });
     }
 
+    /** Visible again now with its receive count as before this receive, if the receipt is still the current one. */
+    @Override
+    public void handBackUnreceived(Delivery delivery) {
+        long now = now();
+        db.run(c -> {
+            PreparedStatement update = db.prepared(
+                    "UPDATE messages SET visible_at = ?, receive_count = MAX(0, receive_count - 1), receipt = NULL WHERE receipt = ?");
+            update.setLong(1, now);
+            update.setString(2, delivery.receipt());
+            return update.executeUpdate();
+        });
+    }
+
+    /**
+     * Keeps a message another queue dead-lettered (pixq serve's dead-letter function settled it) with this queue's
+     * own dead letters, for {@link #redriveDeadLetters()}; kept once however often it comes.
+     */
+    public void archiveDeadLetter(String messageId, String body, int receiveCount) {
+        long now = now();
+        db.run(c -> {
+            PreparedStatement insert = db.prepared("INSERT INTO dead_letters (id, body, sent_at, receive_count, dead_at)"
+                    + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
+            insert.setString(1, messageId);
+            insert.setString(2, body);
+            insert.setLong(3, now);
+            insert.setInt(4, receiveCount);
+            insert.setLong(5, now);
+            return insert.executeUpdate();
+        });
+    }
+
     /** Dead letters, oldest first. (A message is dead-lettered when a receive finds it exhausted.) */
     public List<DeadLetter> deadLetters(int limit) {
         return db.run(c -> {
@@ -282,15 +313,21 @@ public final class SqliteJobQueue implements JobQueue {
         });
     }
 
-    /** Sends every dead letter back to the queue, visible now with a fresh receive count; returns how many. */
+    /**
+     * Sends every dead letter back to the queue, visible now with a fresh receive count; returns how many. A
+     * letter that names no job (an unreadable message the dead-letter function archived) stays where it is.
+     */
     public int redriveDeadLetters() {
         long now = now();
+        // CASE, not AND: SQLite need not stop at json_valid, and json_extract fails on text that is not JSON
+        String namesAJob = " WHERE CASE WHEN json_valid(body) THEN json_extract(body, '$.id') IS NOT NULL"
+                + " AND json_extract(body, '$.batchId') IS NOT NULL ELSE 0 END";
         return db.inTransaction(c -> {
             try (PreparedStatement back = c.prepareStatement(
                     "INSERT INTO messages (id, body, sent_at, visible_at, receive_count, job_id, batch_id)"
                             + " SELECT id, body, sent_at, ?, 0, json_extract(body, '$.id'), json_extract(body, '$.batchId')"
-                            + " FROM dead_letters WHERE true ON CONFLICT (job_id) DO NOTHING");
-                 PreparedStatement clear = c.prepareStatement("DELETE FROM dead_letters")) {
+                            + " FROM dead_letters" + namesAJob + " ON CONFLICT (job_id) DO NOTHING");
+                 PreparedStatement clear = c.prepareStatement("DELETE FROM dead_letters" + namesAJob)) {
                 back.setLong(1, now);
                 int moved = back.executeUpdate();
                 clear.executeUpdate();

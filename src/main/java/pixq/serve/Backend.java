@@ -3,6 +3,7 @@ package pixq.serve;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import pixq.aws.AwsConnection;
 
@@ -47,6 +48,8 @@ public sealed interface Backend {
         @Override
         public Map<String, String> environment(Template.Function function) {
             Map<String, String> env = named(function, Map.of("INPUT_BUCKETS", INPUT_BUCKET, "OUTPUT_BUCKET", OUTPUT_BUCKET));
+            // the template's table and queues are the state folder's here (EmbeddedPorts): no resource name left to mislead
+            env.keySet().removeAll(List.of("TABLE_NAME", "QUEUE_URL", "ARCHIVE_QUEUE_URL"));
             env.put(EmbeddedPorts.STATE, state.toAbsolutePath().toString());
             env.put(EmbeddedPorts.BUCKETS, data.toAbsolutePath().toString());
             if (onBatchDone != null) {

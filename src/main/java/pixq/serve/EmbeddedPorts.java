@@ -34,9 +34,17 @@ public final class EmbeddedPorts implements FunctionPorts.Provider {
         // Open for the life of the function's process, as the AWS clients are.
         LocalState local = LocalState.open(Path.of(state));
         BucketFolders blobs = new BucketFolders(Path.of(buckets));
-        // Manifests next to the state, as pixq run writes them; the event in the function's log and to --on-batch-done.
-        return Optional.of(new FunctionPorts(local.jobs(), local::queue, blobs, () -> new BatchCompletion(local.jobs(), blobs,
-                local.completionClaims(), local.manifests(),
-                new BatchDoneCommand(env.apply(ON_BATCH_DONE), BatchDoneCommand.LIMIT, System.out, true, Clock.systemUTC()))));
+        // Dead letters the dead-letter function ended are kept with the embedded queue's own, where pixq redrive finds them.
+        return Optional.of(new FunctionPorts(local.jobs(), local::queue, blobs, () -> completion(local, blobs, env.apply(ON_BATCH_DONE)),
+                () -> local.queue()::archiveDeadLetter));
+    }
+
+    /**
+     * What ends a batch on the embedded backend: manifests next to the state, as pixq run writes them; the event
+     * in the log and to {@code onBatchDone} (null: none).
+     */
+    static BatchCompletion completion(LocalState local, BucketFolders blobs, String onBatchDone) {
+        return new BatchCompletion(local.jobs(), blobs, local.completionClaims(), local.manifests(),
+                new BatchDoneCommand(onBatchDone, BatchDoneCommand.LIMIT, System.out, true, Clock.systemUTC()));
     }
 }

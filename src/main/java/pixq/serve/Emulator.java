@@ -77,7 +77,9 @@ public final class Emulator {
             for (Template.QueueSource source : function.definition.queues()) {
                 JobQueue queue = queue(parsed.outputOf(source.queue()), local);
                 if (queue == null) {
-                    sources.add(source.queue() + " -> " + function.name() + ": off (no such queue on this backend)");
+                    sources.add(source.queue() + " -> " + function.name() + (local != null
+                            ? ": done by the embedded queue, which ends a dead-lettered job FAILED and keeps its message for pixq redrive"
+                            : ": off (no such queue on this backend)"));
                     continue;
                 }
                 Template.QueueSource capped = new Template.QueueSource(source.queue(), source.batchSize(), source.window(),
@@ -175,7 +177,10 @@ public final class Emulator {
             return null;
         }
         if (local != null) {
-            return output.equals("QueueUrl") ? local.queue() : null;
+            // What DeadLetterFunction does on AWS, the embedded queue does as it dead-letters: the job ends FAILED at once.
+            Backend.Embedded embedded = (Backend.Embedded) config.backend();
+            return output.equals("QueueUrl") ? local.failingDeadLetters(local.queue(), Clock.systemUTC(),
+                    EmbeddedPorts.completion(local, new BucketFolders(embedded.data()), embedded.onBatchDone()), System.err) : null;
         }
         Backend.Aws aws = (Backend.Aws) config.backend();
         String url = switch (output) {

@@ -26,7 +26,7 @@ public final class InvokeApi implements HttpHandler {
     public static final String PATH = "/2015-03-31/functions/";
     public static final int MAX_PAYLOAD = 6 * 1024 * 1024; // Lambda's synchronous limit: 6 MB
     /** How long an invocation waits for a free instance before Lambda's 429 (TooManyRequestsException). */
-    static final Duration THROTTLE_WAIT = Duration.ofSeconds(10);
+    private static final Duration THROTTLE_WAIT = Duration.ofSeconds(10);
     private static final long DISCARD_LIMIT = 4L * MAX_PAYLOAD;
     private static final int ASYNC_ATTEMPTS = 3;
     private static final ObjectMapper JSON = Json.MAPPER;
@@ -34,11 +34,18 @@ public final class InvokeApi implements HttpHandler {
     private final Map<String, ServedFunction> functions;
     private final ExecutorService background;
     private final Consumer<String> log;
+    private final Duration throttleWait;
 
     InvokeApi(Map<String, ServedFunction> functions, ExecutorService background, Consumer<String> log) {
+        this(functions, background, log, THROTTLE_WAIT);
+    }
+
+    /** @param throttleWait how long an invocation waits for a free instance before the 429 */
+    InvokeApi(Map<String, ServedFunction> functions, ExecutorService background, Consumer<String> log, Duration throttleWait) {
         this.functions = functions;
         this.background = background;
         this.log = log;
+        this.throttleWait = throttleWait;
     }
 
     @Override
@@ -85,7 +92,7 @@ public final class InvokeApi implements HttpHandler {
 
     private void respond(HttpExchange exchange, ServedFunction function, String requestId, byte[] payload)
             throws IOException, InterruptedException {
-        FunctionInstance.Outcome outcome = function.invokeWithin(THROTTLE_WAIT, requestId, payload);
+        FunctionInstance.Outcome outcome = function.invokeWithin(throttleWait, requestId, payload);
         if (outcome == null) {
             error(exchange, 429, "TooManyRequestsException", "Rate Exceeded.");
             return;

@@ -150,6 +150,8 @@ public final class BatchRunner implements AutoCloseable {
             return fail(delivery, lease.end(), Outcome.FAILED, Reason.of(e));
         } catch (ImageException.Unavailable e) {
             return retry(delivery, lease.end(), Reason.of(e));
+        } catch (BlobException.NoSpace e) {
+            return stopped(delivery, lease.end(), Reason.of(e));
         } catch (BlobException e) {
             return e.retryable() ? retry(delivery, lease.end(), Reason.of(e)) : fail(delivery, lease.end(), Outcome.FAILED, Reason.of(e));
         } catch (OutOfMemoryError e) {
@@ -218,6 +220,20 @@ public final class BatchRunner implements AutoCloseable {
         }
         settle(running, running.retryLater(reason));
         return ItemResult.of(delivery.messageId(), running.id(), Outcome.RETRY, reason);
+    }
+
+    /**
+     * Not this job's fault, and no retry helps until space is freed: the job is queued again and the worker
+     * stops. A worker that stops hands the message back uncounted (the local run), so this job never gives up
+     * there; where receives do count (a function under pixq serve, which cannot stop), it gives up on its
+     * last receive as for any other retry, rather than be dead-lettered with its record still QUEUED.
+     */
+    private ItemResult stopped(Delivery delivery, Job running, String reason) {
+        if (delivery.receiveCount() >= config.maxReceives()) {
+            return retry(delivery, running, reason);
+        }
+        settle(running, running.retryLater(reason));
+        return ItemResult.of(delivery.messageId(), running.id(), Outcome.STOPPED, reason);
     }
 
     private ItemResult fail(Delivery delivery, Job running, Outcome outcome, String reason) {

@@ -13,7 +13,12 @@ public enum Outcome {
     /** Failed for now on its last allowed receive: marked FAILED, the message goes to the dead-letter queue. */
     DEAD_LETTERED,
     /** Not started because time ran short. */
-    NOT_STARTED;
+    NOT_STARTED,
+    /**
+     * Not finished because this worker cannot go on (its output disk is full): the job is queued again, its
+     * message handed back without counting the receive, and the worker stops until the user frees space.
+     */
+    STOPPED;
 
     /** True when this run brought the job to an end (a skip was already ended by an earlier one). */
     public boolean finishesJob() {
@@ -22,6 +27,6 @@ public enum Outcome {
 
     /** True when the message must be delivered again (Lambda: reported as a batch item failure). */
     public boolean handBack() {
-        return this == RETRY || this == DEAD_LETTERED || this == NOT_STARTED;
+        return this == RETRY || this == DEAD_LETTERED || this == NOT_STARTED || this == STOPPED;
     }
 }

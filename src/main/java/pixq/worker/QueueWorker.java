@@ -43,7 +43,8 @@ public final class QueueWorker {
      * message this worker handed back for a retry is still to come back: true there ends the polling too
      * (the local run's work is all done; a burst worker's queue is worked off). A poller that dies (the
      * queue or the status store cannot be written, a bug) stops the others, and its error is thrown here,
-     * so no run ends as if its work were done.
+     * so no run ends as if its work were done. A job that stops its worker (its output disk is full) is queued
+     * again, its message handed back uncounted, and ends the polling the same way.
      */
     public void run(BooleanSupplier stop, BooleanSupplier idle) throws InterruptedException {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("pixq-lease-keeper"));
@@ -97,6 +98,17 @@ public final class QueueWorker {
             for (int i = 0; i < results.size(); i++) {
                 settle(received.get(i), results.get(i));
             }
+            stopIfAnyStopped(results);
+        }
+    }
+
+    /** A job that could not go on for a reason no retry mends (a full output disk) stops this worker, and so the others. */
+    private static void stopIfAnyStopped(List<ItemResult> results) {
+        for (ItemResult result : results) {
+            if (result.outcome() == Outcome.STOPPED) {
+                throw new IllegalStateException(result.detail() + "; the jobs not done stay queued: free some space,"
+                        + " then run the same command again to resume");
+            }
         }
     }
 
@@ -122,7 +134,9 @@ public final class QueueWorker {
     }
 
     private void settle(Delivery delivery, ItemResult result) {
-        if (result.outcome().handBack()) {
+        if (result.outcome() == Outcome.STOPPED) {
+            queue.handBackUnreceived(delivery);
+        } else if (result.outcome().handBack()) {
             Duration backoff = backoff(delivery.receiveCount(), result.outcome());
             long due = System.nanoTime() + backoff.toNanos();
             retriesDueBy.accumulateAndGet(due, (a, b) -> a - b >= 0 ? a : b);

@@ -92,6 +92,34 @@ class LocalFolderBlobStoreSafetyTest {
     }
 
     @Test
+    void aFullDiskIsSaidAsItsOwnKindOfErrorAndLeavesNoTempFile() throws Exception {
+        // given the two ways the JDK reports ENOSPC: a write's plain IOException, a file operation's reason
+        List<java.io.IOException> full = List.of(new java.io.IOException("No space left on device"),
+                new java.nio.file.FileSystemException(out().resolve("x").toString(), null, "No space left on device"));
+        for (java.io.IOException error : full) {
+            LocalFolderBlobStore store = new LocalFolderBlobStore(out(), (file, bytes) -> {
+                Files.write(file, Arrays.copyOf(bytes, 1)); // a partly written temp file, as a full disk leaves it
+                throw error;
+            });
+
+            // when
+            BlobException thrown = assertThrows(BlobException.class, () -> store.write(out().resolve("a.jpg").toString(), bytes("xyz"), "image/jpeg"));
+
+            // then
+            assertTrue(thrown instanceof BlobException.NoSpace && thrown.getMessage().startsWith("the output disk is full"), thrown.getMessage());
+            try (var files = Files.list(out())) {
+                assertEquals(List.of(), files.toList(), "the temp file is gone");
+            }
+        }
+        // and any other I/O error is not
+        LocalFolderBlobStore broken = new LocalFolderBlobStore(out(), (file, bytes) -> {
+            throw new java.io.IOException("Input/output error");
+        });
+        BlobException other = assertThrows(BlobException.class, () -> broken.write(out().resolve("b.jpg").toString(), bytes("x"), "image/jpeg"));
+        assertFalse(other instanceof BlobException.NoSpace, other.getMessage());
+    }
+
+    @Test
     void listOfOneFileGivesThatFile() {
         // given
         Path file = out().resolve("a.jpg");

@@ -120,6 +120,27 @@ class SqliteJobQueueLeaseTest {
     }
 
     @Test
+    void deadLettersArchivedFromElsewhereAreKeptOnceAndRedrivenExceptTheUnreadable() {
+        // given: what pixq serve's dead-letter function archives, a job's message (twice: delivered again) and junk
+        SqliteJobQueue queue = queue(clock);
+        JobSpec job = specs(1).get(0);
+        queue.archiveDeadLetter("m1", job.toJson(), 3);
+        queue.archiveDeadLetter("m1", job.toJson(), 3);
+        queue.archiveDeadLetter("m2", "not a job message", 3);
+        queue.archiveDeadLetter("m3", "{\"valid\": \"json, no job\"}", 3);
+        assertEquals(3, queue.deadLetters(10).size());
+
+        // when
+        int redriven = queue.redriveDeadLetters();
+
+        // then the job's message is back on the queue; the unreadable ones stay for a person to look at
+        assertEquals(1, redriven);
+        assertEquals(job, JobSpec.fromJson(only(queue.receive(10)).body()));
+        assertEquals(List.of("not a job message", "{\"valid\": \"json, no job\"}"),
+                queue.deadLetters(10).stream().map(SqliteJobQueue.DeadLetter::body).toList());
+    }
+
+    @Test
     void messageWhoseWorkerDiesEveryTimeIsDeadLetteredAndCanBeRedriven() {
         // given: three receives whose leases all run out (the worker killed each time)
         SqliteJobQueue queue = queue(clock);

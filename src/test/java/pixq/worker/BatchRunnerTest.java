@@ -129,6 +129,27 @@ class BatchRunnerTest {
     }
 
     @Test
+    void a_full_output_disk_stops_the_worker_with_the_job_queued_and_gives_up_only_on_a_counted_last_receive() throws IOException {
+        // given an output disk with no space left
+        JobSpec spec = queued(anImage("a.jpg", 64, 64), Recipes.resolve("thumbnail"));
+        BlobStore full = new LocalFolderBlobStore(out, (file, bytes) -> {
+            throw new IOException("No space left on device");
+        });
+
+        // when it is the job's first receive: not the job's failure, the worker stops
+        ItemResult first = runWith(full, delivery(spec, 1)).get(0);
+        assertEquals(Outcome.STOPPED, first.outcome());
+        Job waiting = store.find(spec.id()).orElseThrow();
+        assertEquals(JobState.QUEUED, waiting.state());
+        assertTrue(waiting.lastError().startsWith("the output disk is full: cannot write "), waiting.lastError());
+
+        // when its receives were counted to the last (a worker that cannot stop): it gives up as any retry does
+        ItemResult last = runWith(full, delivery(spec, CONFIG.maxReceives())).get(0);
+        assertEquals(Outcome.DEAD_LETTERED, last.outcome());
+        assertEquals(JobState.FAILED, store.find(spec.id()).orElseThrow().state());
+    }
+
+    @Test
     void when_time_runs_short_nothing_starts_and_nothing_is_recorded() throws IOException {
         JobSpec spec = queued(anImage("a.jpg", 64, 64), Recipes.resolve("thumbnail"));
         List<ItemResult> results = new BatchRunner(store, blobs(), new OpenCvImageEngine(), CONFIG, CLOCK)
