@@ -127,17 +127,7 @@ final class LocalWork implements AutoCloseable {
     /** The command that requeues these batches' failed (or, with {@code --canceled}, canceled) jobs, on this state. */
     private String retryCommand(Set<String> batches, String option) {
         return "pixq retry" + (batches.size() == 1 ? " " + batches.iterator().next() : "") + (option.isEmpty() ? "" : " " + option)
-                + stateOption();
-    }
-
-    /** The --state option a command on this state needs: none for the default folder. */
-    private String stateOption() {
-        Path folder = local.folder();
-        if (folder.normalize().equals(LocalState.DEFAULT_FOLDER)) {
-            return "";
-        }
-        String name = folder.toString();
-        return " --state " + (name.matches("[\\w./:@%+=,-]+") ? name : "'" + name.replace("'", "'\\''") + "'");
+                + StateOption.flag(local.folder());
     }
 
     static Path commonFolder(List<JobSpec> specs) {
@@ -192,7 +182,7 @@ final class LocalWork implements AutoCloseable {
         failedJobs.forEach(job -> System.out.printf("  FAILED %s  %s: %s%n", job.id(),
                 job.spec().input() != null ? job.spec().input() : "args " + job.spec().args(), job.lastError()));
         if (counts.failed > 20) {
-            System.out.printf("  ... and %d more: pixq failures%s%n", counts.failed - 20, stateOption());
+            System.out.printf("  ... and %d more: pixq failures%s%n", counts.failed - 20, StateOption.flag(local.folder()));
         }
         if (counts.failed > 0) {
             System.out.printf("to retry the failed jobs once their cause is fixed: %s%n", retryCommand(batches, ""));

@@ -31,12 +31,7 @@ final class TargetOptions {
         if (!isLocal()) {
             return aws.storeFlags();
         }
-        return state.dir.equals(LocalState.DEFAULT_FOLDER) ? "" : " --state " + shellWord(state.dir.toString());
-    }
-
-    /** A word the shell reads back as it is: quoted unless plain. */
-    static String shellWord(String text) {
-        return text.matches("[A-Za-z0-9_./@%+=:,-]+") ? text : "'" + text.replace("'", "'\\''") + "'";
+        return StateOption.flag(state.dir);
     }
 
     Target open() {
