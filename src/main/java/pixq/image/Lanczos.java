@@ -1,8 +1,10 @@
 package pixq.image;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC;
 
 import java.util.Arrays;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -17,6 +19,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 final class Lanczos {
     private static final int LOBES = 3;
+    private static final int BAND = 16;
 
     private Lanczos() {}
 
@@ -27,63 +30,122 @@ final class Lanczos {
         Mat out = new Mat(outH, outW, CV_8UC(ch));
         float[] line = new float[outW * ch];
         byte[] bytes = new byte[outW * ch];
-        Rows rows = new Rows(src, ty.maxTaps);
         float[] acc = new float[src.cols() * ch];
-        for (int y = 0; y < outH; y++) {
-            Arrays.fill(acc, 0);
-            for (int k = 0; k < ty.count[y]; k++) {
-                axpy(acc, ty.weights[y][k], rows.get(ty.first[y] + k));
+        try (Rows rows = new Rows(src, ty.maxTaps)) {
+            for (int y = 0; y < outH; y++) {
+                Arrays.fill(acc, 0);
+                for (int k = 0; k < ty.count[y]; k++) {
+                    axpy(acc, ty.weights[y][k], rows.get(ty.first[y] + k));
+                }
+                horizontal(acc, tx, ch, line);
+                if (ch == 4) {
+                    unpremultiply(line);
+                }
+                for (int i = 0; i < line.length; i++) {
+                    float v = line[i];
+                    bytes[i] = (byte) (v <= 0 ? 0 : v >= 255 ? 255 : (int) (v + 0.5f));
+                }
+                out.ptr(y).put(bytes);
             }
-            horizontal(acc, tx, ch, line);
-            if (ch == 4) {
-                unpremultiply(line);
-            }
-            for (int i = 0; i < line.length; i++) {
-                float v = line[i];
-                bytes[i] = (byte) (v <= 0 ? 0 : v >= 255 ? 255 : (int) (v + 0.5f));
-            }
-            out.ptr(y).put(bytes);
         }
         return out;
     }
 
-    /** One row's horizontal pass, a channel at a time (a stride of {@code ch} through the interleaved row). */
+    /**
+     * One row's horizontal pass. A pixel's channels are summed side by side, so three or four independent sums
+     * advance together instead of one chain of dependent additions per channel (2–3× faster on 3 channels).
+     */
     private static void horizontal(float[] row, Taps tx, int ch, float[] out) {
-        for (int c = 0; c < ch; c++) {
-            for (int x = 0; x < tx.out; x++) {
-                float[] w = tx.weights[x];
-                float sum = 0;
-                for (int k = 0, i = tx.first[x] * ch + c; k < w.length; k++, i += ch) {
-                    sum += w[k] * row[i];
+        switch (ch) {
+            case 3 -> {
+                for (int x = 0; x < tx.out; x++) {
+                    float[] w = tx.weights[x];
+                    float b = 0, g = 0, r = 0;
+                    for (int k = 0, i = tx.first[x] * 3; k < w.length; k++, i += 3) {
+                        b += w[k] * row[i];
+                        g += w[k] * row[i + 1];
+                        r += w[k] * row[i + 2];
+                    }
+                    out[x * 3] = b;
+                    out[x * 3 + 1] = g;
+                    out[x * 3 + 2] = r;
                 }
-                out[x * ch + c] = sum;
+            }
+            case 4 -> {
+                for (int x = 0; x < tx.out; x++) {
+                    float[] w = tx.weights[x];
+                    float b = 0, g = 0, r = 0, a = 0;
+                    for (int k = 0, i = tx.first[x] * 4; k < w.length; k++, i += 4) {
+                        b += w[k] * row[i];
+                        g += w[k] * row[i + 1];
+                        r += w[k] * row[i + 2];
+                        a += w[k] * row[i + 3];
+                    }
+                    out[x * 4] = b;
+                    out[x * 4 + 1] = g;
+                    out[x * 4 + 2] = r;
+                    out[x * 4 + 3] = a;
+                }
+            }
+            default -> { // gray
+                for (int x = 0; x < tx.out; x++) {
+                    float[] w = tx.weights[x];
+                    float sum = 0;
+                    for (int k = 0, i = tx.first[x]; k < w.length; k++, i++) {
+                        sum += w[k] * row[i];
+                    }
+                    out[x] = sum;
+                }
             }
         }
     }
 
-    /** The source's rows as floats (premultiplied when 4 channels), each converted once, the last few kept. */
-    private static final class Rows {
+    /**
+     * The source's rows as floats (premultiplied when 4 channels), the last few kept. A missing row is converted
+     * with the {@link #BAND} rows after it by OpenCV (SIMD, one call), then copied out a row at a time: converting
+     * in Java a byte at a time cost as much as the vertical pass itself.
+     */
+    private static final class Rows implements AutoCloseable {
         private final Mat src;
         private final float[][] cache;
         private final int[] cached;
-        private final byte[] bytes;
+        private final Mat band = new Mat();
 
         Rows(Mat src, int keep) {
             this.src = src;
-            this.cache = new float[keep][];
-            this.cached = new int[keep];
+            this.cache = new float[keep + BAND][src.cols() * src.channels()];
+            this.cached = new int[cache.length];
             Arrays.fill(cached, -1);
-            this.bytes = new byte[src.cols() * src.channels()];
         }
 
         float[] get(int row) {
             int slot = row % cache.length;
             if (cached[slot] != row) {
-                src.ptr(row).get(bytes);
-                cache[slot] = toFloat(bytes, src.channels(), cache[slot]);
-                cached[slot] = row;
+                convert(row, Math.min(BAND, src.rows() - row));
             }
             return cache[slot];
+        }
+
+        /** Rows {@code from} to {@code from + n - 1}; the ring holds the filter's window plus a band, so none still needed is overwritten. */
+        private void convert(int from, int n) {
+            try (Mat rows = src.rowRange(from, from + n)) {
+                rows.convertTo(band, CV_32F);
+            }
+            for (int i = 0; i < n; i++) {
+                int slot = (from + i) % cache.length;
+                try (FloatPointer p = new FloatPointer(band.ptr(i))) {
+                    p.get(cache[slot]);
+                }
+                if (src.channels() == 4) {
+                    premultiply(cache[slot]);
+                }
+                cached[slot] = from + i;
+            }
+        }
+
+        @Override
+        public void close() {
+            band.close();
         }
     }
 
@@ -93,21 +155,14 @@ final class Lanczos {
         }
     }
 
-    /** Unsigned bytes to floats; with 4 channels the colour is premultiplied by alpha (0..1). */
-    private static float[] toFloat(byte[] b, int ch, float[] reuse) {
-        float[] f = reuse != null && reuse.length == b.length ? reuse : new float[b.length];
-        for (int i = 0; i < b.length; i++) {
-            f[i] = b[i] & 0xFF;
+    /** Colour times alpha (0..1), in place. */
+    private static void premultiply(float[] f) {
+        for (int i = 0; i < f.length; i += 4) {
+            float a = f[i + 3] * (1 / 255f);
+            f[i] *= a;
+            f[i + 1] *= a;
+            f[i + 2] *= a;
         }
-        if (ch == 4) {
-            for (int i = 0; i < f.length; i += 4) {
-                float a = f[i + 3] * (1 / 255f);
-                f[i] *= a;
-                f[i + 1] *= a;
-                f[i + 2] *= a;
-            }
-        }
-        return f;
     }
 
     /** Premultiplied colour back to straight colour; alpha clamped first so the colour never exceeds it. */
