@@ -34,7 +34,7 @@ final class Canvas {
 
     void replace(Mat next) {
         if (owned && next != mat) {
-            mat.close(); // release big pixel buffers as soon as the next step has its own
+            free(mat); // the big pixel buffer goes as soon as the next step has its own
         }
         mat = next;
         owned = true;
@@ -42,7 +42,16 @@ final class Canvas {
 
     void close() {
         if (owned) {
-            mat.close();
+            free(mat);
         }
+    }
+
+    /**
+     * Frees a Mat's pixels now. Inside the render's {@code PointerScope}, {@code close()} alone frees nothing until
+     * the render ends (the scope holds a reference), so every image a job passes through would stay resident at once.
+     */
+    static void free(Mat m) {
+        m.release();
+        m.close();
     }
 }

@@ -50,6 +50,7 @@ final class Decoder {
         Mat decoded;
         try (BytePointer data = new BytePointer(bytes); Mat buf = new Mat(1, bytes.length, CV_8UC1, data)) {
             decoded = opencv_imgcodecs.imdecode(buf, flags);
+            data.deallocate(); // the file's native copy, now rather than when the render's scope ends
         }
         if (decoded == null || decoded.empty()) {
             throw new ImageException("the " + header.format().name() + " file is corrupt: the decoder could not read its pixels");
@@ -64,12 +65,12 @@ final class Decoder {
             double scale = m.depth() == CV_16U ? 1 / 257.0 : m.depth() == CV_32F || m.depth() == CV_64F ? 255.0 : 1.0;
             out = new Mat();
             m.convertTo(out, CV_8U, scale, 0);
-            m.close();
+            Canvas.free(m);
         }
         if (out.channels() == 2) {
             Mat bgra = new Mat();
             opencv_core.mixChannels(out, 1, bgra, 1, new int[] {0, 0, 0, 1, 0, 2, 1, 3}, 4);
-            out.close();
+            Canvas.free(out);
             out = bgra;
         } else if (out.channels() != 1 && out.channels() != 3 && out.channels() != 4) {
             throw new ImageException("the image has " + out.channels() + " channels per pixel, which pixq does not handle");
