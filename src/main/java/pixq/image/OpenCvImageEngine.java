@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -119,8 +118,6 @@ public final class OpenCvImageEngine implements ImageEngine {
                 throw ImageException.outOfMemory(e);
             }
             throw new ImageException("the image could not be processed: " + why.strip(), e);
-        } finally {
-            Pointer.trimMemory();
         }
     }
 
