@@ -1,7 +1,6 @@
 package pixq.local;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,8 +14,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -40,6 +41,8 @@ import pixq.job.StoreException;
  */
 public final class SqliteDatabase implements AutoCloseable {
     private static final int BUSY_TIMEOUT_MS = 30_000;
+    /** How long an empty state file may be one that another process is creating. */
+    private static final Duration BEING_CREATED = Duration.ofSeconds(2);
 
     private static final String[] SCHEMA = {
         """
@@ -144,40 +147,28 @@ public final class SqliteDatabase implements AutoCloseable {
     public static SqliteDatabase open(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            if (Files.notExists(file)) {
-                publishNew(file);
-            } else if (Files.isRegularFile(file) && Files.size(file) == 0) {
+            if (Files.isRegularFile(file) && Files.size(file) == 0 && !fillsWithin(file, BEING_CREATED)) {
                 throw damaged(file, "it is empty (0 bytes)", null);
             }
         } catch (IOException e) {
-            throw new StoreException("cannot create the state database " + file + ": " + e.getMessage(), e);
+            throw new StoreException("cannot open the state database " + file + ": " + e.getMessage(), e);
         }
         return connect(file);
     }
 
     /**
-     * Makes a new database under another name and links it into place whole, so that another process opening
-     * it meanwhile (pixq status while a first run starts) never finds a half-made, 0-byte file, which it would
-     * rightly take for a damaged one. Whoever links first wins; the others open the winner's.
+     * Whether an empty file gets its first page within the wait: a state that another process is creating right
+     * now (pixq status while the first run starts) is empty for a few milliseconds, and is not a damaged one.
      */
-    private static void publishNew(Path file) throws IOException {
-        Path draft = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".new");
-        try {
-            connect(draft).close();
-            try {
-                Files.createLink(file, draft);
-            } catch (FileAlreadyExistsException e) {
-                // another process made it first: theirs is opened
-            } catch (UnsupportedOperationException | IOException e) {
-                Files.move(draft, file); // a file system without hard links: a rename that refuses an existing file
-            }
-        } catch (FileAlreadyExistsException e) {
-            // made meanwhile by another process on a file system without hard links: theirs is opened
-        } finally {
-            for (String suffix : List.of("", "-wal", "-shm")) {
-                Files.deleteIfExists(draft.resolveSibling(draft.getFileName() + suffix));
+    private static boolean fillsWithin(Path file, Duration wait) throws IOException {
+        long until = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() - until < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            if (!Files.isRegularFile(file) || Files.size(file) > 0) {
+                return true;
             }
         }
+        return false;
     }
 
     private static SqliteDatabase connect(Path file) {

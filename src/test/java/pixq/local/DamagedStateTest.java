@@ -1,6 +1,7 @@
 package pixq.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static pixq.job.JobBuilders.aJob;
@@ -9,16 +10,16 @@ import static pixq.job.JobBuilders.aSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import pixq.job.Await;
 import pixq.job.Job;
 import pixq.job.MissingTool;
 import pixq.job.StoreException;
@@ -60,24 +61,29 @@ class DamagedStateTest {
     }
 
     @Test
-    void aStateBeingCreatedByAnotherOpenIsNeverTakenForADamagedOne() throws Exception {
-        // pixq status in another terminal while the first pixq run creates the state: both open it at once
-        ExecutorService two = Executors.newFixedThreadPool(2);
-        try {
-            for (int round = 0; round < 30; round++) {
-                Path folder = dir.resolve("fresh" + round);
-                List<Future<?>> opens = List.of(two.submit(() -> LocalState.open(folder).close()),
-                        two.submit(() -> LocalState.open(folder).close()));
-                for (Future<?> open : opens) {
-                    open.get(30, TimeUnit.SECONDS); // throws if either found a 0-byte, "damaged" state
-                }
-                try (Stream<Path> left = Files.list(folder)) {
-                    assertEquals(List.of(), left.filter(f -> f.toString().endsWith(".new")).toList(), "drafts left behind");
-                }
+    void anEmptyStateThatAnotherProcessIsCreatingIsWaitedForNotTakenForADamagedOne() throws Exception {
+        // given the 0-byte file a first pixq run shows for a moment while it creates the state
+        Path made = dir.resolve("made");
+        LocalState.open(made).close();
+        Path folder = Files.createDirectories(dir.resolve("creating"));
+        Path db = Files.createFile(folder.resolve("pixq.db"));
+        // when another command opens it meanwhile
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread opener = new Thread(() -> {
+            try {
+                LocalState.open(folder).close();
+            } catch (Throwable e) {
+                failed.set(e);
             }
-        } finally {
-            two.shutdownNow();
-        }
+        });
+        opener.start();
+        Await.until("the opener to wait for the file or fail", Duration.ofSeconds(30),
+                () -> opener.getState() == Thread.State.TIMED_WAITING || !opener.isAlive());
+        Files.move(made.resolve("pixq.db"), db, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        opener.join(TimeUnit.SECONDS.toMillis(30));
+        // then it opened the state once the creator wrote it
+        assertEquals(null, failed.get(), "the state being created was refused");
+        assertFalse(opener.isAlive(), "the opener still waits");
     }
 
     private static void assertRefusedNaming(Path db, String why) {
