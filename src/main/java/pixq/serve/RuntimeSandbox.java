@@ -1,7 +1,10 @@
 package pixq.serve;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * One function instance started as Lambda starts it: a JVM running AWS's runtime interface client with
@@ -20,6 +25,8 @@ import java.util.function.Consumer;
  */
 final class RuntimeSandbox implements FunctionInstance {
     static final String RUNTIME_CLIENT = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    /** Where the runtime client loads its JNI library from, instead of unpacking it to /tmp/.libaws-lambda-jni.so. */
+    static final String JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
     private static final int TAIL_BYTES = 4096;
 
     private final Template.Function function;
@@ -79,9 +86,10 @@ final class RuntimeSandbox implements FunctionInstance {
         return all;
     }
 
-    private static List<String> command(Template.Function function, String classpath, Path tmp) {
+    private static List<String> command(Template.Function function, String classpath, Path tmp) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jniLibraryIn(tmp, classpath));
         // As Lambda runs the worker: the serial collector, a heap within the function's memory, and the full JIT
         // (the worker image asks for it: on C1 alone the Lanczos filter runs 2.6x slower).
         command.addAll(List.of("-XX:+UseSerialGC",
@@ -89,6 +97,36 @@ final class RuntimeSandbox implements FunctionInstance {
                 "-Djava.io.tmpdir=" + tmp, "-XX:ErrorFile=" + tmp.resolve("hs_err_pid%p.log"),
                 "-cp", classpath, RUNTIME_CLIENT, function.handler()));
         return InstanceProcess.inOwnSession(command);
+    }
+
+    /**
+     * The runtime client's JNI library, copied from the instance's class path into its own folder. Left to itself
+     * the client unpacks it to one fixed path, /tmp/.libaws-lambda-jni.so, whatever java.io.tmpdir says, and
+     * instances starting together overwrite it under each other's feet ("file too short", SIGBUS in ld.so).
+     */
+    private static List<String> jniLibraryIn(Path tmp, String classpath) throws IOException {
+        String arch = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64" -> "aarch_64";
+            default -> "";
+        };
+        String name = "jni/libaws-lambda-jni.linux-" + arch + ".so";
+        for (String entry : classpath.split(File.pathSeparator)) {
+            if (!entry.endsWith(".jar") || !Files.isRegularFile(Path.of(entry))) {
+                continue;
+            }
+            try (ZipFile jar = new ZipFile(entry)) {
+                ZipEntry library = jar.getEntry(name);
+                if (library != null) {
+                    Path copy = tmp.resolve("libaws-lambda-jni.so");
+                    try (InputStream in = jar.getInputStream(library)) {
+                        Files.copy(in, copy);
+                    }
+                    return List.of("-D" + JNI_PROPERTY + "=" + copy);
+                }
+            }
+        }
+        return List.of(); // another platform: the client finds its own
     }
 
     @Override

@@ -25,7 +25,8 @@ class RuntimeSandboxTest {
     /** Tells where its instance's temporary files go. */
     public static final class TmpTeller {
         public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-            return Map.of("tmpdir", System.getProperty("java.io.tmpdir"), "TMPDIR", String.valueOf(System.getenv("TMPDIR")));
+            return Map.of("tmpdir", System.getProperty("java.io.tmpdir"), "TMPDIR", String.valueOf(System.getenv("TMPDIR")),
+                    "jni", String.valueOf(System.getProperty(RuntimeSandbox.JNI_PROPERTY)));
         }
     }
 
@@ -39,8 +40,11 @@ class RuntimeSandboxTest {
 
     private static RuntimeSandbox start(String handler, Duration timeout) throws Exception {
         var fn = new Template.Function("Sleeper", handler, Map.of(), timeout, 256, List.of(), List.of());
-        return RuntimeSandbox.start(fn, Map.of(), System.getProperty("java.class.path"), line -> { });
+        return RuntimeSandbox.start(fn, Map.of(), System.getProperty("java.class.path"), CONSOLE::add);
     }
+
+    /** What the instances printed, for a failure's message. */
+    private static final List<String> CONSOLE = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Test
     void anInvocationGoesThroughTheRuntimeClientAndBack() throws Exception {
@@ -87,9 +91,11 @@ class RuntimeSandboxTest {
             for (RuntimeSandbox sandbox : both) {
                 FunctionInstance.Outcome outcome = sandbox.invoke("req-t", "{}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30));
                 var answer = pixq.recipe.Json.MAPPER.readTree(outcome.payload());
-                assertFalse(outcome.failed(), answer.toString());
+                assertFalse(outcome.failed(), answer + "\n" + String.join("\n", CONSOLE));
                 assertTrue(answer.path("tmpdir").asText().equals(answer.path("TMPDIR").asText()), answer.toString());
                 assertTrue(java.nio.file.Files.isDirectory(java.nio.file.Path.of(answer.path("tmpdir").asText())), answer.toString());
+                // the runtime client's JNI library from the instance's own folder, never its shared /tmp/.libaws-lambda-jni.so
+                assertTrue(answer.path("jni").asText().startsWith(answer.path("tmpdir").asText() + "/"), answer.toString());
                 folders.add(answer.path("tmpdir").asText());
             }
             assertTrue(folders.size() == 2 && !folders.contains(System.getProperty("java.io.tmpdir")), folders.toString());
