@@ -127,8 +127,8 @@ final class JobBlobs {
 
     /** An input's folder: its bucket for an object (s3://b/k), its own folder for a file. */
     private static String inputFolder(String uri) {
-        int end = BlobUri.parse(uri) instanceof BlobUri.S3 s3 ? ("s3://" + s3.bucket()).length() : uri.lastIndexOf('/');
-        return uri.substring(0, end + 1);
+        return BlobUri.parse(uri) instanceof BlobUri.S3 s3 ? new BlobUri.S3(s3.bucket(), "").toString()
+                : uri.substring(0, uri.lastIndexOf('/') + 1);
     }
 
     private boolean realFileInside(String uri, String folder) {
