@@ -36,9 +36,8 @@ final class Geometry implements Operation.Visitor<Geometry.Frame> {
 
         /** Transposed first when asked, then mirrored left-right and top-bottom: every turn and mirror is one of these. */
         private Frame moved(boolean transpose, boolean mirrorX, boolean mirrorY, int orientation) {
-            Frame t = transpose ? new Frame(height, width, orientation, null, originBottom, originRight)
-                    : new Frame(width, height, orientation, null, originRight, originBottom);
-            return new Frame(t.width, t.height, orientation, null, t.originRight ^ mirrorX, t.originBottom ^ mirrorY);
+            return transpose ? new Frame(height, width, orientation, null, originBottom ^ mirrorX, originRight ^ mirrorY)
+                    : new Frame(width, height, orientation, null, originRight ^ mirrorX, originBottom ^ mirrorY);
         }
     }
 
