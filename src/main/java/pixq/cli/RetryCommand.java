@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +23,8 @@ import pixq.recipe.BlobUri;
         header = "Requeue failed jobs (like rq requeue); here, process them at once.",
         description = {
             "Requeues failed (and, with --canceled, canceled) jobs, like rq's requeue: their attempts start again.",
-            "Locally it then processes them, with a progress bar; on AWS the worker function picks them up."
+            "Locally it then processes them, with the jobs a stopped run left queued, with a progress bar;",
+            "on AWS the worker function picks them up."
         },
         footer = {
             "",
@@ -51,7 +53,14 @@ final class RetryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (target.isLocal()) {
             try (LocalWork local = LocalWork.open(target.stateDir(), work, Clock.systemUTC())) {
-                List<JobSpec> here = notServed(requeue(local.state().jobs(), local.state().queue()), target.stateDir());
+                // Jobs a stopped run or retry left QUEUED (their messages handed back) are not FAILED any more:
+                // taken too, so that running a stopped retry again resumes it.
+                List<JobSpec> left = chosen(local.state().jobs(), JobState.QUEUED).stream().map(Job::spec).toList();
+                if (!left.isEmpty()) {
+                    System.err.println(left.size() + " jobs a stopped run left queued are resumed too");
+                }
+                List<JobSpec> here = notServed(Stream.concat(left.stream(), requeue(local.state().jobs(), local.state().queue()).stream())
+                        .toList(), target.stateDir());
                 return here.isEmpty() ? 0 : local.until(here);
             }
         }
@@ -79,13 +88,17 @@ final class RetryCommand implements Callable<Integer> {
     }
 
     private List<JobSpec> requeue(JobStore store, JobQueue queue) {
-        List<Job> candidates = new ArrayList<>(store.list(batch, JobState.FAILED, Integer.MAX_VALUE));
+        List<Job> candidates = new ArrayList<>(chosen(store, JobState.FAILED));
         if (canceled) {
-            candidates.addAll(store.list(batch, JobState.CANCELED, Integer.MAX_VALUE));
+            candidates.addAll(chosen(store, JobState.CANCELED));
         }
-        candidates.removeIf(job -> !jobIds.isEmpty() && !jobIds.contains(job.id()));
         List<JobSpec> requeued = Requeue.jobs(store, queue, candidates);
         System.err.println("requeued " + requeued.size() + " jobs");
         return requeued;
+    }
+
+    /** The jobs in this state of the batch (or all batches), only those of --job when given. */
+    private List<Job> chosen(JobStore store, JobState state) {
+        return store.list(batch, state, Integer.MAX_VALUE).stream().filter(job -> jobIds.isEmpty() || jobIds.contains(job.id())).toList();
     }
 }

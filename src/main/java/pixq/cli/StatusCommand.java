@@ -123,7 +123,13 @@ final class StatusCommand implements Callable<Integer> {
                 System.out.println(batch == null ? "no jobs yet" : "no jobs in batch " + batch);
                 return batch == null ? 0 : 1;
             }
-            batches.forEach(counts -> System.out.println(ProgressBar.line(BatchProgress.of(counts))));
+            for (BatchCounts counts : batches) {
+                System.out.println(ProgressBar.line(BatchProgress.of(counts)));
+                if (open.unworked() && counts.of(JobState.QUEUED) > 0) {
+                    System.out.printf("  %d queued and no run is working them; to resume them: pixq retry %s%s%n",
+                            counts.of(JobState.QUEUED), counts.batchId(), target.flags());
+                }
+            }
             if (batch != null && !target.isLocal() && batches.get(0).finished() == batches.get(0).total()) {
                 // A finished batch on AWS: what it cost, from its own records (a page of reads per 500 jobs).
                 System.out.println(new CostModel(CostModel.X86_64, CostModel.Deployment.TEMPLATE).line(CostModel.Usage.ofBatch(open.store(), batch)));

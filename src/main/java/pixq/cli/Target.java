@@ -13,6 +13,15 @@ interface Target extends AutoCloseable {
     /** What finishes a batch whose last job a command ends (cancel): its manifest and its event. */
     BatchCompletion completion();
 
+    /**
+     * Whether no worker was alive on this target when it was opened, so that its QUEUED jobs wait for a
+     * command to resume them: locally, no run, retry or serve held the state's run lock; on AWS the worker
+     * function always runs.
+     */
+    default boolean unworked() {
+        return false;
+    }
+
     /** Closing a target never fails a command that already did its work. */
     @Override
     void close();

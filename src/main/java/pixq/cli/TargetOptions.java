@@ -43,8 +43,9 @@ final class TargetOptions {
         }
         // No run alive: show a killed run's jobs as they are. The run lock that proves it is let go at once,
         // so that a run may start while this command reads (pixq watch, pixq status --web stay for long).
+        boolean idle;
         try (LocalState recovering = LocalState.open(state.dir)) {
-            recovering.recoverIfIdle(Clock.systemUTC());
+            idle = recovering.recoverIfIdle(Clock.systemUTC());
         }
         LocalState local = LocalState.open(state.dir);
         return new Target() {
@@ -63,6 +64,11 @@ final class TargetOptions {
                 // Outputs' sizes are read wherever the jobs wrote them: a stat, never a write.
                 return new BatchCompletion(local.jobs(), new LocalFolderBlobStore(Path.of("/")), local.completionClaims(),
                         local.manifests(), new BatchDoneCommand(null, BatchDoneCommand.LIMIT, System.err, false, Clock.systemUTC()));
+            }
+
+            @Override
+            public boolean unworked() {
+                return idle;
             }
 
             @Override

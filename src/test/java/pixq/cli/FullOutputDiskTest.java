@@ -22,7 +22,7 @@ import pixq.job.JobState;
 import pixq.local.LocalFolderBlobStore;
 import pixq.local.LocalState;
 
-/** A full output disk stops `pixq run` with the jobs left queued; freeing space and running it again finishes them. */
+/** A full output disk stops `pixq run` or `pixq retry` with the jobs left queued; freeing space and running it again finishes them. */
 @Timeout(300)
 class FullOutputDiskTest {
     @TempDir
@@ -93,10 +93,56 @@ class FullOutputDiskTest {
         assertEquals(List.of(JobState.SUCCEEDED, JobState.SUCCEEDED), jobs().stream().map(Job::state).toList());
     }
 
+    @Test
+    void a_retry_stopped_by_a_full_disk_resumes_when_run_again() throws Exception {
+        // given a run whose one file was not an image yet, since fixed
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.copy(Path.of("samples/gray.jpg"), in.resolve("a.jpg"));
+        Files.writeString(in.resolve("late.jpg"), "still uploading");
+        String state = dir.resolve("state").toString();
+        assertEquals(2, pixq("run", in.toString(), "--out", dir.resolve("out").toString(), "--state", state));
+        Files.copy(Path.of("samples/landscape.jpg"), in.resolve("late.jpg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String batch = jobs().get(0).spec().batchId();
+        AtomicInteger fullFor = new AtomicInteger(1);
+        LocalFolderBlobStore.FileWriter disk = (file, bytes) -> {
+            if (fullFor.getAndDecrement() > 0) {
+                throw new IOException("No space left on device");
+            }
+            LocalFolderBlobStore.FileWriter.DISK.write(file, bytes);
+        };
+        String[] retry = {"retry", batch, "--state", state};
+
+        // when its retry meets a full output disk
+        StringWriter err = new StringWriter();
+        int exit = pixqOn(disk, err, retry);
+
+        // then it stops, says to run the same command again, and leaves the job queued
+        assertEquals(1, exit, err.toString());
+        assertTrue(err.toString().contains("run the same command again to resume"), err.toString());
+        assertEquals(List.of(JobState.SUCCEEDED, JobState.QUEUED), jobs().stream().map(Job::state).toList());
+
+        // and status shows it queued, naming that same command to resume it
+        String status = pixqOut("status", batch, "--state", state);
+        assertTrue(status.contains("queued 1"), status);
+        String hint = status.lines().filter(line -> line.contains("pixq retry")).findFirst().orElseThrow(() -> new AssertionError(status));
+        String printed = hint.substring(hint.indexOf("pixq retry"));
+        assertEquals(String.join(" ", "pixq", String.join(" ", retry)), printed, status);
+
+        // when space is freed and that command runs, as printed
+        StringWriter again = new StringWriter();
+        exit = pixqOn(disk, again, printed.substring("pixq ".length()).split(" "));
+
+        // then it finishes the job it left queued
+        assertEquals(0, exit, again.toString());
+        assertEquals(List.of(JobState.SUCCEEDED, JobState.SUCCEEDED), jobs().stream().map(Job::state).toList());
+        assertEquals(List.of("a-thumb.jpg", "late-thumb.jpg"), files(dir.resolve("out")));
+    }
+
     /** pixq with its outputs written through {@code disk}, its errors into {@code err}. */
     private static int pixqOn(LocalFolderBlobStore.FileWriter disk, StringWriter err, String... args) {
         CommandLine cli = Main.commandLine(args);
-        ((RunCommand) cli.getSubcommands().get("run").getCommand()).work.outputWriter = disk;
+        Object command = cli.getSubcommands().get(args[0]).getCommand();
+        (command instanceof RunCommand run ? run.work : ((RetryCommand) command).work).outputWriter = disk;
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
     }
