@@ -35,13 +35,7 @@ class FullOutputDiskTest {
         Path in = Files.createDirectories(dir.resolve("in"));
         Files.copy(Path.of("samples/gray.jpg"), in.resolve("a.jpg"));
         Files.copy(Path.of("samples/landscape.jpg"), in.resolve("b.jpg"));
-        AtomicInteger fullFor = new AtomicInteger(5);
-        LocalFolderBlobStore.FileWriter disk = (file, bytes) -> {
-            if (fullFor.getAndDecrement() > 0) {
-                throw new IOException("No space left on device");
-            }
-            LocalFolderBlobStore.FileWriter.DISK.write(file, bytes);
-        };
+        LocalFolderBlobStore.FileWriter disk = fullFor(5);
         String[] command = {"run", in.toString(), "--out", dir.resolve("out").toString(), "--recipe", "thumbnail",
             "--workers", "1", "--state", dir.resolve("state").toString()};
 
@@ -73,9 +67,7 @@ class FullOutputDiskTest {
     @Test
     void the_summary_of_a_run_with_failed_jobs_names_the_retry_command_which_works_as_printed() throws Exception {
         // given a run on its own state where one file is not an image yet
-        Path in = Files.createDirectories(dir.resolve("in"));
-        Files.copy(Path.of("samples/gray.jpg"), in.resolve("a.jpg"));
-        Files.writeString(in.resolve("late.jpg"), "still uploading");
+        Path in = oneImageAndOneNotYet();
         String state = dir.resolve("state").toString();
 
         // when
@@ -95,21 +87,13 @@ class FullOutputDiskTest {
 
     @Test
     void a_retry_stopped_by_a_full_disk_resumes_when_run_again() throws Exception {
-        // given a run whose one file was not an image yet, since fixed
-        Path in = Files.createDirectories(dir.resolve("in"));
-        Files.copy(Path.of("samples/gray.jpg"), in.resolve("a.jpg"));
-        Files.writeString(in.resolve("late.jpg"), "still uploading");
+        // given a run whose one file was not an image yet, since fixed, and an output disk whose next write fails as full
+        Path in = oneImageAndOneNotYet();
         String state = dir.resolve("state").toString();
         assertEquals(2, pixq("run", in.toString(), "--out", dir.resolve("out").toString(), "--state", state));
         Files.copy(Path.of("samples/landscape.jpg"), in.resolve("late.jpg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         String batch = jobs().get(0).spec().batchId();
-        AtomicInteger fullFor = new AtomicInteger(1);
-        LocalFolderBlobStore.FileWriter disk = (file, bytes) -> {
-            if (fullFor.getAndDecrement() > 0) {
-                throw new IOException("No space left on device");
-            }
-            LocalFolderBlobStore.FileWriter.DISK.write(file, bytes);
-        };
+        LocalFolderBlobStore.FileWriter disk = fullFor(1);
         String[] retry = {"retry", batch, "--state", state};
 
         // when its retry meets a full output disk
@@ -136,6 +120,25 @@ class FullOutputDiskTest {
         assertEquals(0, exit, again.toString());
         assertEquals(List.of(JobState.SUCCEEDED, JobState.SUCCEEDED), jobs().stream().map(Job::state).toList());
         assertEquals(List.of("a-thumb.jpg", "late-thumb.jpg"), files(dir.resolve("out")));
+    }
+
+    /** An input folder with an image, a.jpg, and late.jpg, not an image yet (still uploading). */
+    private Path oneImageAndOneNotYet() throws IOException {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.copy(Path.of("samples/gray.jpg"), in.resolve("a.jpg"));
+        Files.writeString(in.resolve("late.jpg"), "still uploading");
+        return in;
+    }
+
+    /** An output disk whose next {@code writes} writes fail as a full disk does on Linux; then it has space. */
+    private static LocalFolderBlobStore.FileWriter fullFor(int writes) {
+        AtomicInteger left = new AtomicInteger(writes);
+        return (file, bytes) -> {
+            if (left.getAndDecrement() > 0) {
+                throw new IOException("No space left on device");
+            }
+            LocalFolderBlobStore.FileWriter.DISK.write(file, bytes);
+        };
     }
 
     /** pixq with its outputs written through {@code disk}, its errors into {@code err}. */
