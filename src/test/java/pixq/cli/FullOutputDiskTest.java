@@ -105,7 +105,14 @@ class FullOutputDiskTest {
         assertTrue(err.toString().contains("run the same command again to resume"), err.toString());
         assertEquals(List.of(JobState.SUCCEEDED, JobState.QUEUED), jobs().stream().map(Job::state).toList());
 
-        // and status shows it queued, naming that same command to resume it
+        // and status, while a run holds the state, shows it queued and names no command: that run works it
+        try (LocalState running = LocalState.open(dir.resolve("state"))) {
+            assertTrue(running.tryLockRun());
+            String busy = pixqOut("status", batch, "--state", state);
+            assertTrue(busy.contains("queued 1") && !busy.contains("pixq retry"), busy);
+        }
+
+        // and status, once no run holds it, shows it queued, naming that same command to resume it
         String status = pixqOut("status", batch, "--state", state);
         assertTrue(status.contains("queued 1"), status);
         String hint = status.lines().filter(line -> line.contains("pixq retry")).findFirst().orElseThrow(() -> new AssertionError(status));
