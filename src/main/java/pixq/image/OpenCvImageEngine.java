@@ -35,6 +35,7 @@ public final class OpenCvImageEngine implements ImageEngine {
     private final EngineConfig config;
     private final Intake intake;
     private final StepRunner.Tools tools;
+    private final DecodeBudget decodeBudget;
 
     public OpenCvImageEngine() {
         this(EngineConfig.defaults());
@@ -43,6 +44,7 @@ public final class OpenCvImageEngine implements ImageEngine {
     public OpenCvImageEngine(EngineConfig config) {
         this.config = config;
         this.intake = new Intake(config);
+        this.decodeBudget = new DecodeBudget(config.decodeMemory());
         this.tools = new StepRunner.Tools(new CommandRunner(config), config, intake, loadFilters());
         opencv_core.setNumThreads(config.openCvThreads() <= 1 ? 0 : config.openCvThreads()); // 0 = no thread pool
     }
@@ -133,12 +135,13 @@ public final class OpenCvImageEngine implements ImageEngine {
         return renditions;
     }
 
-    private static Canvas decode(byte[] bytes, ImageHeader header, int orientation, ColourProfile profile,
+    private Canvas decode(byte[] bytes, ImageHeader header, int orientation, ColourProfile profile,
                                  List<Operation> shared, List<Output> outputs) {
         boolean jpeg = header.format() == ImageHeader.Format.JPEG;
         boolean cmykProfile = jpeg && header.components() == 4 && profile != null && profile.isCmyk();
         int reduce = jpeg && !cmykProfile ? ShrinkPlan.reduceFactor(header.width(), header.height(), orientation, shared, outputs) : 1;
-        Mat mat = cmykProfile ? CmykJpeg.decode(bytes, profile) : Decoder.decode(bytes, header, reduce);
+        Mat mat = decodeBudget.within(header.coefficientBytes(),
+                () -> cmykProfile ? CmykJpeg.decode(bytes, profile) : Decoder.decode(bytes, header, reduce));
         boolean reduced = reduce > 1;
         Geometry.Frame frame = reduced
                 ? new Geometry.Frame(header.width(), header.height(), orientation)
