@@ -15,21 +15,38 @@ final class Canvas {
      */
     Geometry.Frame frame;
     boolean reduced;
+    /** Decoded pixels per source pixel: 1, or 1/4 (say) while the pixels are a shrunk decode. */
+    final double scale;
     /** Files that commands among the steps wrote into their output folder: shared by every branch. */
     List<Rendition> commandFiles = new ArrayList<>();
 
-    Canvas(Mat mat, boolean owned, Geometry.Frame frame, boolean reduced) {
+    Canvas(Mat mat, boolean owned, Geometry.Frame frame, double scale) {
         this.mat = mat;
         this.owned = owned;
         this.frame = frame;
-        this.reduced = reduced;
+        this.scale = scale;
+        this.reduced = scale != 1;
     }
 
     /** A start for one output: the same pixels, not owned. */
     Canvas branch() {
-        Canvas c = new Canvas(mat, false, frame, reduced);
+        Canvas c = new Canvas(mat, false, frame, scale);
+        c.reduced = reduced;
         c.commandFiles = commandFiles;
         return c;
+    }
+
+    /**
+     * The part of the pixels the source covers: a shrunk decode rounds its size up (3837 rows by 4 give 960
+     * standing for 959.25), and the partial block sits on the side the decode's first pixel is not.
+     */
+    Lanczos.Window window() {
+        if (!reduced) {
+            return Lanczos.Window.all(mat);
+        }
+        double w = frame.width() * scale;
+        double h = frame.height() * scale;
+        return new Lanczos.Window(frame.originRight() ? mat.cols() - w : 0, frame.originBottom() ? mat.rows() - h : 0, w, h);
     }
 
     void replace(Mat next) {

@@ -25,16 +25,19 @@ import pixq.recipe.Operation.Watermark;
 final class Geometry implements Operation.Visitor<Geometry.Frame> {
 
     /**
-     * The image's size as the steps see it, its EXIF orientation still to apply, and, right after a resize,
-     * the sizing it ran with.
+     * The image's size as the steps see it, its EXIF orientation still to apply, right after a resize the
+     * sizing it ran with, and where the decoded image's first pixel now lies (at the right, at the bottom):
+     * a shrunk decode's partial last block follows the turns and mirrors to the opposite side.
      */
-    record Frame(int width, int height, int orientation, Sizing resized) {
+    record Frame(int width, int height, int orientation, Sizing resized, boolean originRight, boolean originBottom) {
         Frame(int width, int height, int orientation) {
-            this(width, height, orientation, null);
+            this(width, height, orientation, null, false, false);
         }
 
-        private Frame turned() {
-            return new Frame(height, width, orientation);
+        /** Transposed first when asked, then mirrored left-right and top-bottom: every turn and mirror is one of these. */
+        private Frame moved(boolean transpose, boolean mirrorX, boolean mirrorY, int orientation) {
+            return transpose ? new Frame(height, width, orientation, null, originBottom ^ mirrorX, originRight ^ mirrorY)
+                    : new Frame(width, height, orientation, null, originRight ^ mirrorX, originBottom ^ mirrorY);
         }
     }
 
@@ -50,29 +53,30 @@ final class Geometry implements Operation.Visitor<Geometry.Frame> {
 
     @Override
     public Frame orient(Orient op) {
-        Frame upright = f.orientation() >= 5 ? f.turned() : f;
-        return new Frame(upright.width(), upright.height(), 1);
+        int o = f.orientation(); // 2 mirror, 3 half turn, 4 flip, 5 transpose, 6 turn right, 7 transverse, 8 turn left
+        return f.moved(o >= 5, o == 2 || o == 3 || o == 6 || o == 7, o == 3 || o == 4 || o == 7 || o == 8, 1);
     }
 
     @Override
     public Frame resize(Resize op) {
         Sizing s = Sizing.of(op, f.width(), f.height());
-        return new Frame(s.outW(), s.outH(), f.orientation(), s);
+        return new Frame(s.outW(), s.outH(), f.orientation(), s, false, false);
     }
 
     @Override
     public Frame rotate(Rotate op) {
-        return op.degrees() == 180 ? same() : f.turned();
+        int d = op.degrees(); // 90 clockwise, 180 or 270
+        return f.moved(d != 180, d != 270, d != 90, f.orientation());
     }
 
     @Override
     public Frame flip(Flip op) {
-        return same();
+        return f.moved(false, false, true, f.orientation());
     }
 
     @Override
     public Frame flop(Flop op) {
-        return same();
+        return f.moved(false, true, false, f.orientation());
     }
 
     @Override
@@ -116,6 +120,6 @@ final class Geometry implements Operation.Visitor<Geometry.Frame> {
     }
 
     private Frame same() {
-        return new Frame(f.width(), f.height(), f.orientation());
+        return f.moved(false, false, false, f.orientation());
     }
 }

@@ -23,10 +23,21 @@ final class Lanczos {
 
     private Lanczos() {}
 
-    static Mat resize(Mat src, int outW, int outH) {
+    /**
+     * The part of a source image an output stands for, in its pixels: all of it, except after a shrunk JPEG
+     * decode, whose last block row and column hold only part of a block (3837 rows by 4 decode to 960 rows
+     * standing for 959.25).
+     */
+    record Window(double x, double y, double width, double height) {
+        static Window all(Mat m) {
+            return new Window(0, 0, m.cols(), m.rows());
+        }
+    }
+
+    static Mat resize(Mat src, Window from, int outW, int outH) {
         int ch = src.channels();
-        Taps ty = Taps.of(src.rows(), outH);
-        Taps tx = Taps.of(src.cols(), outW);
+        Taps ty = Taps.of(src.rows(), from.y(), from.height(), outH);
+        Taps tx = Taps.of(src.cols(), from.x(), from.width(), outW);
         Mat out = new Mat(outH, outW, CV_8UC(ch));
         float[] line = new float[outW * ch];
         byte[] bytes = new byte[outW * ch];
@@ -165,23 +176,28 @@ final class Lanczos {
         }
     }
 
-    /** Premultiplied colour back to straight colour; alpha clamped first so the colour never exceeds it. */
+    /**
+     * Premultiplied colour back to straight colour, divided by the filtered alpha itself, then alpha clamped.
+     * Inside an opaque edge the kernel's overshoot takes alpha past 255: dividing by 255 instead would keep
+     * that overshoot in the colour (a light rim over white, 9 dB of PSNR on a planet photo with a
+     * transparent sky) where dividing by the real alpha keeps the colour the neighbours have.
+     */
     private static void unpremultiply(float[] f) {
         for (int i = 0; i < f.length; i += 4) {
-            float a = clamp(f[i + 3]);
+            float a = f[i + 3];
             float k = a <= 0 ? 0 : 255 / a;
             f[i] *= k;
             f[i + 1] *= k;
             f[i + 2] *= k;
-            f[i + 3] = a;
+            f[i + 3] = a < 0 ? 0 : Math.min(a, 255);
         }
     }
 
-    private static float clamp(float v) {
-        return v < 0 ? 0 : Math.min(v, 255);
-    }
-
-    /** For each output index: its first input index and normalised weights (Pillow's placement of the kernel). */
+    /**
+     * For each output index: its first input index and normalised weights (Pillow's placement of the kernel),
+     * the {@code out} pixels spread over {@code extent} input pixels from {@code start}; taps stay inside the
+     * {@code in} pixels there are.
+     */
     static final class Taps {
         final int out;
         final int[] first;
@@ -197,8 +213,8 @@ final class Lanczos {
             this.maxTaps = maxTaps;
         }
 
-        static Taps of(int in, int out) {
-            double scale = (double) in / out;
+        static Taps of(int in, double start, double extent, int out) {
+            double scale = extent / out;
             double stretch = Math.max(scale, 1);
             double support = LOBES * stretch;
             int[] first = new int[out];
@@ -206,7 +222,7 @@ final class Lanczos {
             float[][] weights = new float[out][];
             int max = 1;
             for (int i = 0; i < out; i++) {
-                double center = (i + 0.5) * scale;
+                double center = start + (i + 0.5) * scale;
                 int lo = Math.max(0, (int) (center - support + 0.5));
                 int hi = Math.min(in, (int) (center + support + 0.5));
                 double[] w = new double[Math.max(1, hi - lo)];

@@ -146,7 +146,7 @@ public final class OpenCvImageEngine implements ImageEngine {
         Geometry.Frame frame = reduced
                 ? new Geometry.Frame(header.width(), header.height(), orientation)
                 : new Geometry.Frame(mat.cols(), mat.rows(), orientation);
-        return new Canvas(mat, true, frame, reduced);
+        return new Canvas(mat, true, frame, 1.0 / reduce);
     }
 
     private static boolean usesOrient(Recipe r) {

@@ -79,7 +79,7 @@ final class StepRunner implements Operation.Visitor<Mat> {
     @Override
     public Mat resize(Resize op) {
         Sizing s = Geometry.after(op, c.frame).resized();
-        return Transforms.resize(c.mat, s, Transforms.color(op.background()));
+        return Transforms.resize(c.mat, c.window(), s, Transforms.color(op.background()));
     }
 
     @Override

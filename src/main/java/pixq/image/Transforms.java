@@ -70,9 +70,12 @@ final class Transforms {
         return out;
     }
 
-    /** Scales to the sizing's scaled size (Lanczos3 when any side shrinks), then crops or pads to its output size. */
-    static Mat resize(Mat m, Sizing s, Scalar background) {
-        Mat scaled = scale(m, s.scaledW(), s.scaledH());
+    /**
+     * Scales the window of {@code m} to the sizing's scaled size (Lanczos3 when any side shrinks), then crops or
+     * pads to its output size.
+     */
+    static Mat resize(Mat m, Lanczos.Window from, Sizing s, Scalar background) {
+        Mat scaled = scale(m, from, s.scaledW(), s.scaledH());
         if (s.outW() == s.scaledW() && s.outH() == s.scaledH()) {
             return scaled;
         }
@@ -92,12 +95,13 @@ final class Transforms {
         }
     }
 
-    static Mat scale(Mat m, int w, int h) {
+    /** @param from the part of {@code m} to scale: all of it unless the decode was shrunk (then always a reduction) */
+    static Mat scale(Mat m, Lanczos.Window from, int w, int h) {
         if (w == m.cols() && h == m.rows()) {
             return m.clone();
         }
         if (w < m.cols() || h < m.rows()) {
-            return Lanczos.resize(m, w, h);
+            return Lanczos.resize(m, from, w, h);
         }
         Mat out = new Mat();
         opencv_imgproc.resize(m, out, new Size(w, h), 0, 0, INTER_CUBIC);
@@ -254,7 +258,7 @@ final class Transforms {
     static Mat imageWatermark(Mat m, Mat mark, Gravity g, double opacity, double scale) {
         int w = Math.max(1, Math.min(m.cols(), (int) Math.round(m.cols() * scale)));
         int h = Math.max(1, Math.min(m.rows(), (int) Math.round(mark.rows() * (w / (double) mark.cols()))));
-        try (Mat bgra = toChannels(mark, 4); Mat sized = scale(bgra, w, h); Mat alpha = new Mat()) {
+        try (Mat bgra = toChannels(mark, 4); Mat sized = scale(bgra, Lanczos.Window.all(bgra), w, h); Mat alpha = new Mat()) {
             opencv_core.extractChannel(sized, alpha, 3);
             return blendAt(m, sized, alpha, g, opacity);
         }

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import pixq.recipe.RecipeString;
 
 /**
@@ -146,6 +148,50 @@ class ColourAndAlphaTest {
         assertTrue(diff / (240.0 * 160 * 3) < 1.5, "mean difference from ImageMagick's Lanczos: " + diff / (240.0 * 160 * 3));
         for (int x = 4; x < 236; x++) { // the stripes average to one grey, as in the reference: no moiré
             assertClose(rgb(ref, x, 120), rgb(out, x, 120), 3, "stripes at x=" + x);
+        }
+    }
+
+    /**
+     * 1021×2045, white with a black band along the bottom and one down the right side, in the colour JPEG most
+     * cameras write: a shrink-on-load by 8 decodes 128×256 pixels standing for 127.625×255.625, and an output
+     * that spread them over the whole 128×256 would draw both edges 3 source pixels off, whichever way the
+     * orientation turns them.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 6, 7})
+    void aShrunkJpegDecodePutsEdgesWhereTheFullDecodeDoes(int orientation) throws IOException {
+        magick(dir, "-size", "1021x2045", "xc:white", "-fill", "black", "-draw", "rectangle 0,1900 1020,2044",
+                "-draw", "rectangle 900,0 1020,2044", "-type", "TrueColor", "-quality", "95", "bands.jpg");
+        ExternalTools.exiftool(dir, "-q", "-overwrite_original", "-n", "-Orientation=" + orientation, "bands.jpg");
+        Path file = dir.resolve("bands.jpg");
+        String recipe = "orient | fit 128 | png";
+        assertEquals(8, ShrinkPlan.reduceFactor(1021, 2045, orientation, RecipeString.parse(recipe).steps(), List.of()));
+        BufferedImage out = render(file, recipe);
+        String size = out.getWidth() + "x" + out.getHeight() + "!";
+        magick(dir, "bands.jpg", "-auto-orient", "-filter", "Lanczos", "-resize", size, "PNG24:reference.png"); // full decode
+        BufferedImage ref = read(Files.readAllBytes(dir.resolve("reference.png")));
+        int worst = 0;
+        for (int y = 0; y < out.getHeight(); y++) {
+            for (int x = 0; x < out.getWidth(); x++) {
+                worst = Math.max(worst, Math.abs(rgb(out, x, y)[1] - rgb(ref, x, y)[1]));
+            }
+        }
+        assertTrue(worst <= 16, "largest difference from ImageMagick's Lanczos of the full decode: " + worst);
+    }
+
+    /**
+     * Opaque light colour on the left, transparent on the right, the edge where an output pixel's centre lies one
+     * output pixel inside it: there the kernel's overshoot takes alpha to 255 × 1.07, and dividing the colour
+     * by 255 rather than by that alpha would make it 7 % too light.
+     */
+    @Test
+    void theColourNextToATransparentEdgeStaysItsColourWhereAlphaOvershoots() throws IOException {
+        int[] light = {230, 200, 150};
+        magick(dir, "-size", "400x400", "xc:none", "-fill", "#e6c896", "-draw", "rectangle 0,0 204,399", "PNG32:light.png");
+        BufferedImage out = render(dir.resolve("light.png"), "fit 40 | png");
+        assertEquals(255, out.getRGB(19, 20) >>> 24);
+        for (int x = 0; x <= 19; x++) {
+            assertClose(light, rgb(out, x, 20), 2, "colour at x=" + x);
         }
     }
 

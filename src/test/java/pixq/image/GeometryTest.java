@@ -2,8 +2,16 @@ package pixq.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+
 import java.util.List;
+import java.util.Map;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import pixq.recipe.Operation;
 import pixq.recipe.Operation.Fit;
 import pixq.recipe.Operation.Resize;
 import pixq.recipe.Gravity;
@@ -77,5 +85,30 @@ class GeometryTest {
         // stored 4000×1000, orientation 6: upright 1000×4000; a 1000×500 box scales it to 125×500, so 4 leaves 2×
         assertEquals(4, factor(4000, 1000, 6, "orient | fit 1000x500 | jpeg"));
         assertEquals(2, factor(4000, 1000, 1, "orient | fit 1000x500 | jpeg"));
+    }
+
+    /**
+     * Where a shrunk decode's first pixel lies after each turn and mirror, as Geometry says, against where the
+     * step runner's pixel operations (OpenCV's flips and rotations) move a marked pixel of a 3×2 image.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+    void theDecodesFirstPixelFollowsEveryTurnAndMirror(int orientation) {
+        List<Operation> steps = List.of(new Operation.Rotate(90), new Operation.Flop(), new Operation.Orient(),
+                new Operation.Rotate(180), new Operation.Flip(), new Operation.Rotate(270), new Operation.Grayscale());
+        Mat m = new Mat(2, 3, CV_8UC1, new Scalar(0.0));
+        m.ptr(0, 0).put((byte) 255);
+        Canvas c = new Canvas(m, true, new Geometry.Frame(3, 2, orientation), 0.25); // shrunk: the frame follows Geometry
+        StepRunner runner = new StepRunner(new StepRunner.Tools(null, EngineConfig.defaults(), null, Map.of()), List.of());
+        for (Operation op : steps) {
+            runner.run(c, List.of(op));
+            Geometry.Frame f = c.frame;
+            String what = op + " (orientation " + orientation + ")";
+            assertEquals(List.of(c.mat.cols(), c.mat.rows()), List.of(f.width(), f.height()), what);
+            int x = f.originRight() ? c.mat.cols() - 1 : 0;
+            int y = f.originBottom() ? c.mat.rows() - 1 : 0;
+            assertEquals(255, c.mat.ptr(y, x).get() & 0xFF, what);
+        }
+        c.close();
     }
 }
