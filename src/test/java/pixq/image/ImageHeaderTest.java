@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static pixq.image.Images.anImage;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import pixq.image.ImageHeader.Format;
 
 class ImageHeaderTest {
@@ -32,6 +35,19 @@ class ImageHeaderTest {
         assertHeader(img.webp(), Format.WEBP, 37, 23); // lossless: VP8L
         assertHeader(encode(img, ".webp", 80), Format.WEBP, 37, 23); // lossy: VP8
         assertHeader(encode(anImage(37, 23).halfTransparent(), ".webp", 80), Format.WEBP, 37, 23); // alpha: VP8X
+    }
+
+    @Test
+    void aProgressiveJpegCountsTheCoefficientsItsDecodeHoldsWhole(@TempDir Path dir) throws Exception {
+        // ImageMagick's files: 4:2:0 (chroma one block per 16×16 pixels) and 4:4:4, progressive and baseline
+        ExternalTools.magick(dir, "-size", "1000x800", "gradient:red-blue", "-interlace", "JPEG", "-sampling-factor", "2x2", "p420.jpg");
+        ExternalTools.magick(dir, "-size", "1000x800", "gradient:red-blue", "-interlace", "JPEG", "-sampling-factor", "1x1", "p444.jpg");
+        ExternalTools.magick(dir, "-size", "1000x800", "gradient:red-blue", "-interlace", "none", "b.jpg");
+        long luma = 125L * 100 * 64 * 2;
+        long chroma420 = 63L * 50 * 64 * 2;
+        assertEquals(luma + 2 * chroma420, ImageHeader.read(Files.readAllBytes(dir.resolve("p420.jpg"))).coefficientBytes());
+        assertEquals(3 * luma, ImageHeader.read(Files.readAllBytes(dir.resolve("p444.jpg"))).coefficientBytes());
+        assertEquals(0, ImageHeader.read(Files.readAllBytes(dir.resolve("b.jpg"))).coefficientBytes());
     }
 
     @Test
