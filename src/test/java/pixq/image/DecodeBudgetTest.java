@@ -15,37 +15,52 @@ import pixq.job.Await;
 class DecodeBudgetTest {
     private static final long MB = 1024 * 1024;
 
-    /** Runs a decode on its own thread that holds its share of the budget until {@code release} opens. */
-    private static CompletableFuture<String> holding(DecodeBudget budget, long bytes, CountDownLatch started, CountDownLatch release) {
-        return CompletableFuture.supplyAsync(() -> budget.within(bytes, () -> {
-            started.countDown();
-            try {
-                assertTrue(release.await(30, TimeUnit.SECONDS));
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-            return "decoded";
-        }), r -> new Thread(r).start());
+    /** A decode on its own thread, inside the budget and holding its share until released. */
+    private record Holder(CountDownLatch release, CompletableFuture<String> result) {
+        static Holder start(DecodeBudget budget, long bytes) throws InterruptedException {
+            CountDownLatch in = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<String> result = CompletableFuture.supplyAsync(() -> budget.within(bytes, () -> {
+                in.countDown();
+                try {
+                    assertTrue(release.await(30, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                return "decoded";
+            }), r -> new Thread(r).start());
+            assertTrue(in.await(30, TimeUnit.SECONDS), "the first decode started");
+            return new Holder(release, result);
+        }
+
+        void endsDecoded() throws Exception {
+            release.countDown();
+            assertEquals("decoded", result.get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    private static Thread waitingFor(DecodeBudget budget, long bytes, Runnable decode) {
+        Thread t = new Thread(() -> budget.within(bytes, () -> {
+            decode.run();
+            return null;
+        }));
+        t.start();
+        Await.until("the second decode waits for room", Duration.ofSeconds(30), () -> t.getState() == Thread.State.WAITING);
+        return t;
     }
 
     @Test
     void aDecodeThatWouldPassTheBudgetWaitsForTheOneHoldingItThenRuns() throws Exception {
         DecodeBudget budget = new DecodeBudget(64 * MB);
-        CountDownLatch firstIn = new CountDownLatch(1);
-        CountDownLatch firstOut = new CountDownLatch(1);
-        CompletableFuture<String> first = holding(budget, 50 * MB, firstIn, firstOut);
-        assertTrue(firstIn.await(30, TimeUnit.SECONDS));
+        Holder first = Holder.start(budget, 50 * MB);
 
         assertEquals("small", budget.within(10 * MB, () -> "small"), "what fits beside it runs at once");
         assertEquals("baseline", budget.within(0, () -> "baseline"), "a decode that holds nothing never waits");
 
         AtomicBoolean secondRan = new AtomicBoolean();
-        Thread second = new Thread(() -> budget.within(40 * MB, () -> secondRan.getAndSet(true)));
-        second.start();
-        Await.until("the second decode waits", Duration.ofSeconds(30), () -> second.getState() == Thread.State.WAITING);
+        Thread second = waitingFor(budget, 40 * MB, () -> secondRan.set(true));
         assertFalse(secondRan.get(), "50 + 40 MB would pass 64 MB: the second must wait");
-        firstOut.countDown();
-        assertEquals("decoded", first.get(30, TimeUnit.SECONDS));
+        first.endsDecoded();
         second.join(30_000);
         assertTrue(secondRan.get(), "it runs once the first has ended");
     }
@@ -60,10 +75,7 @@ class DecodeBudgetTest {
     @Test
     void aWorkerStoppedWhileWaitingGivesTheJobBackAsUnavailable() throws Exception {
         DecodeBudget budget = new DecodeBudget(64 * MB);
-        CountDownLatch in = new CountDownLatch(1);
-        CountDownLatch out = new CountDownLatch(1);
-        CompletableFuture<String> holder = holding(budget, 60 * MB, in, out);
-        assertTrue(in.await(30, TimeUnit.SECONDS));
+        Holder holder = Holder.start(budget, 60 * MB);
         AtomicBoolean ran = new AtomicBoolean();
         CompletableFuture<Throwable> failure = new CompletableFuture<>();
         Thread waiter = new Thread(() -> {
@@ -79,7 +91,6 @@ class DecodeBudgetTest {
         Throwable t = failure.get(30, TimeUnit.SECONDS);
         assertEquals(ImageException.Unavailable.class, t.getClass(), String.valueOf(t));
         assertFalse(ran.get());
-        out.countDown();
-        assertEquals("decoded", holder.get(30, TimeUnit.SECONDS));
+        holder.endsDecoded();
     }
 }
