@@ -60,9 +60,8 @@ final class WorkOptions {
     }
 
     EngineConfig engine() {
-        int parallel = workers == null ? WorkerConfig.defaults().parallelism() : workers;
         return EngineConfig.defaults().withMaxPixels(maxPixels).withCommands(EngineConfig.parseCommands(String.join(",", commands)))
-                .withCommandTimeout(commandTimeout).withDecodeMemory(EngineConfig.decodeMemoryFor(parallel));
+                .withCommandTimeout(commandTimeout);
     }
 
     WorkerConfig worker() {
