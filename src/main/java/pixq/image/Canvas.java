@@ -14,9 +14,8 @@ final class Canvas {
      * resize has run yet, the full-size dimensions the smaller pixels stand for.
      */
     Geometry.Frame frame;
-    boolean reduced;
-    /** Decoded pixels per source pixel: 1, or 1/4 (say) while the pixels are a shrunk decode. */
-    final double scale;
+    /** Decoded pixels per source pixel: 1, or 1/4 (say) while the pixels are a shrunk decode no resize has run on. */
+    double scale;
     /** Files that commands among the steps wrote into their output folder: shared by every branch. */
     List<Rendition> commandFiles = new ArrayList<>();
 
@@ -25,13 +24,16 @@ final class Canvas {
         this.owned = owned;
         this.frame = frame;
         this.scale = scale;
-        this.reduced = scale != 1;
+    }
+
+    /** Whether the pixels are a shrunk decode standing for the frame's full-size dimensions. */
+    boolean reduced() {
+        return scale != 1;
     }
 
     /** A start for one output: the same pixels, not owned. */
     Canvas branch() {
         Canvas c = new Canvas(mat, false, frame, scale);
-        c.reduced = reduced;
         c.commandFiles = commandFiles;
         return c;
     }
@@ -41,7 +43,7 @@ final class Canvas {
      * standing for 959.25), and the partial block sits on the side the decode's first pixel is not.
      */
     Lanczos.Window window() {
-        if (!reduced) {
+        if (!reduced()) {
             return Lanczos.Window.all(mat);
         }
         double w = frame.width() * scale;

@@ -125,7 +125,7 @@ public final class OpenCvImageEngine implements ImageEngine {
             // glibc keeps what a large decode freed in the worker's arena, so two workers' arenas each stayed at
             // their largest image: handed back after such an image (-30 MB median at the peak, bench/RESULTS.md);
             // after every image it cost 6 % more CPU in page faults.
-            if (header.coefficientBytes() > 0 || (long) header.width() * header.height() >= TRIM_AFTER_PIXELS) {
+            if (header.progressive() || (long) header.width() * header.height() >= TRIM_AFTER_PIXELS) {
                 Pointer.trimMemory();
             }
         }

@@ -45,9 +45,9 @@ final class StepRunner implements Operation.Visitor<Mat> {
             bounded(op, next);
             c.replace(op.accept(this));
             if (next != null && next.resized() != null) {
-                c.reduced = false;
+                c.scale = 1;
             }
-            c.frame = c.reduced ? next : new Geometry.Frame(c.mat.cols(), c.mat.rows(), next == null ? c.frame.orientation() : next.orientation());
+            c.frame = c.reduced() ? next : new Geometry.Frame(c.mat.cols(), c.mat.rows(), next == null ? c.frame.orientation() : next.orientation());
         }
         return c;
     }
