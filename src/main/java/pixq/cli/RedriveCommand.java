@@ -111,8 +111,12 @@ final class RedriveCommand implements Callable<Integer> {
         }
     }
 
-    /** FAILED → QUEUED, so the worker runs it again (a record in any other state is left alone). */
+    /**
+     * FAILED → QUEUED, so the worker runs it again (a record in any other state is left alone); its dead-lettered
+     * message, going back to the queue, is the one it has, so submitting again sends it no second one.
+     */
     private static void requeue(JobStore store, JobSpec spec) {
-        store.find(spec.id()).filter(job -> job.state() == JobState.FAILED).ifPresent((Job job) -> store.update(job, job.requeue()));
+        store.find(spec.id()).filter(job -> job.state() == JobState.FAILED)
+                .ifPresent((Job job) -> store.update(job, job.requeue().sent(Clock.systemUTC())));
     }
 }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,6 +17,9 @@ import pixq.job.JobSpec;
 import pixq.job.JobState;
 import pixq.job.JobStore;
 import pixq.job.Requeue;
+import pixq.job.Submitter;
+import pixq.local.LocalFolderBlobStore;
+import pixq.local.LocalState;
 import pixq.recipe.BlobUri;
 
 @Command(
@@ -61,6 +65,7 @@ final class RetryCommand implements Callable<Integer> {
                 }
                 List<JobSpec> here = notServed(Stream.concat(left.stream(), requeue(local.state().jobs(), local.state().queue()).stream())
                         .toList(), target.stateDir());
+                sendUnsent(local.state(), left.stream().filter(here::contains).toList());
                 return here.isEmpty() ? 0 : local.until(here);
             }
         }
@@ -68,6 +73,16 @@ final class RetryCommand implements Callable<Integer> {
             requeue(open.store(), open.queue());
             return 0;
         }
+    }
+
+    /**
+     * A submission stopped between its records and its messages left QUEUED jobs that no message will ever run:
+     * sent here, as the run's own command would send them (the submitter skips a job whose message may still wait).
+     */
+    private static void sendUnsent(LocalState state, List<JobSpec> queued) {
+        queued.stream().collect(Collectors.groupingBy(JobSpec::batchId)).forEach((batchId, specs) ->
+                new Submitter(state.jobs(), state.queue(), new LocalFolderBlobStore(LocalWork.commonFolder(specs)), Clock.systemUTC())
+                        .submit(batchId, specs));
     }
 
     /**
@@ -92,7 +107,7 @@ final class RetryCommand implements Callable<Integer> {
         if (canceled) {
             candidates.addAll(chosen(store, JobState.CANCELED));
         }
-        List<JobSpec> requeued = Requeue.jobs(store, queue, candidates);
+        List<JobSpec> requeued = Requeue.jobs(store, queue, candidates, Clock.systemUTC());
         System.err.println("requeued " + requeued.size() + " jobs");
         return requeued;
     }

@@ -43,7 +43,7 @@ public record Job(
     /** Another attempt, leased to its worker for {@code lease}. */
     public Job start(Clock clock, Duration lease) {
         Instant now = clock.instant();
-        return to(JobState.RUNNING, attempts + 1, lastError, now, null, outputs, now.plus(lease));
+        return to(JobState.RUNNING, attempts + 1, lastError, now, null, outputs, now.plus(lease), sentAt);
     }
 
     /** Still running: the worker keeps it for {@code lease} from now. */
@@ -91,20 +91,22 @@ public record Job(
 
     /**
      * Back to the queue after FAILED or CANCELED (python-rq's requeue), or after SUCCEEDED when its outputs
-     * are gone; the attempt count restarts.
+     * are gone; the attempt count restarts. Its last message was spent, so it has none until one is sent
+     * ({@link #sent}): a requeue stopped before sending leaves a job that submitting again sends.
      */
     public Job requeue() {
-        return to(JobState.QUEUED, 0, lastError, null, null, List.of());
+        return to(JobState.QUEUED, 0, lastError, null, null, List.of(), null, null);
     }
 
     private Job to(JobState next, int attempts, String error, Instant started, Instant finished, List<String> outs) {
-        return to(next, attempts, error, started, finished, outs, null);
+        return to(next, attempts, error, started, finished, outs, null, sentAt);
     }
 
-    private Job to(JobState next, int attempts, String error, Instant started, Instant finished, List<String> outs, Instant lease) {
+    private Job to(JobState next, int attempts, String error, Instant started, Instant finished, List<String> outs, Instant lease,
+                   Instant sent) {
         if (!state.canMoveTo(next)) {
             throw new IllegalTransitionException(id(), state, next);
         }
-        return new Job(spec, next, attempts, error, createdAt, started, finished, outs, lease, sentAt);
+        return new Job(spec, next, attempts, error, createdAt, started, finished, outs, lease, sent);
     }
 }

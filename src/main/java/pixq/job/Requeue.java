@@ -1,5 +1,6 @@
 package pixq.job;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -9,20 +10,24 @@ public final class Requeue {
     private Requeue() {}
 
     /**
-     * Moves each FAILED or CANCELED job back to QUEUED (attempts start again) and sends one message per
-     * job moved; a job that another process moved first (a conditional write lost) is left alone.
+     * Moves each FAILED or CANCELED job back to QUEUED (attempts start again), sends one message per job
+     * moved, then records when (as {@link Submitter} does: stopped in between, submitting again sends them); a
+     * job that another process moved first (a conditional write lost) is left alone.
      *
      * @return the specs requeued
      */
-    public static List<JobSpec> jobs(JobStore store, JobQueue queue, Collection<Job> candidates) {
-        List<JobSpec> requeued = new ArrayList<>();
+    public static List<JobSpec> jobs(JobStore store, JobQueue queue, Collection<Job> candidates, Clock clock) {
+        List<Job> requeued = new ArrayList<>();
         for (Job job : candidates) {
-            boolean stopped = job.state() == JobState.FAILED || job.state() == JobState.CANCELED;
-            if (stopped && store.update(job, job.requeue())) {
-                requeued.add(job.spec());
+            if (job.state() == JobState.FAILED || job.state() == JobState.CANCELED) {
+                Job queued = job.requeue();
+                if (store.update(job, queued)) {
+                    requeued.add(queued);
+                }
             }
         }
-        queue.send(requeued);
-        return requeued;
+        queue.send(requeued.stream().map(Job::spec).toList());
+        requeued.forEach(job -> store.update(job, job.sent(clock))); // lost to a worker that started it: nothing to record
+        return requeued.stream().map(Job::spec).toList();
     }
 }

@@ -148,7 +148,7 @@ final class ApiViews {
         } else {
             throw new IllegalArgumentException("say which jobs: {\"job\": ID} or {\"batch\": B, \"reason\": R}");
         }
-        List<JobSpec> requeued = Requeue.jobs(sources.jobs(), sources.queue(), candidates);
+        List<JobSpec> requeued = Requeue.jobs(sources.jobs(), sources.queue(), candidates, clock);
         board.retried(requeued.stream().map(JobSpec::batchId).distinct().toList());
         if (!requeued.isEmpty()) {
             sources.afterRetry().accept(requeued);

@@ -84,11 +84,12 @@ class JobTest {
 
     @Test
     void a_failed_job_can_be_requeued_like_rq_requeue() {
-        Job failed = Job.queued(spec("s3://in/a.jpg", List.of()), CLOCK).start(CLOCK, LEASE).fail("corrupt JPEG", CLOCK);
+        Job failed = Job.queued(spec("s3://in/a.jpg", List.of()), CLOCK).sent(CLOCK).start(CLOCK, LEASE).fail("corrupt JPEG", CLOCK);
         Job requeued = failed.requeue();
         assertEquals(JobState.QUEUED, requeued.state());
         assertEquals(0, requeued.attempts());
         assertNull(requeued.finishedAt());
+        assertNull(requeued.sentAt(), "its message was spent: it has none until a new one is sent");
     }
 
     @Test
