@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,9 +16,6 @@ import pixq.job.JobSpec;
 import pixq.job.JobState;
 import pixq.job.JobStore;
 import pixq.job.Requeue;
-import pixq.job.Submitter;
-import pixq.local.LocalFolderBlobStore;
-import pixq.local.LocalState;
 import pixq.recipe.BlobUri;
 
 @Command(
@@ -59,30 +55,29 @@ final class RetryCommand implements Callable<Integer> {
             try (LocalWork local = LocalWork.open(target.stateDir(), work, Clock.systemUTC())) {
                 // Jobs a stopped run or retry left QUEUED (their messages handed back) are not FAILED any more:
                 // taken too, so that running a stopped retry again resumes it.
-                List<JobSpec> left = chosen(local.state().jobs(), JobState.QUEUED).stream().map(Job::spec).toList();
+                List<Job> left = chosen(local.state().jobs(), JobState.QUEUED);
                 if (!left.isEmpty()) {
                     System.err.println(left.size() + " jobs a stopped run left queued are resumed too");
                 }
-                List<JobSpec> here = notServed(Stream.concat(left.stream(), requeue(local.state().jobs(), local.state().queue()).stream())
+                sendUnsent(local.state().jobs(), local.state().queue(), left);
+                List<JobSpec> here = notServed(Stream.concat(left.stream().map(Job::spec), requeue(local.state().jobs(), local.state().queue()).stream())
                         .toList(), target.stateDir());
-                sendUnsent(local.state(), left.stream().filter(here::contains).toList());
                 return here.isEmpty() ? 0 : local.until(here);
             }
         }
         try (Target open = target.open()) {
+            sendUnsent(open.store(), open.queue(), chosen(open.store(), JobState.QUEUED));
             requeue(open.store(), open.queue());
             return 0;
         }
     }
 
-    /**
-     * A submission stopped between its records and its messages left QUEUED jobs that no message will ever run:
-     * sent here, as the run's own command would send them (the submitter skips a job whose message may still wait).
-     */
-    private static void sendUnsent(LocalState state, List<JobSpec> queued) {
-        queued.stream().collect(Collectors.groupingBy(JobSpec::batchId)).forEach((batchId, specs) ->
-                new Submitter(state.jobs(), state.queue(), new LocalFolderBlobStore(LocalWork.commonFolder(specs)), Clock.systemUTC())
-                        .submit(batchId, specs));
+    /** Sends the queued jobs a submission or retry stopped before sending left with no message, saying so. */
+    private static void sendUnsent(JobStore store, JobQueue queue, List<Job> queued) {
+        int sent = Requeue.unsent(store, queue, queued, Clock.systemUTC()).size();
+        if (sent > 0) {
+            System.err.println("sent " + sent + " queued jobs the message a stopped submission or retry never sent");
+        }
     }
 
     /**

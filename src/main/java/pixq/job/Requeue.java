@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-/** python-rq's requeue: what `pixq retry` and the web page's retry buttons both do. */
+/** python-rq's requeue: what `pixq retry` and the web page's retry buttons both do; and the messages a stopped one never sent. */
 public final class Requeue {
     private Requeue() {}
 
@@ -26,8 +26,19 @@ public final class Requeue {
                 }
             }
         }
-        queue.send(requeued.stream().map(Job::spec).toList());
-        requeued.forEach(job -> store.update(job, job.sent(clock))); // lost to a worker that started it: nothing to record
+        Submitter.send(store, queue, requeued, clock);
         return requeued.stream().map(Job::spec).toList();
+    }
+
+    /**
+     * Sends the QUEUED jobs among {@code queued} that never got a message: a submission or requeue stopped
+     * between writing the record and sending left them, and no worker will ever see them otherwise.
+     *
+     * @return the specs sent
+     */
+    public static List<JobSpec> unsent(JobStore store, JobQueue queue, Collection<Job> queued, Clock clock) {
+        List<Job> unsent = queued.stream().filter(job -> job.state() == JobState.QUEUED && job.attempts() == 0 && job.sentAt() == null).toList();
+        Submitter.send(store, queue, unsent, clock);
+        return unsent.stream().map(Job::spec).toList();
     }
 }

@@ -47,11 +47,16 @@ public final class Submitter {
                 needsMessage(job.id()).ifPresent(toSend::add);
             }
         }
-        queue.send(toSend.stream().map(Job::spec).toList());
-        toSend.forEach(job -> store.update(job, job.sent(clock))); // lost to a worker that started it: nothing to record
+        send(store, queue, toSend, clock);
         int considered = (int) specs.stream().filter(spec -> !refused.contains(spec.id())).count();
         return new SubmitResult(batchId, inserted.size(), considered - inserted.size(),
                 clashes.stream().map(OutputClash::reason).toList());
+    }
+
+    /** The jobs' messages, then when they were sent (a job a worker started meanwhile has nothing to record). */
+    static void send(JobStore store, JobQueue queue, List<Job> jobs, Clock clock) {
+        queue.send(jobs.stream().map(Job::spec).toList());
+        jobs.forEach(job -> store.update(job, job.sent(clock)));
     }
 
     /**

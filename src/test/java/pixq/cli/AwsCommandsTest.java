@@ -1,6 +1,7 @@
 package pixq.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -185,6 +186,23 @@ class AwsCommandsTest {
         var onQueue = new SqsJobQueue(aws.sqs(), queueUrl, Duration.ZERO).receive(10);
         assertTrue(onQueue.stream().anyMatch(d -> JobSpec.fromJson(d.body()).id().equals(failed.id())));
         assertEquals(List.of(), new SqsJobQueue(aws.sqs(), dlqUrl, Duration.ZERO).receive(10));
+    }
+
+    @Test
+    void retrySendsTheQueuedJobsAStoppedRetryNeverSentAMessage() {
+        // given a failed job a retry requeued and was stopped before sending its message
+        Job queued = JobBuilders.aJob().spec(JobBuilders.aSpec().batch("to-resend").input("s3://x/4.jpg")).build();
+        Job failed = queued.start(Clock.systemUTC(), JobBuilders.LEASE).fail("S3 was down", Clock.systemUTC());
+        store().insertNew(List.of(failed));
+        assertTrue(store().update(failed, failed.requeue()));
+
+        // when retry runs again
+        run(new RetryCommand(), "to-resend");
+
+        // then the job has its message, and its record says it was sent
+        var onQueue = new SqsJobQueue(aws.sqs(), queueUrl, Duration.ZERO).receive(10);
+        assertTrue(onQueue.stream().anyMatch(d -> JobSpec.fromJson(d.body()).id().equals(failed.id())), onQueue.toString());
+        assertNotNull(store().find(failed.id()).orElseThrow().sentAt());
     }
 
     @Test
