@@ -121,7 +121,7 @@ final class LocalWork implements AutoCloseable {
         if (stop.get()) {
             return 130;
         }
-        return summary(batches, ran.get(), clock.millis() - start, outputRoot);
+        return summary(batches, ran.get(), clock.millis() - start, outputRoot, blobs.replaced());
     }
 
     /** The command that requeues these batches' failed (or, with {@code --canceled}, canceled) jobs, on this state. */
@@ -172,12 +172,16 @@ final class LocalWork implements AutoCloseable {
         }
     }
 
-    private int summary(Set<String> batches, int ran, long millis, Path outputRoot) {
+    private int summary(Set<String> batches, int ran, long millis, Path outputRoot, long replaced) {
         Counts counts = counts(batches);
         System.out.printf("%d succeeded, %d failed%s; %d images processed in %.1f s (%.1f images/s); outputs in %s%n",
                 counts.succeeded, counts.failed,
                 counts.canceled == 0 ? "" : ", " + counts.canceled + " canceled (" + retryCommand(batches, "--canceled") + " resumes them)",
                 ran, millis / 1000.0, ran * 1000.0 / Math.max(1, millis), outputRoot);
+        if (replaced > 0) {
+            System.out.printf("%d outputs replaced files of the same name made earlier from the same inputs (another recipe,"
+                    + " a changed input or an earlier attempt): write to another --out to keep both%n", replaced);
+        }
         List<Job> failedJobs = batches.stream().flatMap(b -> local.jobs().list(b, JobState.FAILED, 20).stream()).limit(20).toList();
         failedJobs.forEach(job -> System.out.printf("  FAILED %s  %s: %s%n", job.id(),
                 job.spec().input() != null ? job.spec().input() : "args " + job.spec().args(), job.lastError()));

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import pixq.job.BlobException;
 import pixq.job.BlobStore;
@@ -39,6 +40,7 @@ public final class LocalFolderBlobStore implements BlobStore {
     private static final String NO_SPACE = "No space left on device";
     private final Path outputRoot;
     private final FileWriter writer;
+    private final LongAdder replaced = new LongAdder();
 
     /** @param outputRoot the only folder written to (created when missing) */
     public LocalFolderBlobStore(Path outputRoot) {
@@ -101,16 +103,28 @@ public final class LocalFolderBlobStore implements BlobStore {
             temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + TEMP_SUFFIX);
             writer.write(temp, bytes);
             recordSource(temp, source);
+            boolean existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (existed) {
+                replaced.increment();
             }
         } catch (IOException e) {
             throw failure("cannot write " + uri, e);
         } finally {
             deleteQuietly(temp);
         }
+    }
+
+    /**
+     * How many writes replaced a file already there: an output of the same input (another input's is refused),
+     * made by an earlier batch with another recipe, from an earlier version of the file, or by an earlier attempt.
+     */
+    public long replaced() {
+        return replaced.sum();
     }
 
     /**

@@ -1,6 +1,7 @@
 package pixq.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
@@ -228,6 +229,24 @@ class RunCommandTest {
         // then b is redone from its new content, a is not touched
         assertEquals(128, ImageIO.read(out.resolve("b-thumb.jpg").toFile()).getWidth());
         assertEquals(aWritten, Files.getLastModifiedTime(out.resolve("a-thumb.jpg")));
+    }
+
+    @Test
+    void another_recipe_into_the_same_folder_says_how_many_outputs_it_replaced() throws Exception {
+        // given a run that wrote a.png and b.png, and a first run's summary
+        Path in = Files.createDirectories(dir.resolve("in"));
+        anImage(in.resolve("a.jpg"), "jpg", 400, 300);
+        anImage(in.resolve("b.jpg"), "jpg", 400, 300);
+        String out = dir.resolve("out").toString();
+        String first = pixqOut("run", in.toString(), "--out", out, "--recipe", "fit 200x200 | png", "--state", dir.resolve("state").toString());
+        assertFalse(first.contains("replaced"), first);
+
+        // when another recipe writes the same names there
+        String second = pixqOut("run", in.toString(), "--out", out, "--recipe", "fit 100x100 | png", "--state", dir.resolve("state").toString());
+
+        // then its summary says both were replaced, and they are the new ones
+        assertTrue(second.contains("2 outputs replaced files of the same name"), second);
+        assertEquals(100, ImageIO.read(dir.resolve("out/a.png").toFile()).getWidth());
     }
 
     @Test
