@@ -124,8 +124,10 @@ final class StatusCommand implements Callable<Integer> {
                 return batch == null ? 0 : 1;
             }
             for (BatchCounts counts : batches) {
-                System.out.println(ProgressBar.line(BatchProgress.of(counts)));
-                if (open.unworked() && counts.of(JobState.QUEUED) > 0) {
+                boolean waiting = open.unworked() && counts.of(JobState.QUEUED) > 0;
+                // No run works a waiting batch: it would finish at no time an ETA could promise.
+                System.out.println(ProgressBar.line(waiting ? new BatchProgress(counts, null) : BatchProgress.of(counts)));
+                if (waiting) {
                     System.out.printf("  %d queued and no run is working them; to resume them: pixq retry %s%s%n",
                             counts.of(JobState.QUEUED), counts.batchId(), target.flags());
                 }

@@ -112,9 +112,9 @@ class FullOutputDiskTest {
             assertTrue(busy.contains("queued 1") && !busy.contains("pixq retry"), busy);
         }
 
-        // and status, once no run holds it, shows it queued, naming that same command to resume it
+        // and status, once no run holds it, shows it queued with no ETA, naming that same command to resume it
         String status = pixqOut("status", batch, "--state", state);
-        assertTrue(status.contains("queued 1"), status);
+        assertTrue(status.contains("queued 1") && !status.contains("ETA"), status);
         String hint = status.lines().filter(line -> line.contains("pixq retry")).findFirst().orElseThrow(() -> new AssertionError(status));
         String printed = hint.substring(hint.indexOf("pixq retry"));
         assertEquals(String.join(" ", "pixq", String.join(" ", retry)), printed, status);
