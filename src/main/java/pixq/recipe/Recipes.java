@@ -1,13 +1,17 @@
 package pixq.recipe;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import pixq.recipe.Operation.Orient;
 import pixq.recipe.Operation.Resize;
 
@@ -83,6 +87,13 @@ public final class Recipes {
         Recipe r;
         try {
             r = JSON.readValue(file.toFile(), Recipe.class);
+        } catch (InvalidTypeIdException e) {
+            // Jackson's own message names pixq's classes: say it in the file's terms.
+            String ops = Arrays.stream(Operation.class.getAnnotation(JsonSubTypes.class).value()).map(JsonSubTypes.Type::name)
+                    .collect(Collectors.joining(", "));
+            throw new IllegalArgumentException("recipe file " + file + ": no step has \"op\": \"" + e.getTypeId() + "\"; the steps are "
+                    + ops + ("fit".equals(e.getTypeId()) ? " (a recipe string's fit WxH is {\"op\": \"resize\", \"width\": W,"
+                    + " \"height\": H, \"fit\": \"inside\"} in JSON)" : ""), e);
         } catch (IOException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new IllegalArgumentException("recipe file " + file + " is not a valid recipe: " + why, e);

@@ -91,6 +91,16 @@ class RecipesTest {
     }
 
     @Test
+    void aRecipeFileWithARecipeStringsStepNameSaysWhatJsonCallsIt() throws IOException {
+        Path fit = dir.resolve("fit.json");
+        Files.writeString(fit, "{\"steps\": [{\"op\": \"fit\", \"width\": 300}]}");
+        String message = assertThrows(IllegalArgumentException.class, () -> Recipes.resolve(fit.toString())).getMessage();
+        assertEquals("recipe file " + fit + ": no step has \"op\": \"fit\"; the steps are orient, resize, crop, rotate, flip, flop,"
+                + " grayscale, blur, sharpen, strip, watermark, command, custom (a recipe string's fit WxH is {\"op\": \"resize\","
+                + " \"width\": W, \"height\": H, \"fit\": \"inside\"} in JSON)", message);
+    }
+
+    @Test
     void resolveTakesRecipeStrings() {
         Recipe r = Recipes.resolve("orient | fit 1024x1024 | jpeg 85");
         assertEquals(Resize.inside(1024, 1024), r.steps().get(1));
