@@ -280,7 +280,9 @@ public final class SubmitService {
             return Recipes.resolve(text);
         } catch (BadRequestException e) {
             throw e;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadRequestException("bad recipe: " + Recipes.why(e));
+        } catch (IllegalArgumentException e) {
             throw new BadRequestException("bad recipe: " + e.getMessage());
         }
     }

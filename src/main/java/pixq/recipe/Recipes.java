@@ -79,6 +79,20 @@ public final class Recipes {
         }
     }
 
+    /**
+     * Why a recipe's JSON was refused, in the JSON's own terms: Jackson's message for an unknown step names
+     * pixq's classes.
+     */
+    public static String why(IOException e) {
+        if (e instanceof InvalidTypeIdException unknown) {
+            String ops = Arrays.stream(Operation.class.getAnnotation(JsonSubTypes.class).value()).map(JsonSubTypes.Type::name)
+                    .collect(Collectors.joining(", "));
+            return "no step has \"op\": \"" + unknown.getTypeId() + "\"; the steps are " + ops + ("fit".equals(unknown.getTypeId())
+                    ? " (a recipe string's fit WxH is {\"op\": \"resize\", \"width\": W, \"height\": H, \"fit\": \"inside\"} in JSON)" : "");
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+    }
+
     /** Reads a JSON recipe file (the same mapping as job messages); its name defaults to the file's stem. */
     public static Recipe load(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -87,16 +101,8 @@ public final class Recipes {
         Recipe r;
         try {
             r = JSON.readValue(file.toFile(), Recipe.class);
-        } catch (InvalidTypeIdException e) {
-            // Jackson's own message names pixq's classes: say it in the file's terms.
-            String ops = Arrays.stream(Operation.class.getAnnotation(JsonSubTypes.class).value()).map(JsonSubTypes.Type::name)
-                    .collect(Collectors.joining(", "));
-            throw new IllegalArgumentException("recipe file " + file + ": no step has \"op\": \"" + e.getTypeId() + "\"; the steps are "
-                    + ops + ("fit".equals(e.getTypeId()) ? " (a recipe string's fit WxH is {\"op\": \"resize\", \"width\": W,"
-                    + " \"height\": H, \"fit\": \"inside\"} in JSON)" : ""), e);
         } catch (IOException e) {
-            String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            throw new IllegalArgumentException("recipe file " + file + " is not a valid recipe: " + why, e);
+            throw new IllegalArgumentException("recipe file " + file + " is not a valid recipe: " + why(e), e);
         }
         if (r.name() == null || r.name().isBlank()) {
             String stem = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");

@@ -271,6 +271,10 @@ class SubmitHandlerTest {
         BadRequestException badRecipe = assertThrows(BadRequestException.class,
                 () -> invoke(Map.of("inputs", List.of("s3://x/y.jpg"), "recipe", "no-such-recipe ++")));
         assertTrue(badRecipe.getMessage().startsWith("bad recipe:"), badRecipe.getMessage());
+        BadRequestException unknownStep = assertThrows(BadRequestException.class, () -> invoke(Map.of("inputs", List.of("s3://x/y.jpg"),
+                "recipe", Map.of("steps", List.of(Map.of("op", "fit", "width", 300))))));
+        assertTrue(unknownStep.getMessage().startsWith("bad recipe: no step has \"op\": \"fit\"; the steps are orient, resize,"),
+                unknownStep.getMessage());
         BadRequestException number = assertThrows(BadRequestException.class, () -> invoke(Map.of("inputs", List.of(), "recipe", 42)));
         assertTrue(number.getMessage().startsWith("'recipe' must be a string"), number.getMessage());
         String junk = "x".repeat(100_000);

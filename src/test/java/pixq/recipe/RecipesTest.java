@@ -95,7 +95,7 @@ class RecipesTest {
         Path fit = dir.resolve("fit.json");
         Files.writeString(fit, "{\"steps\": [{\"op\": \"fit\", \"width\": 300}]}");
         String message = assertThrows(IllegalArgumentException.class, () -> Recipes.resolve(fit.toString())).getMessage();
-        assertEquals("recipe file " + fit + ": no step has \"op\": \"fit\"; the steps are orient, resize, crop, rotate, flip, flop,"
+        assertEquals("recipe file " + fit + " is not a valid recipe: no step has \"op\": \"fit\"; the steps are orient, resize, crop, rotate, flip, flop,"
                 + " grayscale, blur, sharpen, strip, watermark, command, custom (a recipe string's fit WxH is {\"op\": \"resize\","
                 + " \"width\": W, \"height\": H, \"fit\": \"inside\"} in JSON)", message);
     }
