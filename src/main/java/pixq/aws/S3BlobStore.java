@@ -66,7 +66,7 @@ public final class S3BlobStore implements BlobStore {
      * check: the loser looks again.
      */
     @Override
-    public void write(String uri, byte[] bytes, String contentType, String source) {
+    public boolean write(String uri, byte[] bytes, String contentType, String source) {
         BlobUri.S3 at = BlobUri.s3(uri);
         for (int attempt = 1; ; attempt++) {
             Optional<HeadObjectResponse> existing = source == null ? Optional.empty() : head(uri);
@@ -82,7 +82,7 @@ public final class S3BlobStore implements BlobStore {
                         existing.ifPresentOrElse(h -> b.ifMatch(h.eTag()), () -> b.ifNoneMatch("*"));
                     }
                 }, RequestBody.fromBytes(bytes));
-                return;
+                return existing.isPresent();
             } catch (S3Exception e) {
                 if (e.statusCode() != 412 || attempt == 3) {
                     throw translate("write", uri, e);

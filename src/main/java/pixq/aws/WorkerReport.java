@@ -10,7 +10,7 @@ import pixq.worker.Outcome;
 final class WorkerReport {
     private static final Map<String, String> UNITS = Map.of(
             "Jobs", "Count", "Succeeded", "Count", "Failures", "Count", "Retries", "Count", "Skipped", "Count",
-            "Duration", "Milliseconds", "BytesIn", "Bytes", "BytesOut", "Bytes");
+            "Duration", "Milliseconds", "BytesIn", "Bytes", "BytesOut", "Bytes", "Replaced", "Count");
 
     private WorkerReport() {}
 
@@ -23,6 +23,7 @@ final class WorkerReport {
         fields.put("durationMs", r.millis());
         fields.put("bytesIn", r.bytesIn());
         fields.put("bytesOut", r.bytesOut());
+        fields.put("replaced", r.replaced()); // outputs that overwrote earlier ones of the same input: never without a word
         switch (r.outcome()) {
             case SUCCEEDED, SKIPPED -> log.info("job " + r.outcome().name().toLowerCase(), fields);
             case FAILED, DEAD_LETTERED -> log.error("job failed", fields);
@@ -41,6 +42,7 @@ final class WorkerReport {
         values.put("Duration", results.stream().mapToLong(ItemResult::millis).sum());
         values.put("BytesIn", results.stream().mapToLong(ItemResult::bytesIn).sum());
         values.put("BytesOut", results.stream().mapToLong(ItemResult::bytesOut).sum());
+        values.put("Replaced", results.stream().mapToLong(ItemResult::replaced).sum());
         log.metrics(Map.of("Function", function == null ? "local" : function), values, UNITS);
     }
 

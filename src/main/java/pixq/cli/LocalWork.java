@@ -92,6 +92,7 @@ final class LocalWork implements AutoCloseable {
         System.err.printf("%d jobs, %d already finished; %d workers%n", before.total, before.finished, config.parallelism());
         ProgressBar bar = new ProgressBar(System.err, clock, (int) before.total, (int) before.finished, System.console() != null);
         AtomicInteger ran = new AtomicInteger();
+        AtomicInteger replaced = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> interrupt(stop, finished));
@@ -106,6 +107,7 @@ final class LocalWork implements AutoCloseable {
         try (BatchRunner runner = new BatchRunner(local.jobs(), blobs, ready, config, clock, completion)) {
             QueueWorker worker = new QueueWorker(queue, runner, config.parallelism(), result -> {
                 ran.addAndGet(result.outcome() == Outcome.SUCCEEDED ? 1 : 0);
+                replaced.addAndGet(result.replaced());
                 counts(batches).showOn(bar);
             });
             before.showOn(bar);
@@ -121,7 +123,7 @@ final class LocalWork implements AutoCloseable {
         if (stop.get()) {
             return 130;
         }
-        return summary(batches, ran.get(), clock.millis() - start, outputRoot, blobs.replaced());
+        return summary(batches, ran.get(), clock.millis() - start, outputRoot, replaced.get());
     }
 
     /** The command that requeues these batches' failed (or, with {@code --canceled}, canceled) jobs, on this state. */
@@ -172,7 +174,7 @@ final class LocalWork implements AutoCloseable {
         }
     }
 
-    private int summary(Set<String> batches, int ran, long millis, Path outputRoot, long replaced) {
+    private int summary(Set<String> batches, int ran, long millis, Path outputRoot, int replaced) {
         Counts counts = counts(batches);
         System.out.printf("%d succeeded, %d failed%s; %d images processed in %.1f s (%.1f images/s); outputs in %s%n",
                 counts.succeeded, counts.failed,

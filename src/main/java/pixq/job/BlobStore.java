@@ -19,8 +19,11 @@ public interface BlobStore {
      * when null. Refuses, with {@link BlobException.Taken}, to replace a blob recorded with another source:
      * two inputs never share one output, whichever came first. (Where a file system cannot record it, the
      * check is skipped.)
+     *
+     * @return whether it replaced a blob of that name (told for every write with a source), so that no
+     *     output is overwritten without a word
      */
-    void write(String uri, byte[] bytes, String contentType, String source);
+    boolean write(String uri, byte[] bytes, String contentType, String source);
 
     /**
      * What is stored under exactly this name, without reading it: its size and its version (S3: the ETag; a

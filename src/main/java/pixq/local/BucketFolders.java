@@ -33,8 +33,8 @@ public final class BucketFolders implements BlobStore {
     }
 
     @Override
-    public void write(String uri, byte[] bytes, String contentType, String source) {
-        files.write(path(uri).toString(), bytes, contentType, source);
+    public boolean write(String uri, byte[] bytes, String contentType, String source) {
+        return files.write(path(uri).toString(), bytes, contentType, source);
     }
 
     @Override

@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import pixq.job.BlobException;
 import pixq.job.BlobStore;
@@ -40,7 +39,6 @@ public final class LocalFolderBlobStore implements BlobStore {
     private static final String NO_SPACE = "No space left on device";
     private final Path outputRoot;
     private final FileWriter writer;
-    private final LongAdder replaced = new LongAdder();
 
     /** @param outputRoot the only folder written to (created when missing) */
     public LocalFolderBlobStore(Path outputRoot) {
@@ -88,7 +86,7 @@ public final class LocalFolderBlobStore implements BlobStore {
      * atomic against a killed process; only a power cut could lose the last writes, which a rerun redoes.)
      */
     @Override
-    public void write(String uri, byte[] bytes, String contentType, String source) {
+    public boolean write(String uri, byte[] bytes, String contentType, String source) {
         Path target = insideOutputRoot(uri);
         Path temp = null;
         try {
@@ -109,22 +107,12 @@ public final class LocalFolderBlobStore implements BlobStore {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            if (existed) {
-                replaced.increment();
-            }
+            return existed;
         } catch (IOException e) {
             throw failure("cannot write " + uri, e);
         } finally {
             deleteQuietly(temp);
         }
-    }
-
-    /**
-     * How many writes replaced a file already there: an output of the same input (another input's is refused),
-     * made by an earlier batch with another recipe, from an earlier version of the file, or by an earlier attempt.
-     */
-    public long replaced() {
-        return replaced.sum();
     }
 
     /**

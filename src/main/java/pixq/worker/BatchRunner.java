@@ -106,7 +106,7 @@ public final class BatchRunner implements AutoCloseable {
             return result;
         } catch (RuntimeException e) {
             String said = (result.detail() == null ? "" : result.detail() + "; ") + Reason.of(e);
-            return new ItemResult(result.messageId(), result.jobId(), result.outcome(), said, result.bytesIn(), result.bytesOut(), result.millis());
+            return result.withDetail(said);
         }
     }
 
@@ -145,7 +145,7 @@ public final class BatchRunner implements AutoCloseable {
                 keepOutputsIfCanceled(running.id(), done.outputs());
             }
             return new ItemResult(delivery.messageId(), running.id(), Outcome.SUCCEEDED, null,
-                    done.bytesIn(), done.bytesOut(), clock.millis() - start);
+                    done.bytesIn(), done.bytesOut(), done.replaced(), clock.millis() - start);
         } catch (ImageException | IllegalArgumentException e) {
             return fail(delivery, lease.end(), Outcome.FAILED, Reason.of(e));
         } catch (ImageException.Unavailable e) {

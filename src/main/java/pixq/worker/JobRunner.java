@@ -19,19 +19,23 @@ final class JobRunner {
         this.maxBytes = maxBytes;
     }
 
-    record Done(List<String> outputs, long bytesIn, long bytesOut) {}
+    /** @param replaced how many outputs replaced blobs of their names (earlier outputs of the same input) */
+    record Done(List<String> outputs, long bytesIn, long bytesOut, int replaced) {}
 
     Done run(JobSpec spec) {
         byte[] input = spec.input() == null ? null : blobs.read(spec.input(), maxBytes);
         List<Rendition> renditions = engine.render(input, spec.recipe(), spec.args());
         List<String> outputs = new ArrayList<>();
         long bytesOut = 0;
+        int replaced = 0;
         for (Rendition rendition : renditions) {
             String uri = spec.outputUri(rendition.suffix());
-            blobs.write(uri, rendition.bytes(), rendition.contentType(), spec.input());
+            if (blobs.write(uri, rendition.bytes(), rendition.contentType(), spec.input())) {
+                replaced++;
+            }
             outputs.add(uri);
             bytesOut += rendition.bytes().length;
         }
-        return new Done(outputs, input == null ? 0 : input.length, bytesOut);
+        return new Done(outputs, input == null ? 0 : input.length, bytesOut, replaced);
     }
 }

@@ -68,7 +68,7 @@ public abstract class BlobStoreContract {
     void aBlobMadeFromOneSourceIsReplacedFromThatSourceOnlyNamingTheOther() {
         // given an output made from photo.jpg
         String first = "s3://in/été/photo.jpg";
-        store().write(uri("photo-thumb.jpg"), bytes("from jpg"), JPEG, first);
+        assertFalse(store().write(uri("photo-thumb.jpg"), bytes("from jpg"), JPEG, first), "nothing was there to replace");
 
         // when photo.png's output has the same name
         BlobException refused = assertThrows(BlobException.class,
@@ -78,8 +78,8 @@ public abstract class BlobStoreContract {
         assertFalse(refused.retryable());
         assertTrue(refused.getMessage().contains("made from " + first), refused.getMessage());
         assertArrayEquals(bytes("from jpg"), store().read(uri("photo-thumb.jpg"), 100));
-        // while the same source (a new version of photo.jpg, a rerun) replaces it
-        store().write(uri("photo-thumb.jpg"), bytes("from jpg, again"), JPEG, first);
+        // while the same source (a new version of photo.jpg, a rerun) replaces it, and says so
+        assertTrue(store().write(uri("photo-thumb.jpg"), bytes("from jpg, again"), JPEG, first), "replaced");
         assertArrayEquals(bytes("from jpg, again"), store().read(uri("photo-thumb.jpg"), 100));
     }
 

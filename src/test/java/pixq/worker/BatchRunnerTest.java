@@ -37,6 +37,7 @@ import pixq.local.LocalFolderBlobStore;
 import pixq.local.SqliteDatabase;
 import pixq.local.SqliteJobStore;
 import pixq.recipe.Recipe;
+import pixq.recipe.RecipeString;
 import pixq.recipe.Recipes;
 
 class BatchRunnerTest {
@@ -82,6 +83,20 @@ class BatchRunnerTest {
         assertEquals(JobState.FAILED, failed.state());
         assertTrue(failed.lastError() != null && !failed.lastError().isBlank());
         assertEquals(1, failed.attempts());
+    }
+
+    @Test
+    void a_job_whose_output_replaced_an_earlier_one_of_its_input_says_so_in_its_result() throws IOException {
+        // given two recipes that write the same name from one image
+        Path image = anImage("a.jpg", 640, 480);
+        JobSpec small = queued(image, RecipeString.parse("fit 100 | png"));
+        JobSpec smaller = queued(image, RecipeString.parse("fit 50 | png"));
+        // when one runs after the other
+        List<ItemResult> results = List.of(run(delivery(small, 1)).get(0), run(delivery(smaller, 1)).get(0));
+        // then the first replaced nothing, the second replaced the first's output
+        assertEquals(List.of(Outcome.SUCCEEDED, Outcome.SUCCEEDED), results.stream().map(ItemResult::outcome).toList());
+        assertEquals(List.of(0, 1), results.stream().map(ItemResult::replaced).toList());
+        assertEquals(50, ImageIO.read(out.resolve("a.png").toFile()).getWidth());
     }
 
     @Test

@@ -27,8 +27,8 @@ final class ThrottledReads implements BlobStore {
     }
 
     @Override
-    public void write(String uri, byte[] bytes, String contentType, String source) {
-        real.write(uri, bytes, contentType, source);
+    public boolean write(String uri, byte[] bytes, String contentType, String source) {
+        return real.write(uri, bytes, contentType, source);
     }
 
     @Override
