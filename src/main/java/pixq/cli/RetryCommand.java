@@ -60,8 +60,8 @@ final class RetryCommand implements Callable<Integer> {
                     System.err.println(left.size() + " jobs a stopped run left queued are resumed too");
                 }
                 sendUnsent(local.state().jobs(), local.state().queue(), left);
-                List<JobSpec> here = notServed(Stream.concat(left.stream().map(Job::spec), requeue(local.state().jobs(), local.state().queue()).stream())
-                        .toList(), target.stateDir());
+                List<JobSpec> requeued = requeue(local.state().jobs(), local.state().queue());
+                List<JobSpec> here = notServed(Stream.concat(left.stream().map(Job::spec), requeued.stream()).toList(), target.stateDir());
                 return here.isEmpty() ? 0 : local.until(here);
             }
         }

@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-/** python-rq's requeue: what `pixq retry` and the web page's retry buttons both do; and the messages a stopped one never sent. */
+/**
+ * python-rq's requeue: what `pixq retry` and the web page's retry buttons both do; and the messages a stopped
+ * submission or requeue never sent.
+ */
 public final class Requeue {
     private Requeue() {}
 
@@ -37,7 +40,8 @@ public final class Requeue {
      * @return the specs sent
      */
     public static List<JobSpec> unsent(JobStore store, JobQueue queue, Collection<Job> queued, Clock clock) {
-        List<Job> unsent = queued.stream().filter(job -> job.state() == JobState.QUEUED && job.attempts() == 0 && job.sentAt() == null).toList();
+        List<Job> unsent = queued.stream()
+                .filter(job -> job.state() == JobState.QUEUED && job.attempts() == 0 && job.sentAt() == null).toList();
         Submitter.send(store, queue, unsent, clock);
         return unsent.stream().map(Job::spec).toList();
     }
