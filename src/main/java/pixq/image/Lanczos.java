@@ -142,15 +142,18 @@ final class Lanczos {
             try (Mat rows = src.rowRange(from, from + n)) {
                 rows.convertTo(band, CV_32F);
             }
-            for (int i = 0; i < n; i++) {
-                int slot = (from + i) % cache.length;
-                try (FloatPointer p = new FloatPointer(band.ptr(i))) {
-                    p.get(cache[slot]);
+            // One pointer over the band (a fresh Mat, so its rows are contiguous), not one per row: each stays
+            // referenced by the render's PointerScope until the job ends.
+            try (FloatPointer floats = new FloatPointer(band.ptr(0))) {
+                int rowLength = cache[0].length;
+                for (int i = 0; i < n; i++) {
+                    int slot = (from + i) % cache.length;
+                    floats.position((long) i * rowLength).get(cache[slot]);
+                    if (src.channels() == 4) {
+                        premultiply(cache[slot]);
+                    }
+                    cached[slot] = from + i;
                 }
-                if (src.channels() == 4) {
-                    premultiply(cache[slot]);
-                }
-                cached[slot] = from + i;
             }
         }
 
@@ -221,18 +224,18 @@ final class Lanczos {
             int[] count = new int[out];
             float[][] weights = new float[out][];
             int max = 1;
+            double[] w = new double[(int) (2 * support) + 2]; // one output's raw weights, before they are normalised
             for (int i = 0; i < out; i++) {
                 double center = start + (i + 0.5) * scale;
                 int lo = Math.max(0, (int) (center - support + 0.5));
                 int hi = Math.min(in, (int) (center + support + 0.5));
-                double[] w = new double[Math.max(1, hi - lo)];
                 double sum = 0;
                 for (int k = 0; k < hi - lo; k++) {
                     w[k] = kernel((lo + k - center + 0.5) / stretch);
                     sum += w[k];
                 }
-                float[] norm = new float[w.length];
-                for (int k = 0; k < w.length; k++) {
+                float[] norm = new float[Math.max(1, hi - lo)];
+                for (int k = 0; k < norm.length; k++) {
                     norm[k] = sum == 0 ? (k == 0 ? 1 : 0) : (float) (w[k] / sum);
                 }
                 first[i] = Math.min(lo, in - 1);

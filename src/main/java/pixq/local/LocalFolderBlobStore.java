@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -62,17 +63,27 @@ public final class LocalFolderBlobStore implements BlobStore {
     @Override
     public byte[] read(String uri, long maxBytes) {
         Path path = pathOf(uri);
+        long limit = Math.min(maxBytes, Integer.MAX_VALUE - 8); // no Java array holds more
         try (InputStream in = Files.newInputStream(path)) {
             // The size comes first so a huge file is refused without reading it.
             long size = Files.size(path);
-            if (size > maxBytes) {
-                throw new BlobException.TooLarge(uri, size, maxBytes);
+            if (size > limit) {
+                throw new BlobException.TooLarge(uri, size, limit);
             }
-            byte[] bytes = in.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
-            if (bytes.length > maxBytes) { // grew while we read it
-                throw new BlobException.TooLarge(uri, bytes.length, maxBytes);
+            // Into an array of its size (readNBytes(n) gathers 8 KB pieces and copies them: twice the garbage per
+            // image), then whatever it grew by while we read it, up to the limit.
+            byte[] bytes = new byte[(int) size];
+            int read = in.readNBytes(bytes, 0, bytes.length);
+            byte[] more = in.readNBytes((int) (limit - read + 1));
+            if (read + more.length > limit) {
+                throw new BlobException.TooLarge(uri, read + more.length, limit);
             }
-            return bytes;
+            if (read == bytes.length && more.length == 0) {
+                return bytes;
+            }
+            byte[] all = Arrays.copyOf(bytes, read + more.length);
+            System.arraycopy(more, 0, all, read, more.length);
+            return all;
         } catch (NoSuchFileException e) {
             throw new BlobException.NotFound(uri);
         } catch (IOException e) {

@@ -139,6 +139,39 @@ class LocalFolderBlobStoreSafetyTest {
     }
 
     @Test
+    void aFileThatGrowsWhileItIsReadIsReadWholeUpToTheLimit() throws Exception {
+        // given a file whose size says 0 when it is opened, and that then gets 300 bytes (a pipe, as an upload still going)
+        Path growing = dir.resolve("growing.jpg");
+        assertEquals(0, new ProcessBuilder("mkfifo", growing.toString()).start().waitFor());
+        byte[] content = new byte[300];
+        Arrays.fill(content, (byte) 7);
+        Thread writer = new Thread(() -> {
+            try {
+                Files.write(growing, content);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+
+        // when / then: all of it is read
+        assertArrayEquals(content, store().read(growing.toString(), 1000));
+        writer.join();
+
+        // and past the limit it is refused as too large
+        Thread again = new Thread(() -> {
+            try {
+                Files.write(growing, content);
+            } catch (java.io.IOException e) {
+                // the reader stopped at its limit and closed the pipe: a broken pipe here is expected
+            }
+        });
+        again.start();
+        assertThrows(BlobException.TooLarge.class, () -> store().read(growing.toString(), 100));
+        again.join();
+    }
+
+    @Test
     void processKilledWhileWritingLeavesTheOldFileOrTheNewOneWhole() throws Exception {
         Path target = out().resolve("big.bin");
         for (int round = 0; round < 3; round++) {
