@@ -42,10 +42,11 @@ final class CommandRunner {
     /**
      * @param input     the image's bytes, or null for a job without an input image (INPUT is then "-")
      * @param extension the input file's extension with its dot, such as ".jpg"
+     * @param jobEnv    what names the job to the command (set before pixq's own variables, which win)
      * @param wantImage true when the recipe goes on with the image the command writes to OUT; false when
      *                  the command's files are the job's outputs (OUT is then the output folder)
      */
-    Result run(Command step, byte[] input, String extension, List<String> args, boolean wantImage) {
+    Result run(Command step, byte[] input, String extension, List<String> args, Map<String, String> jobEnv, boolean wantImage) {
         String name = step.name();
         Path exe = config.commands().get(name);
         if (exe == null) {
@@ -72,6 +73,7 @@ final class CommandRunner {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(stderr.toFile());
             Map<String, String> env = builder.environment();
+            env.putAll(jobEnv);
             env.put("PIXQ_OUTPUT_DIR", outDir.toString());
             env.put("PIXQ_TIME_LIMIT_SECONDS", Long.toString(limit.toSeconds()));
             env.put("TMPDIR", Files.createDirectory(dir.resolve("tmp")).toString()); // its own temp files go too

@@ -55,7 +55,7 @@ public final class OpenCvImageEngine implements ImageEngine {
     }
 
     @Override
-    public List<Rendition> render(byte[] input, Recipe recipe, List<String> args) {
+    public List<Rendition> render(byte[] input, Recipe recipe, List<String> args, Map<String, String> commandEnv) {
         try {
             recipe.validated();
         } catch (IllegalArgumentException e) {
@@ -69,7 +69,7 @@ public final class OpenCvImageEngine implements ImageEngine {
         List<Rendition> commandFiles = new ArrayList<>();
         for (; first < steps.size() && steps.get(first) instanceof Command c; first++) {
             boolean last = recipe.writesCommandFiles() && first == steps.size() - 1;
-            CommandRunner.Result result = tools.commands().run(c, bytes, ext, jobArgs, !last);
+            CommandRunner.Result result = tools.commands().run(c, bytes, ext, jobArgs, commandEnv, !last);
             commandFiles.addAll(result.files());
             if (last) {
                 return distinct(commandFiles);
@@ -92,7 +92,7 @@ public final class OpenCvImageEngine implements ImageEngine {
         try (PointerScope scope = new PointerScope()) {
             Canvas common = anyPixels ? decode(bytes, header, meta.orientation(), source.profile(), shared, recipe.outputs()) : null;
             if (common != null) {
-                new StepRunner(tools, jobArgs).run(common, shared);
+                new StepRunner(tools, jobArgs, commandEnv).run(common, shared);
             }
             List<Rendition> renditions = new ArrayList<>(commandFiles);
             for (Output o : recipe.outputs()) {
@@ -100,7 +100,7 @@ public final class OpenCvImageEngine implements ImageEngine {
                     renditions.add(new Rendition(o.suffix(), "application/json", meta.toJson(header, bytes.length)));
                     continue;
                 }
-                Canvas mine = new StepRunner(tools, jobArgs).run(common.branch(), o.steps());
+                Canvas mine = new StepRunner(tools, jobArgs, commandEnv).run(common.branch(), o.steps());
                 try {
                     byte[] encoded = Encoder.encode(mine.mat, o, source, mine.frame.orientation());
                     renditions.add(new Rendition(o.suffix(), Encoder.contentType(o), encoded));

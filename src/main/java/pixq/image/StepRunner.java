@@ -31,11 +31,13 @@ final class StepRunner implements Operation.Visitor<Mat> {
 
     private final Tools tools;
     private final List<String> args;
+    private final Map<String, String> commandEnv;
     private Canvas c;
 
-    StepRunner(Tools tools, List<String> args) {
+    StepRunner(Tools tools, List<String> args, Map<String, String> commandEnv) {
         this.tools = tools;
         this.args = args;
+        this.commandEnv = commandEnv;
     }
 
     Canvas run(Canvas canvas, List<Operation> steps) {
@@ -145,7 +147,7 @@ final class StepRunner implements Operation.Visitor<Mat> {
     @Override
     public Mat command(Command k) {
         byte[] png = Encoder.encode(c.mat, new Output("", "png", 1, List.of()));
-        CommandRunner.Result result = tools.commands().run(k, png, ".png", args, true);
+        CommandRunner.Result result = tools.commands().run(k, png, ".png", args, commandEnv, true);
         c.commandFiles.addAll(result.files());
         return decodeWhole(result.image());
     }

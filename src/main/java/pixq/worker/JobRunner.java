@@ -1,7 +1,9 @@
 package pixq.worker;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import pixq.image.ImageEngine;
 import pixq.image.Rendition;
 import pixq.job.BlobStore;
@@ -19,12 +21,26 @@ final class JobRunner {
         this.maxBytes = maxBytes;
     }
 
+    /**
+     * What a job's commands are told of it: their INPUT is a scratch copy, so its own name, the job's id and its
+     * batch's (an rq job got its key as an argument).
+     */
+    private static Map<String, String> commandEnv(JobSpec spec) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (spec.input() != null) {
+            env.put("PIXQ_INPUT", spec.input());
+        }
+        env.put("PIXQ_JOB_ID", spec.id());
+        env.put("PIXQ_BATCH_ID", spec.batchId());
+        return env;
+    }
+
     /** @param replaced how many outputs replaced blobs of their names (earlier outputs of the same input) */
     record Done(List<String> outputs, long bytesIn, long bytesOut, int replaced) {}
 
     Done run(JobSpec spec) {
         byte[] input = spec.input() == null ? null : blobs.read(spec.input(), maxBytes);
-        List<Rendition> renditions = engine.render(input, spec.recipe(), spec.args());
+        List<Rendition> renditions = engine.render(input, spec.recipe(), spec.args(), commandEnv(spec));
         List<String> outputs = new ArrayList<>();
         long bytesOut = 0;
         int replaced = 0;

@@ -47,11 +47,11 @@ abstract class EndToEndContract {
 
     /** The real engine, except that a job whose args say "flaky" fails as a lost connection would: retryably. */
     private static ImageEngine flakyOnRequest(ImageEngine real) {
-        return (input, recipe, args) -> {
+        return (input, recipe, args, commandEnv) -> {
             if (args.contains("flaky")) {
                 throw new IllegalStateException("connection reset while rendering");
             }
-            return real.render(input, recipe, args);
+            return real.render(input, recipe, args, commandEnv);
         };
     }
 

@@ -77,6 +77,26 @@ class CustomCodeTest {
     }
 
     @Test
+    void a_command_is_told_its_jobs_input_id_and_batch_which_its_scratch_copy_cannot_say() throws Exception {
+        // given a script that writes what it was told, and a photo whose name has spaces and brackets
+        Path script = dir.resolve("who.sh");
+        Files.writeString(script, "#!/bin/sh\nprintf '%s\\n%s\\n%s\\n' \"$PIXQ_INPUT\" \"$PIXQ_JOB_ID\" \"$PIXQ_BATCH_ID\""
+                + " > \"$PIXQ_OUTPUT_DIR/who.txt\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path photo = Files.copy(Path.of("samples/landscape.jpg"), Files.createDirectories(dir.resolve("in")).resolve("IMG 0001 (1).jpg"));
+
+        // when
+        int exit = pixq("run", photo.toString(), "--out", out().toString(), "--recipe", "command who", "--command", "who=" + script,
+                "--state", state());
+
+        // then: the input's own URI (what an rq job got as its key), the job's id and its batch's
+        assertEquals(0, exit);
+        Job job = jobs(j -> j.spec().input()).get(photo.toUri().toString());
+        assertEquals(List.of(photo.toUri().toString(), job.id(), job.spec().batchId()),
+                Files.readAllLines(out().resolve("IMG 0001 (1)-who.txt")));
+    }
+
+    @Test
     void a_failing_script_fails_its_job_with_its_message_and_a_slow_one_is_stopped_at_its_limit() throws Exception {
         // given: a file the script cannot read, and a command that outlives --command-timeout
         Path in = Files.createDirectories(dir.resolve("in"));

@@ -99,7 +99,7 @@ class GeometryTest {
         Mat m = new Mat(2, 3, CV_8UC1, new Scalar(0.0));
         m.ptr(0, 0).put((byte) 255);
         Canvas c = new Canvas(m, true, new Geometry.Frame(3, 2, orientation), 0.25); // shrunk: the frame follows Geometry
-        StepRunner runner = new StepRunner(new StepRunner.Tools(null, EngineConfig.defaults(), null, Map.of()), List.of());
+        StepRunner runner = new StepRunner(new StepRunner.Tools(null, EngineConfig.defaults(), null, Map.of()), List.of(), Map.of());
         for (Operation op : steps) {
             runner.run(c, List.of(op));
             Geometry.Frame f = c.frame;

@@ -226,10 +226,10 @@ class BatchRunnerTest {
         // given a job canceled while its image is being rendered
         JobSpec spec = queued(anImage("a.jpg", 640, 480), Recipes.resolve("thumbnail"));
         OpenCvImageEngine real = new OpenCvImageEngine();
-        ImageEngine cancelingMidway = (input, recipe, args) -> {
+        ImageEngine cancelingMidway = (input, recipe, args, commandEnv) -> {
             Job running = store.find(spec.id()).orElseThrow();
             store.update(running, running.cancel(CLOCK));
-            return real.render(input, recipe, args);
+            return real.render(input, recipe, args, commandEnv);
         };
         // when
         try (BatchRunner runner = new BatchRunner(store, blobs(), cancelingMidway, CONFIG, CLOCK)) {
@@ -248,11 +248,11 @@ class BatchRunnerTest {
         JobSpec huge = queued(anImage("huge.jpg", 64, 64), Recipes.resolve("thumbnail"));
         JobSpec next = queued(anImage("next.jpg", 64, 64), Recipes.resolve("thumbnail"));
         OpenCvImageEngine real = new OpenCvImageEngine();
-        ImageEngine hungry = (input, recipe, args) -> {
+        ImageEngine hungry = (input, recipe, args, commandEnv) -> {
             if (store.find(huge.id()).orElseThrow().state() == JobState.RUNNING) {
                 throw new OutOfMemoryError("Java heap space");
             }
-            return real.render(input, recipe, args);
+            return real.render(input, recipe, args, commandEnv);
         };
         // when
         List<ItemResult> results;
