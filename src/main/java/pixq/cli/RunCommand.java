@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -88,7 +89,10 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Clock clock = Clock.systemUTC();
         Recipe chosen = Recipes.resolve(recipe);
-        List<JobSpec> specs = argsOnly ? argsOnlySpecs(chosen) : specs(chosen);
+        List<JobSpec> given = argsOnly ? argsOnlySpecs(chosen) : specs(chosen);
+        // An image named twice (a file and its folder, say) is one job, and the batch is the one it names once.
+        List<JobSpec> specs = List.copyOf(given.stream().collect(Collectors.toMap(JobSpec::id, s -> s, (first, again) -> first,
+                LinkedHashMap::new)).values());
         if (specs.isEmpty()) {
             throw new IllegalArgumentException("no images found in " + inputs);
         }
@@ -100,7 +104,8 @@ final class RunCommand implements Callable<Integer> {
         try (LocalWork local = LocalWork.open(state.dir, work, clock)) {
             SubmitResult submitted = new Submitter(local.state().jobs(), local.state().queue(),
                     new LocalFolderBlobStore(out), clock).submit(batchId, specs);
-            System.err.printf("batch %s: %d %s, %d new jobs%n", batchId, specs.size(), argsOnly ? "args-only jobs" : "images",
+            System.err.printf("batch %s: %d %s%s, %d new jobs%n", batchId, specs.size(), argsOnly ? "args-only jobs" : "images",
+                    given.size() == specs.size() ? "" : " (" + (given.size() - specs.size()) + " more named twice: done once)",
                     submitted.jobs());
             return local.onBatchDone(onBatchDone).until(specs);
         }

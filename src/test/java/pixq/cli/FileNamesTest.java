@@ -101,20 +101,11 @@ class FileNamesTest {
             Files.copy(SAMPLE, dir.resolve(name));
         }
         // when
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream old = System.err;
-        int exit;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            exit = Main.commandLine().execute("run", dir.resolve("A").toString(), dir.resolve("B").toString(),
-                    dir.resolve("C").toString(), "--out", dir.resolve("out").toString(),
-                    "--state", dir.resolve("state").toString());
-        } finally {
-            System.setErr(old);
-        }
+        Run run = pixqWithErr("run", dir.resolve("A").toString(), dir.resolve("B").toString(),
+                dir.resolve("C").toString(), "--out", dir.resolve("out").toString(), "--state", dir.resolve("state").toString());
         // then nothing ran, and the message names the inputs of each clash (in name order) and the output they share
-        String message = err.toString(StandardCharsets.UTF_8);
-        assertEquals(1, exit, message);
+        String message = run.err();
+        assertEquals(1, run.exit(), message);
         assertTrue(Files.notExists(dir.resolve("out")), "no output written");
         assertTrue(Files.notExists(dir.resolve("state")), "nothing queued");
         assertTrue(message.contains("8 inputs would write the same output"), message);
@@ -125,6 +116,27 @@ class FileNamesTest {
         assertTrue(message.contains(dir.resolve("C/pair.jpg") + " and " + dir.resolve("C/pair.png") + " would both write "
                 + dir.resolve("out/pair-thumb.jpg")), message);
         assertTrue(message.contains("Rename all but one of each group"), message);
+    }
+
+    @Test
+    void an_image_named_twice_is_one_job_of_the_batch_its_folder_alone_makes() throws IOException {
+        // given a folder of two photos, run once
+        for (String name : List.of("in/IMG 0001 (1).jpg", "in/b.jpg")) {
+            Files.createDirectories(dir.resolve(name).getParent());
+            Files.copy(SAMPLE, dir.resolve(name));
+        }
+        String[] folder = {"run", dir.resolve("in").toString(), "--out", dir.resolve("out").toString(), "--state", dir.resolve("state").toString()};
+        Run first = pixqWithErr(folder);
+        assertEquals(0, first.exit(), first.err());
+
+        // when one of them is named again before its folder
+        Run again = pixqWithErr("run", dir.resolve("in/IMG 0001 (1).jpg").toString(), dir.resolve("in").toString(),
+                "--out", dir.resolve("out").toString(), "--state", dir.resolve("state").toString());
+
+        // then it is the same batch, with nothing new to do, and the run says the name given twice counts once
+        String batch = first.err().lines().filter(l -> l.startsWith("batch ")).findFirst().orElseThrow().split("[ :]")[1];
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.err().contains("batch " + batch + ": 2 images (1 more named twice: done once), 0 new jobs"), again.err());
     }
 
     @Test
@@ -154,6 +166,21 @@ class FileNamesTest {
         try (Stream<Path> files = Files.walk(out)) {
             return files.filter(Files::isRegularFile).map(f -> out.relativize(f).toString())
                     .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    private record Run(int exit, String err) {}
+
+    /** The CLI with these arguments, and what it wrote on standard error. */
+    private static Run pixqWithErr(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = Main.commandLine().execute(args);
+            return new Run(exit, err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(old);
         }
     }
 }
