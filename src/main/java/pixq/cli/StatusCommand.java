@@ -124,13 +124,7 @@ final class StatusCommand implements Callable<Integer> {
                 return batch == null ? 0 : 1;
             }
             for (BatchCounts counts : batches) {
-                boolean waiting = open.unworked() && counts.of(JobState.QUEUED) > 0;
-                // No run works a waiting batch: it would finish at no time an ETA could promise.
-                System.out.println(ProgressBar.line(waiting ? new BatchProgress(counts, null) : BatchProgress.of(counts)));
-                if (waiting) {
-                    System.out.printf("  %d queued and no run is working them; to resume them: pixq retry %s%s%n",
-                            counts.of(JobState.QUEUED), counts.batchId(), target.flags());
-                }
+                printLine(open, counts, target.flags());
             }
             if (batch != null && !target.isLocal() && batches.get(0).finished() == batches.get(0).total()) {
                 // A finished batch on AWS: what it cost, from its own records (a page of reads per 500 jobs).
@@ -255,5 +249,19 @@ final class StatusCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             System.err.println("pixq: processing the retried jobs failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * A batch's line; when no run works its queued jobs, without an ETA (it would finish at no time one could
+     * promise) and with the command that resumes them. Whether it is so waiting.
+     */
+    static boolean printLine(Target open, BatchCounts counts, String flags) {
+        boolean waiting = open.unworked() && counts.of(JobState.QUEUED) > 0;
+        System.out.println(ProgressBar.line(waiting ? new BatchProgress(counts, null) : BatchProgress.of(counts)));
+        if (waiting) {
+            System.out.printf("  %d queued and no run is working them; to resume them: pixq retry %s%s%n",
+                    counts.of(JobState.QUEUED), counts.batchId(), flags);
+        }
+        return waiting;
     }
 }

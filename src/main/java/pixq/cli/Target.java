@@ -14,9 +14,8 @@ interface Target extends AutoCloseable {
     BatchCompletion completion();
 
     /**
-     * Whether no worker was alive on this target when it was opened, so that its QUEUED jobs wait for a
-     * command to resume them: locally, no run, retry or serve held the state's run lock; on AWS the worker
-     * function always runs.
+     * Whether no worker is alive on this target now, so that its QUEUED jobs wait for a command to resume
+     * them: locally, no run, retry or serve holds the state's run lock; on AWS the worker function always runs.
      */
     default boolean unworked() {
         return false;

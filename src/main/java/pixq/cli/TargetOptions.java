@@ -43,9 +43,8 @@ final class TargetOptions {
         }
         // No run alive: show a killed run's jobs as they are. The run lock that proves it is let go at once,
         // so that a run may start while this command reads (pixq watch, pixq status --web stay for long).
-        boolean idle;
         try (LocalState recovering = LocalState.open(state.dir)) {
-            idle = recovering.recoverIfIdle(Clock.systemUTC());
+            recovering.recoverIfIdle(Clock.systemUTC());
         }
         LocalState local = LocalState.open(state.dir);
         return new Target() {
@@ -68,7 +67,7 @@ final class TargetOptions {
 
             @Override
             public boolean unworked() {
-                return idle;
+                return !LocalState.inUse(state.dir);
             }
 
             @Override

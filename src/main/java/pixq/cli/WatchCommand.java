@@ -2,16 +2,18 @@ package pixq.cli;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import pixq.job.BatchProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import pixq.job.BatchCounts;
+import pixq.job.JobState;
 
 @Command(
         name = "watch",
         header = "Follow a batch until every job has finished (progress bar, ETA).",
-        description = "Shows a batch's progress, here or on AWS (counts per state, progress bar, ETA), until every job has finished.",
+        description = {"Shows a batch's progress, here or on AWS (counts per state, progress bar, ETA), until every job has finished.",
+            "Exits 0 when all succeeded, 2 when some failed; here, 1 at once when no run is working its queued jobs, naming the command that resumes them."},
         footer = {"", "Examples:", "  pixq watch b-20240501-100000-1a2b --stack pixq", "  pixq watch s3-20240501 --stack pixq --once",
             "", "Then: pixq failures BATCH --stack pixq, and pixq redrive --stack pixq"})
 final class WatchCommand implements Callable<Integer> {
@@ -31,14 +33,17 @@ final class WatchCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         try (Target open = target.open()) {
             while (true) {
-                BatchProgress progress = BatchProgress.of(open.store().counts(batch));
-                if (progress.counts().total() == 0) {
+                BatchCounts counts = open.store().counts(batch);
+                if (counts.total() == 0) {
                     System.out.println("no jobs in batch " + batch);
                     return 1;
                 }
-                System.out.println(ProgressBar.line(progress));
-                if (once || progress.done()) {
-                    return progress.counts().of(pixq.job.JobState.FAILED) == 0 ? 0 : 2;
+                boolean waiting = StatusCommand.printLine(open, counts, target.flags());
+                if (once || counts.finished() == counts.total()) {
+                    return counts.of(JobState.FAILED) == 0 ? 0 : 2;
+                }
+                if (waiting) { // here, with no run to work it, it would never finish: said above, with what resumes it
+                    return 1;
                 }
                 Thread.sleep(Duration.ofSeconds(interval).toMillis());
             }

@@ -99,9 +99,31 @@ public final class LocalState implements AutoCloseable {
      * left by a killed run may be released.
      */
     public synchronized boolean tryLockRun() {
-        if (lockChannel != null) {
+        if (lockChannel == null) {
+            lockChannel = lockedRunChannel(folder);
+        }
+        return lockChannel != null;
+    }
+
+    /**
+     * Whether a run, retry or serve works this state now (a live process, or another LocalState of this one,
+     * holds its run lock), asked without keeping the lock: a command that stays, such as pixq watch, asks again.
+     */
+    public static boolean inUse(Path folder) {
+        FileChannel channel = lockedRunChannel(folder);
+        if (channel == null) {
             return true;
         }
+        try {
+            channel.close(); // lets the lock go
+            return false;
+        } catch (IOException e) {
+            throw new StoreException("cannot unlock " + folder.resolve(RUN_LOCK) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A channel holding the state's run lock, or null when another holder has it. */
+    private static FileChannel lockedRunChannel(Path folder) {
         try {
             FileChannel channel = FileChannel.open(folder.resolve(RUN_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
@@ -112,10 +134,9 @@ public final class LocalState implements AutoCloseable {
             }
             if (lock == null) {
                 channel.close();
-                return false;
+                return null;
             }
-            lockChannel = channel;
-            return true;
+            return channel;
         } catch (IOException e) {
             throw new StoreException("cannot lock " + folder.resolve(RUN_LOCK) + ": " + e.getMessage(), e);
         }

@@ -110,7 +110,14 @@ class FullOutputDiskTest {
             assertTrue(running.tryLockRun());
             String busy = pixqOut("status", batch, "--state", state);
             assertTrue(busy.contains("queued 1") && !busy.contains("pixq retry"), busy);
+            String watching = pixqOut("watch", batch, "--state", state, "--once");
+            assertTrue(watching.contains("queued 1") && !watching.contains("pixq retry"), watching);
         }
+
+        // and watch, once no run holds it, stops at once saying what resumes it, instead of waiting for ever
+        assertEquals(1, pixq("watch", batch, "--state", state));
+        String watched = pixqOut("watch", batch, "--state", state);
+        assertTrue(watched.contains("no run is working them; to resume them: pixq retry " + batch), watched);
 
         // and status, once no run holds it, shows it queued with no ETA, naming that same command to resume it
         String status = pixqOut("status", batch, "--state", state);
