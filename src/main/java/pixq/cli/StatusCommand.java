@@ -123,8 +123,9 @@ final class StatusCommand implements Callable<Integer> {
                 System.out.println(batch == null ? "no jobs yet" : "no jobs in batch " + batch);
                 return batch == null ? 0 : 1;
             }
+            boolean unworked = open.unworked(); // a look at the state's run lock: once for all the batches
             for (BatchCounts counts : batches) {
-                printLine(open, counts, target.flags());
+                printLine(unworked, counts, target.flags());
             }
             if (batch != null && !target.isLocal() && batches.get(0).finished() == batches.get(0).total()) {
                 // A finished batch on AWS: what it cost, from its own records (a page of reads per 500 jobs).
@@ -254,9 +255,11 @@ final class StatusCommand implements Callable<Integer> {
     /**
      * A batch's line; when no run works its queued jobs, without an ETA (it would finish at no time one could
      * promise) and with the command that resumes them. Whether it is so waiting.
+     *
+     * @param unworked whether no run works the target ({@link Target#unworked})
      */
-    static boolean printLine(Target open, BatchCounts counts, String flags) {
-        boolean waiting = open.unworked() && counts.of(JobState.QUEUED) > 0;
+    static boolean printLine(boolean unworked, BatchCounts counts, String flags) {
+        boolean waiting = unworked && counts.of(JobState.QUEUED) > 0;
         System.out.println(ProgressBar.line(waiting ? new BatchProgress(counts, null) : BatchProgress.of(counts)));
         if (waiting) {
             System.out.printf("  %d queued and no run is working them; to resume them: pixq retry %s%s%n",

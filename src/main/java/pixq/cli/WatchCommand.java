@@ -38,7 +38,7 @@ final class WatchCommand implements Callable<Integer> {
                     System.out.println("no jobs in batch " + batch);
                     return 1;
                 }
-                boolean waiting = StatusCommand.printLine(open, counts, target.flags());
+                boolean waiting = StatusCommand.printLine(open.unworked(), counts, target.flags());
                 if (once || counts.finished() == counts.total()) {
                     return counts.of(JobState.FAILED) == 0 ? 0 : 2;
                 }
