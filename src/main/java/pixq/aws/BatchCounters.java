@@ -55,6 +55,11 @@ final class BatchCounters {
             values.put(":minusOne", n(-1));
             add.append(", #from :minusOne");
         }
+        if (next.state() == JobState.SUCCEEDED && next.replaced() > 0) {
+            names.put("#replaced", "replaced");
+            values.put(":replaced", n(next.replaced()));
+            add.append(", #replaced :replaced");
+        }
         StringBuilder set = new StringBuilder(" SET countsOf = :batch");
         if (next.state() == JobState.RUNNING && next.startedAt() != null) {
             values.put(":started", n(next.startedAt().toEpochMilli()));
@@ -106,6 +111,7 @@ final class BatchCounters {
         Map<JobState, Long> byState = new EnumMap<>(JobState.class);
         Instant firstStarted = null;
         Instant lastFinished = null;
+        long replaced = 0;
         for (Map<String, AttributeValue> shard : shards) {
             for (JobState state : JobState.values()) {
                 AttributeValue n = shard.get(state.name());
@@ -113,8 +119,9 @@ final class BatchCounters {
             }
             firstStarted = earliest(firstStarted, millis(shard, "firstStartedMs"));
             lastFinished = latest(lastFinished, millis(shard, "lastFinishedMs"));
+            replaced += shard.containsKey("replaced") ? Long.parseLong(shard.get("replaced").n()) : 0;
         }
-        return new BatchCounts(batchId, byState, firstStarted, lastFinished);
+        return new BatchCounts(batchId, byState, firstStarted, lastFinished, replaced);
     }
 
     private static String countsId(String batchId, int shard) {

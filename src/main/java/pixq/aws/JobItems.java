@@ -37,6 +37,9 @@ final class JobItems {
         if (job.sentAt() != null) {
             item.put("sentAt", s(job.sentAt().toString()));
         }
+        if (job.replaced() > 0) {
+            item.put("replaced", n(job.replaced()));
+        }
         if (job.finishedAt() != null) {
             item.put("finishedAt", s(job.finishedAt().toString()));
             if (job.state().isFinished()) {
@@ -57,7 +60,8 @@ final class JobItems {
                 instant(item, "finishedAt"),
                 item.containsKey("outputs") ? item.get("outputs").l().stream().map(AttributeValue::s).toList() : List.of(),
                 millis(item, "leaseUntilMs"),
-                instant(item, "sentAt"));
+                instant(item, "sentAt"),
+                item.containsKey("replaced") ? Integer.parseInt(item.get("replaced").n()) : 0);
     }
 
     static Instant millis(Map<String, AttributeValue> item, String name) {

@@ -126,6 +126,7 @@ final class StatusCommand implements Callable<Integer> {
             boolean unworked = open.unworked(); // a look at the state's run lock: once for all the batches
             for (BatchCounts counts : batches) {
                 printLine(unworked, counts, target.flags());
+                printReplaced(counts);
             }
             if (batch != null && !target.isLocal() && batches.get(0).finished() == batches.get(0).total()) {
                 // A finished batch on AWS: what it cost, from its own records (a page of reads per 500 jobs).
@@ -201,6 +202,9 @@ final class StatusCommand implements Callable<Integer> {
                 job.spec().input() == null ? "- (args only)" : job.spec().input(), job.spec().recipe().name(),
                 job.spec().args(), job.createdAt(), job.startedAt(), job.finishedAt(), job.lastError());
         job.outputs().forEach(output -> System.out.println("output    " + output));
+        if (job.replaced() > 0) {
+            System.out.println("replaced  " + job.replaced() + " of these outputs replaced earlier ones of the same name");
+        }
         if (job.state() == JobState.SUCCEEDED && job.outputs().isEmpty()) {
             System.out.println("output    none (its command wrote nothing, as its recipe allows)");
         }
@@ -266,5 +270,13 @@ final class StatusCommand implements Callable<Integer> {
                     counts.of(JobState.QUEUED), counts.batchId(), flags);
         }
         return waiting;
+    }
+
+    /** Outputs the batch wrote over earlier ones, if any: never overwritten without a word, wherever the batch ran. */
+    static void printReplaced(BatchCounts counts) {
+        if (counts.replaced() > 0) {
+            System.out.printf("  %d outputs replaced earlier ones of the same name (another recipe, a changed input or an earlier"
+                    + " run writing to the same place)%n", counts.replaced());
+        }
     }
 }

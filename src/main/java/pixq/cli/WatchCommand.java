@@ -40,6 +40,7 @@ final class WatchCommand implements Callable<Integer> {
                 }
                 boolean waiting = StatusCommand.printLine(open.unworked(), counts, target.flags());
                 if (once || counts.finished() == counts.total()) {
+                    StatusCommand.printReplaced(counts);
                     return counts.of(JobState.FAILED) == 0 ? 0 : 2;
                 }
                 if (waiting) { // here, with no run to work it, it would never finish: said above, with what resumes it

@@ -12,7 +12,8 @@ import java.util.Objects;
  * {@code leaseUntil}, which the worker pushes on while it runs; past it, another worker may take it over.
  * The stores write a record only if it still is the one the writer read, lease end included.
  * {@code sentAt} says when the job's message was last sent (null: not known to be sent), so that
- * submitting again sends no second message while the first may still be in the queue.
+ * submitting again sends no second message while the first may still be in the queue. {@code replaced} counts
+ * the outputs its success wrote over blobs of their names (earlier outputs of the same input): never silently.
  */
 public record Job(
         JobSpec spec,
@@ -24,7 +25,8 @@ public record Job(
         Instant finishedAt,
         List<String> outputs,
         Instant leaseUntil,
-        Instant sentAt) {
+        Instant sentAt,
+        int replaced) {
 
     public Job {
         Objects.requireNonNull(spec, "spec");
@@ -33,7 +35,7 @@ public record Job(
     }
 
     public static Job queued(JobSpec spec, Clock clock) {
-        return new Job(spec, JobState.QUEUED, 0, null, clock.instant(), null, null, List.of(), null, null);
+        return new Job(spec, JobState.QUEUED, 0, null, clock.instant(), null, null, List.of(), null, null, 0);
     }
 
     public String id() {
@@ -43,7 +45,7 @@ public record Job(
     /** Another attempt, leased to its worker for {@code lease}. */
     public Job start(Clock clock, Duration lease) {
         Instant now = clock.instant();
-        return to(JobState.RUNNING, attempts + 1, lastError, now, null, outputs, now.plus(lease), sentAt);
+        return to(JobState.RUNNING, attempts + 1, lastError, now, null, outputs, now.plus(lease), sentAt, replaced);
     }
 
     /** Still running: the worker keeps it for {@code lease} from now. */
@@ -51,12 +53,12 @@ public record Job(
         if (state != JobState.RUNNING) {
             throw new IllegalTransitionException(id(), state, JobState.RUNNING);
         }
-        return new Job(spec, state, attempts, lastError, createdAt, startedAt, finishedAt, outputs, clock.instant().plus(lease), sentAt);
+        return new Job(spec, state, attempts, lastError, createdAt, startedAt, finishedAt, outputs, clock.instant().plus(lease), sentAt, replaced);
     }
 
     /** Its message was just sent. */
     public Job sent(Clock clock) {
-        return new Job(spec, state, attempts, lastError, createdAt, startedAt, finishedAt, outputs, leaseUntil, clock.instant());
+        return new Job(spec, state, attempts, lastError, createdAt, startedAt, finishedAt, outputs, leaseUntil, clock.instant(), replaced);
     }
 
     /** Whether a RUNNING job's lease has run out (its worker died or lost it): another worker may take it over. */
@@ -64,8 +66,9 @@ public record Job(
         return state == JobState.RUNNING && (leaseUntil == null || !leaseUntil.isAfter(clock.instant()));
     }
 
-    public Job succeed(List<String> outputRefs, Clock clock) {
-        return to(JobState.SUCCEEDED, attempts, null, startedAt, clock.instant(), outputRefs);
+    /** @param replaced how many of the outputs replaced blobs of their names */
+    public Job succeed(List<String> outputRefs, int replaced, Clock clock) {
+        return to(JobState.SUCCEEDED, attempts, null, startedAt, clock.instant(), outputRefs, null, sentAt, replaced);
     }
 
     public Job fail(String reason, Clock clock) {
@@ -86,7 +89,7 @@ public record Job(
         if (state != JobState.CANCELED) {
             throw new IllegalTransitionException(id(), state, JobState.CANCELED);
         }
-        return new Job(spec, state, attempts, lastError, createdAt, startedAt, finishedAt, outputRefs, leaseUntil, sentAt);
+        return new Job(spec, state, attempts, lastError, createdAt, startedAt, finishedAt, outputRefs, leaseUntil, sentAt, replaced);
     }
 
     /**
@@ -95,18 +98,18 @@ public record Job(
      * ({@link #sent}): a requeue stopped before sending leaves a job that submitting again sends.
      */
     public Job requeue() {
-        return to(JobState.QUEUED, 0, lastError, null, null, List.of(), null, null);
+        return to(JobState.QUEUED, 0, lastError, null, null, List.of(), null, null, 0);
     }
 
     private Job to(JobState next, int attempts, String error, Instant started, Instant finished, List<String> outs) {
-        return to(next, attempts, error, started, finished, outs, null, sentAt);
+        return to(next, attempts, error, started, finished, outs, null, sentAt, replaced);
     }
 
     private Job to(JobState next, int attempts, String error, Instant started, Instant finished, List<String> outs, Instant lease,
-                   Instant sent) {
+                   Instant sent, int replacedOutputs) {
         if (!state.canMoveTo(next)) {
             throw new IllegalTransitionException(id(), state, next);
         }
-        return new Job(spec, next, attempts, error, createdAt, started, finished, outs, lease, sent);
+        return new Job(spec, next, attempts, error, createdAt, started, finished, outs, lease, sent, replacedOutputs);
     }
 }

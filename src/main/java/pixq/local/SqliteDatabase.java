@@ -58,7 +58,8 @@ public final class SqliteDatabase implements AutoCloseable {
             outputs TEXT NOT NULL,
             spec TEXT NOT NULL,
             lease_until INTEGER,
-            sent_at INTEGER)""",
+            sent_at INTEGER,
+            replaced INTEGER NOT NULL DEFAULT 0)""",
         "CREATE INDEX IF NOT EXISTS jobs_by_batch ON jobs (batch_id, state, created_at)",
         "CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, created_at)",
         """
@@ -97,7 +98,8 @@ public final class SqliteDatabase implements AutoCloseable {
     private static List<String> batchCounts() {
         return List.of(
                 "CREATE TABLE IF NOT EXISTS batches (batch_id TEXT PRIMARY KEY, created_at INTEGER, first_started INTEGER,"
-                        + " last_finished INTEGER, " + states(st -> column(st) + " INTEGER NOT NULL DEFAULT 0") + ")",
+                        + " last_finished INTEGER, " + states(st -> column(st) + " INTEGER NOT NULL DEFAULT 0")
+                        + ", replaced INTEGER NOT NULL DEFAULT 0)",
                 "CREATE TRIGGER IF NOT EXISTS jobs_counted_in AFTER INSERT ON jobs BEGIN"
                         + " INSERT INTO batches (batch_id, created_at) VALUES (NEW.batch_id, NEW.created_at) ON CONFLICT DO NOTHING; "
                         + countMove("0") + " END",
@@ -110,6 +112,7 @@ public final class SqliteDatabase implements AutoCloseable {
                 + states(st -> column(st) + " = " + column(st) + " + (NEW.state = '" + st + "') - (" + wasIn.formatted(st) + ")")
                 + ", first_started = min(coalesce(first_started, NEW.started_at), coalesce(NEW.started_at, first_started))"
                 + ", last_finished = max(coalesce(last_finished, NEW.finished_at), coalesce(NEW.finished_at, last_finished))"
+                + ", replaced = replaced + (NEW.state = 'SUCCEEDED' AND NOT (" + wasIn.formatted(JobState.SUCCEEDED) + ")) * NEW.replaced"
                 + " WHERE batch_id = NEW.batch_id;";
     }
 
@@ -193,6 +196,14 @@ public final class SqliteDatabase implements AutoCloseable {
                         s.execute("ALTER TABLE jobs ADD COLUMN lease_until INTEGER");
                         s.execute("ALTER TABLE jobs ADD COLUMN sent_at INTEGER");
                     }
+                    if (!s.executeQuery("SELECT 1 FROM pragma_table_info('jobs') WHERE name = 'replaced'").next()) {
+                        s.execute("ALTER TABLE jobs ADD COLUMN replaced INTEGER NOT NULL DEFAULT 0");
+                        if (countedBefore) { // its counts gain the column, and their triggers are made again below to keep it
+                            s.execute("ALTER TABLE batches ADD COLUMN replaced INTEGER NOT NULL DEFAULT 0");
+                            s.execute("DROP TRIGGER IF EXISTS jobs_counted_in");
+                            s.execute("DROP TRIGGER IF EXISTS jobs_counted_move");
+                        }
+                    }
                     if (!s.executeQuery("SELECT 1 FROM pragma_table_info('messages') WHERE name = 'job_id'").next()) {
                         for (String sql : MESSAGES_BY_JOB) {
                             s.execute(sql);
@@ -205,7 +216,7 @@ public final class SqliteDatabase implements AutoCloseable {
                     }
                     if (!countedBefore) { // a database from before the counts: count its jobs once
                         s.execute("INSERT INTO batches SELECT batch_id, MIN(created_at), MIN(started_at), MAX(finished_at), "
-                                + states(st -> "SUM(state = '" + st + "')") + " FROM jobs GROUP BY batch_id");
+                                + states(st -> "SUM(state = '" + st + "')") + ", SUM(replaced) FROM jobs GROUP BY batch_id");
                     }
                 }
                 return null;

@@ -29,7 +29,7 @@ import pixq.recipe.Json;
  */
 public final class SqliteJobStore implements JobStore {
     private static final ObjectMapper JSON = Json.MAPPER;
-    private static final String COLUMNS = "id, batch_id, state, attempts, last_error, created_at, started_at, finished_at, outputs, spec, lease_until, sent_at";
+    private static final String COLUMNS = "id, batch_id, state, attempts, last_error, created_at, started_at, finished_at, outputs, spec, lease_until, sent_at, replaced";
 
     private final SqliteDatabase db;
 
@@ -42,7 +42,7 @@ public final class SqliteJobStore implements JobStore {
         return db.inTransaction(c -> {
             List<Job> inserted = new ArrayList<>();
             try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+                    "INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
                 for (Job job : jobs) {
                     insert.setString(1, job.id());
                     insert.setString(2, job.spec().batchId());
@@ -73,13 +73,13 @@ public final class SqliteJobStore implements JobStore {
         return db.run(c -> {
             PreparedStatement update = db.prepared("""
                     UPDATE jobs SET state = ?, attempts = ?, last_error = ?, created_at = ?, started_at = ?,
-                                    finished_at = ?, outputs = ?, spec = ?, lease_until = ?, sent_at = ?
+                                    finished_at = ?, outputs = ?, spec = ?, lease_until = ?, sent_at = ?, replaced = ?
                     WHERE id = ? AND state = ? AND attempts = ? AND lease_until IS ?""");
             bindRecord(update, 1, next);
-            update.setString(11, previous.id());
-            update.setString(12, previous.state().name());
-            update.setInt(13, previous.attempts());
-            setInstant(update, 14, previous.leaseUntil());
+            update.setString(12, previous.id());
+            update.setString(13, previous.state().name());
+            update.setInt(14, previous.attempts());
+            setInstant(update, 15, previous.leaseUntil());
             return update.executeUpdate() == 1;
         });
     }
@@ -130,7 +130,7 @@ public final class SqliteJobStore implements JobStore {
             PreparedStatement select = db.prepared("SELECT * FROM batches WHERE batch_id = ?");
             select.setString(1, batchId);
             List<BatchCounts> found = countsOf(select);
-            return found.isEmpty() ? new BatchCounts(batchId, Map.of(), null, null) : found.get(0);
+            return found.isEmpty() ? new BatchCounts(batchId, Map.of(), null, null, 0) : found.get(0);
         });
     }
 
@@ -151,13 +151,14 @@ public final class SqliteJobStore implements JobStore {
                 for (JobState state : JobState.values()) {
                     byState.put(state, rs.getLong(SqliteDatabase.column(state)));
                 }
-                all.add(new BatchCounts(rs.getString("batch_id"), byState, instantOf(rs, "first_started"), instantOf(rs, "last_finished")));
+                all.add(new BatchCounts(rs.getString("batch_id"), byState, instantOf(rs, "first_started"), instantOf(rs, "last_finished"),
+                        rs.getLong("replaced")));
             }
         }
         return all;
     }
 
-    /** Binds state, attempts, last error, the three instants, outputs, spec, lease end and sent time from {@code first} on. */
+    /** Binds state, attempts, last error, the three instants, outputs, spec, lease end, sent time and replaced outputs from {@code first} on. */
     private static void bindRecord(PreparedStatement s, int first, Job job) throws SQLException {
         s.setString(first, job.state().name());
         s.setInt(first + 1, job.attempts());
@@ -169,6 +170,7 @@ public final class SqliteJobStore implements JobStore {
         s.setString(first + 7, job.spec().toJson());
         setInstant(s, first + 8, job.leaseUntil());
         setInstant(s, first + 9, job.sentAt());
+        s.setInt(first + 10, job.replaced());
     }
 
     private static void setInstant(PreparedStatement s, int index, Instant instant) throws SQLException {
@@ -193,7 +195,8 @@ public final class SqliteJobStore implements JobStore {
                         instantOf(rs, "finished_at"),
                         JSON.readValue(rs.getString("outputs"), STRINGS),
                         instantOf(rs, "lease_until"),
-                        instantOf(rs, "sent_at")));
+                        instantOf(rs, "sent_at"),
+                        rs.getInt("replaced")));
             }
         } catch (JsonProcessingException e) {
             throw new SQLException("unreadable outputs column: " + e.getMessage(), e);

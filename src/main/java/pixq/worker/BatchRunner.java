@@ -141,7 +141,7 @@ public final class BatchRunner implements AutoCloseable {
         try {
             JobRunner.Done done = runner.run(started.spec());
             Job running = lease.end();
-            if (!store.update(running, running.succeed(done.outputs(), clock))) {
+            if (!store.update(running, running.succeed(done.outputs(), done.replaced(), clock))) {
                 keepOutputsIfCanceled(running.id(), done.outputs());
             }
             return new ItemResult(delivery.messageId(), running.id(), Outcome.SUCCEEDED, null,

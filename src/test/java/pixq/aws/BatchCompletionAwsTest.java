@@ -76,7 +76,7 @@ class BatchCompletionAwsTest {
                 String output = job.spec().outputUri("-320.jpg");
                 s3.putObject(b -> b.bucket(bucket).key(BlobUri.s3(output).key()), RequestBody.fromString("jpeg bytes of " + job.id()));
                 together.await(30, TimeUnit.SECONDS);
-                assertTrue(store.update(job, job.succeed(List.of(output), Clock.systemUTC())));
+                assertTrue(store.update(job, job.succeed(List.of(output), 0, Clock.systemUTC())));
                 return completion.jobFinished(batch);
             }));
         }

@@ -1,6 +1,7 @@
 package pixq.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -209,10 +211,7 @@ class AwsCommandsTest {
     void workerInBurstModeWorksOffItsQueueThenExits() throws Exception {
         // given two jobs on a queue of their own, one image missing
         String jobsUrl = aws.sqs().createQueue(b -> b.queueName(Moto.unique("cli-burst"))).queueUrl();
-        BufferedImage picture = new BufferedImage(400, 300, BufferedImage.TYPE_INT_RGB);
-        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
-        ImageIO.write(picture, "jpg", jpeg);
-        aws.s3().putObject(b -> b.bucket(input).key("burst/a.jpg"), RequestBody.fromBytes(jpeg.toByteArray()));
+        putJpeg("burst/a.jpg");
         List<JobSpec> specs = List.of(
                 JobSpec.of("burst", "s3://" + input + "/burst/a.jpg", "s3://" + output + "/burst/", Recipes.resolve("thumbnail"), List.of()),
                 JobSpec.of("burst", "s3://" + input + "/burst/missing.jpg", "s3://" + output + "/burst/", Recipes.resolve("thumbnail"), List.of()));
@@ -236,6 +235,36 @@ class AwsCommandsTest {
         String manifest = aws.s3().getObjectAsBytes(b -> b.bucket(output).key("_pixq/manifests/burst.jsonl")).asUtf8String();
         assertEquals(3, manifest.lines().count(), manifest);
         assertTrue(manifest.contains(specs.get(1).id()) && manifest.contains("no such input"), manifest);
+    }
+
+    @Test
+    void statusSaysHowManyOutputsABatchReplacedWhereTheWorkerWroteOverEarlierOnes() throws Exception {
+        // given a photo made into replaced/a.png by one batch, then by a second batch with another size
+        String jobsUrl = aws.sqs().createQueue(b -> b.queueName(Moto.unique("cli-replaced"))).queueUrl();
+        putJpeg("replaced/a.jpg");
+        for (int size : List.of(200, 100)) {
+            String batch = "cli-replaced-" + size;
+            JobSpec spec = JobSpec.of(batch, "s3://" + input + "/replaced/a.jpg", "s3://" + output + "/replaced/",
+                    Recipes.resolve("fit " + size + "x" + size + " | png"), List.of());
+            new Submitter(store(), new SqsJobQueue(aws.sqs(), jobsUrl, Duration.ZERO), new S3BlobStore(aws.s3()), Clock.systemUTC())
+                    .submit(batch, List.of(spec));
+            assertEquals(0, new CommandLine(new WorkerCommand()).execute("--burst", "--endpoint-url", aws.endpoint().toString(),
+                    "--region", "us-east-1", "--table", table, "--queue-url", jobsUrl));
+        }
+
+        // when
+        String first = run(new StatusCommand(), "cli-replaced-200");
+        String second = run(new StatusCommand(), "cli-replaced-100");
+
+        // then the second batch's status says its output replaced the first one's, and the first's says nothing
+        assertFalse(first.contains("outputs replaced"), first);
+        assertTrue(second.contains("1 outputs replaced earlier ones of the same name"), second);
+    }
+
+    private void putJpeg(String key) throws IOException {
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(400, 300, BufferedImage.TYPE_INT_RGB), "jpg", jpeg);
+        aws.s3().putObject(b -> b.bucket(input).key(key), RequestBody.fromBytes(jpeg.toByteArray()));
     }
 
     @Test
@@ -313,7 +342,7 @@ class AwsCommandsTest {
             Job queued = Job.queued(spec, Clock.fixed(t0, ZoneOffset.UTC));
             Job running = queued.start(Clock.fixed(t0.plusSeconds(10), ZoneOffset.UTC), Duration.ofMinutes(5));
             Job done = running.succeed(List.of("s3://" + output + "/cost/" + i + "-thumb.jpg"),
-                    Clock.fixed(t0.plusSeconds(10 + 3 - 2 * i), ZoneOffset.UTC));
+                    0, Clock.fixed(t0.plusSeconds(10 + 3 - 2 * i), ZoneOffset.UTC));
             store().insertNew(List.of(queued));
             assertTrue(store().update(queued, running) && store().update(running, done));
         }

@@ -247,6 +247,15 @@ class RunCommandTest {
         // then its summary says both were replaced, and they are the new ones
         assertTrue(second.contains("2 outputs replaced files of the same name"), second);
         assertEquals(100, ImageIO.read(dir.resolve("out/a.png").toFile()).getWidth());
+        // and so does pixq status afterwards, on the second batch's line alone
+        String status = pixqOut("status", "--state", dir.resolve("state").toString());
+        assertEquals(1, status.lines().filter(l -> l.contains("2 outputs replaced earlier ones of the same name")).count(), status);
+        assertEquals(1, status.lines().filter(l -> l.contains("replaced")).count(), status);
+        // and pixq watch, once that batch is done
+        List<String> lines = status.lines().toList();
+        String secondBatch = lines.get(lines.size() - 2).split(" ")[0];
+        String watched = pixqOut("watch", secondBatch, "--state", dir.resolve("state").toString());
+        assertTrue(watched.contains("2 outputs replaced earlier ones of the same name"), watched);
     }
 
     @Test

@@ -69,9 +69,9 @@ class CostModelTest {
     @Test
     void a_batch_usage_comes_from_its_records() {
         Job once = new Job(aSpec().input("s3://in/a.jpg").build(), JobState.SUCCEEDED, 1, null, T0, T0.plusMillis(1000),
-                T0.plusMillis(1250), List.of("s3://out/a-thumb.jpg"), null, null);
+                T0.plusMillis(1250), List.of("s3://out/a-thumb.jpg"), null, null, 0);
         Job twice = new Job(aSpec().input("s3://in/b.jpg").build(), JobState.FAILED, 2, "bad", T0, T0.plusMillis(2000),
-                T0.plusMillis(2500), List.of(), null, null);
+                T0.plusMillis(2500), List.of(), null, null, 0);
         CostModel.Usage u = CostModel.Usage.of(List.of(once, twice));
         assertEquals(new CostModel.Usage(2, 3, 1, 0.75, 1), u);
         String total = String.format("$%.4f for 2 jobs", X86.estimate(u).total());

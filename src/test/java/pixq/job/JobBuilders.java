@@ -140,7 +140,7 @@ public final class JobBuilders {
         }
 
         public Job build() {
-            return new Job(spec, state, attempts, lastError, createdAt, startedAt, finishedAt, outputs, leaseUntil, sentAt);
+            return new Job(spec, state, attempts, lastError, createdAt, startedAt, finishedAt, outputs, leaseUntil, sentAt, 0);
         }
     }
 }

@@ -95,7 +95,7 @@ public abstract class JobStoreContract {
         // when
         Job running = queued.start(at(Duration.ofSeconds(5)), LEASE);
         boolean started = store().update(queued, running);
-        Job succeeded = running.succeed(List.of("file:/out/a.thumb.jpg"), at(Duration.ofSeconds(7)));
+        Job succeeded = running.succeed(List.of("file:/out/a.thumb.jpg"), 0, at(Duration.ofSeconds(7)));
         boolean finished = store().update(running, succeeded);
 
         // then
@@ -133,7 +133,7 @@ public abstract class JobStoreContract {
         assertTrue(store().update(firstRun, secondRun));
 
         // when: the first, slow worker finishes
-        boolean lateWrite = store().update(firstRun, firstRun.succeed(List.of(), at(Duration.ofSeconds(50))));
+        boolean lateWrite = store().update(firstRun, firstRun.succeed(List.of(), 0, at(Duration.ofSeconds(50))));
 
         // then: attempts differ, so its write is refused
         assertFalse(lateWrite);
@@ -283,7 +283,7 @@ public abstract class JobStoreContract {
         Job bRunning = b.start(at(Duration.ofSeconds(7)), LEASE);
         store().update(b, bRunning);
         store().update(c, c.cancel(at(Duration.ofSeconds(8))));
-        store().update(aRunning, aRunning.succeed(List.of(), at(Duration.ofSeconds(9))));
+        store().update(aRunning, aRunning.succeed(List.of(), 0, at(Duration.ofSeconds(9))));
         assertFalse(store().update(a, a.start(at(Duration.ofSeconds(10)), LEASE)));
         BatchCounts counts = store().counts(batch);
 
@@ -294,6 +294,29 @@ public abstract class JobStoreContract {
         assertEquals(2, counts.finished());
         assertEquals(T0.plusSeconds(5), counts.firstStarted());
         assertEquals(T0.plusSeconds(9), counts.lastFinished());
+    }
+
+    @Test
+    void outputsASuccessReplacedAreKeptOnItsRecordAndAddUpInItsBatch() {
+        // given two jobs of a batch
+        String batch = newBatch();
+        Job a = queuedIn(batch, "a.jpg");
+        Job b = queuedIn(batch, "b.jpg");
+        store().insertNew(List.of(a, b));
+
+        // when a's success wrote over 2 blobs and b's over none
+        Job aRunning = a.start(at(Duration.ofSeconds(5)), LEASE);
+        store().update(a, aRunning);
+        Job aDone = aRunning.succeed(List.of("file:/out/a.jpg", "file:/out/a.png"), 2, at(Duration.ofSeconds(6)));
+        assertTrue(store().update(aRunning, aDone));
+        Job bRunning = b.start(at(Duration.ofSeconds(5)), LEASE);
+        store().update(b, bRunning);
+        store().update(bRunning, bRunning.succeed(List.of("file:/out/b.jpg"), 0, at(Duration.ofSeconds(7))));
+
+        // then a's record says so, and the batch counts both successes' replaced outputs
+        assertEquals(2, store().find(a.id()).orElseThrow().replaced());
+        assertEquals(2, store().counts(batch).replaced());
+        assertEquals(0, store().counts(newBatch()).replaced());
     }
 
     @Test

@@ -54,7 +54,7 @@ class JobTest {
         Job queued = Job.queued(spec("s3://in/a.jpg", List.of()), CLOCK);
         // when
         Job running = queued.start(CLOCK, LEASE);
-        Job done = running.succeed(List.of("s3://out/a-thumb.jpg"), CLOCK);
+        Job done = running.succeed(List.of("s3://out/a-thumb.jpg"), 0, CLOCK);
         // then
         assertEquals(JobState.SUCCEEDED, done.state());
         assertEquals(1, done.attempts());
@@ -73,7 +73,7 @@ class JobTest {
 
     @Test
     void a_succeeded_job_only_goes_back_to_the_queue_to_be_redone() {
-        Job done = Job.queued(spec("s3://in/a.jpg", List.of()), CLOCK).start(CLOCK, LEASE).succeed(List.of("s3://out/a.jpg"), CLOCK);
+        Job done = Job.queued(spec("s3://in/a.jpg", List.of()), CLOCK).start(CLOCK, LEASE).succeed(List.of("s3://out/a.jpg"), 0, CLOCK);
         assertThrows(IllegalTransitionException.class, () -> done.start(CLOCK, LEASE));
         assertThrows(IllegalTransitionException.class, () -> done.fail("late", CLOCK));
         Job redo = done.requeue();
@@ -95,7 +95,7 @@ class JobTest {
     @Test
     void a_queued_job_cannot_succeed_without_running_but_can_fail_when_dead_lettered() {
         Job queued = Job.queued(spec("s3://in/a.jpg", List.of()), CLOCK);
-        assertThrows(IllegalTransitionException.class, () -> queued.succeed(List.of(), CLOCK));
+        assertThrows(IllegalTransitionException.class, () -> queued.succeed(List.of(), 0, CLOCK));
         assertEquals(JobState.FAILED, queued.fail("dead-lettered after 3 receives", CLOCK).state());
     }
 

@@ -161,7 +161,7 @@ class WebConsoleTest {
         }
         Job next = jobs.get(12).start(JobBuilders.CLOCK, java.time.Duration.ofMinutes(1));
         assertTrue(state.jobs().update(jobs.get(12), next));
-        assertTrue(state.jobs().update(next, next.succeed(List.of(), JobBuilders.CLOCK)));
+        assertTrue(state.jobs().update(next, next.succeed(List.of(), 0, JobBuilders.CLOCK)));
         JsonNode moved = json("api/batch?id=run");
         JsonNode stillTwo = json("api/failures?id=run");
 
