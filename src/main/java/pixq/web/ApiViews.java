@@ -208,6 +208,7 @@ final class ApiViews {
         out.put("end", p.done() ? millis(c.lastFinished()) : null);
         out.put("rate", p.rate());
         out.put("etaSeconds", p.eta() == null ? null : p.eta().toSeconds());
+        out.put("replaced", c.replaced());
         return out;
     }
 

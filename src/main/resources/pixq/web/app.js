@@ -90,6 +90,7 @@
     STATES.forEach((s) => items.push([s.toLowerCase(), b.counts[s]]));
     items.push(["images/s", b.rate ? b.rate.toFixed(1) : "—"], ["ETA", b.etaSeconds === null ? "—" : duration(b.etaSeconds * 1000)],
       ["started", when(b.start)], ["ended", b.done ? when(b.end) : "not yet"]);
+    if (b.replaced > 0) items.push(["outputs replaced earlier ones", b.replaced]); // never overwritten without a word
     return el("div", { class: "facts" }, items.map(([k, v]) => el("div", { class: "fact-" + k.replace(/\W/g, "") }, el("b", {}, v), k)));
   }
 

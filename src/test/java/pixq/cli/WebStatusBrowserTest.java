@@ -47,6 +47,8 @@ class WebStatusBrowserTest {
         aPhoto(in.resolve("<script>.jpg"), 400, 300, new Color(200, 120, 30));
         aPhoto(in.resolve("<img src=x onerror=pwned=1>.jpg"), 400, 300, new Color(120, 30, 200));
         Files.writeString(in.resolve("late.jpg"), "the camera had not finished writing this file");
+        Files.createDirectories(dir.resolve("out"));
+        aPhoto(dir.resolve("out/harbour-thumb.jpg"), 100, 100, Color.BLACK); // an earlier file the run will write over
         Path state = dir.resolve("state");
         int exit = Main.commandLine().execute("run", in.toString(), "--out", dir.resolve("out").toString(),
                 "--recipe", "thumbnail", "--state", state.toString(), "--workers", "2");
@@ -70,6 +72,7 @@ class WebStatusBrowserTest {
             // one batch: the chart and every job; names that are markup show as text and run nothing
             browser.open(base.resolve("batch?id=" + batch));
             browser.await("document.querySelectorAll('tr[data-job]').length === 5 && document.querySelector('svg.chart rect')");
+            assertEquals("1", browser.eval("document.querySelector('.fact-outputsreplacedearlierones b').innerText").asText());
             List<String> inputs = texts(browser, "td.input");
             assertTrue(inputs.stream().anyMatch(s -> s.endsWith("/<script>.jpg")), inputs.toString());
             assertTrue(inputs.stream().anyMatch(s -> s.endsWith("/<img src=x onerror=pwned=1>.jpg")), inputs.toString());
