@@ -89,7 +89,12 @@ public record JobSpec(String id, String batchId, String input, String inputVersi
         if (name.isEmpty() || name.contains("/") || name.contains("\0") || utf8Length(name) > MAX_NAME_BYTES) {
             throw new IllegalArgumentException("refusing output name \"" + name + "\": it must be a plain file name");
         }
-        return BlobUri.parse(output).child(name).toString();
+        BlobUri folder = BlobUri.parse(output);
+        if (name.equals(stem + suffix) && stem.contains("\uFFFD") && BlobUri.parse(input) instanceof BlobUri.File in
+                && folder instanceof BlobUri.File out) { // a local name that is not UTF-8 (U+FFFD here): its own bytes
+            return out.childKeepingBytes(in, suffix).toString();
+        }
+        return folder.child(name).toString();
     }
 
     /** Every output the recipe writes for this job, in the recipe's order. */

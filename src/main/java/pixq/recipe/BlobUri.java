@@ -1,6 +1,7 @@
 package pixq.recipe;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collection;
 
@@ -22,6 +23,34 @@ public sealed interface BlobUri {
         @Override
         public String display() {
             return path.toString();
+        }
+
+        /**
+         * The file in this folder named as {@code source}'s name without its extension, then {@code suffix}, in the
+         * source name's own bytes: a name that is not UTF-8 (Latin-1 "caf\xE9.jpg" from an old archive) reads as
+         * U+FFFD in a Java string, and only its URI's percent-escapes still tell two such names apart.
+         */
+        public File childKeepingBytes(File source, String suffix) {
+            String raw = source.path.toUri().getRawPath();
+            String name = raw.substring(raw.lastIndexOf('/') + 1);
+            int dot = name.lastIndexOf('.');
+            String folder = path.toUri().getRawPath();
+            return new File(Path.of(URI.create("file://" + folder + (folder.endsWith("/") ? "" : "/")
+                    + (dot > 0 ? name.substring(0, dot) : name) + percentEncoded(suffix))));
+        }
+
+        /** Every byte of the text's UTF-8 but letters, digits and "-._~" as %XX. */
+        private static String percentEncoded(String text) {
+            StringBuilder out = new StringBuilder();
+            for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+                int c = b & 0xFF;
+                if (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~".indexOf(c) >= 0)) {
+                    out.append((char) c);
+                } else {
+                    out.append('%').append(String.format("%02X", c));
+                }
+            }
+            return out.toString();
         }
 
         @Override

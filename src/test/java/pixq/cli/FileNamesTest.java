@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,6 +160,26 @@ class FileNamesTest {
         try (LocalState local = LocalState.open(dir.resolve("state"))) {
             Job refused = local.jobs().list(null, JobState.FAILED, 10).get(0);
             assertTrue(refused.lastError().contains("made from " + dir.resolve("A/photo.jpg").toUri()), refused.lastError());
+        }
+    }
+
+    @Test
+    void names_that_are_not_utf8_keep_their_own_bytes_and_two_of_them_never_clash() throws IOException {
+        // given caf\xE9.jpg and caf\xE8.jpg in Latin-1, as an old archive unpacks them (both read "caf\uFFFD.jpg" in Java)
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Path acute = Path.of(URI.create(in.toUri() + "caf%E9.jpg"));
+        Path grave = Path.of(URI.create(in.toUri() + "caf%E8.jpg"));
+        Files.copy(SAMPLE, acute);
+        Files.copy(SAMPLE, grave);
+        Path out = dir.resolve("out");
+        // when
+        Run run = pixqWithErr("run", in.toString(), "--out", out.toString(), "--recipe", "fit 64x64 | png", "--state", dir.resolve("state").toString());
+        // then both ran, each output named with its input's bytes
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(Files.isRegularFile(Path.of(URI.create(out.toUri() + "caf%E9.png"))), outputs(out).toString());
+        assertTrue(Files.isRegularFile(Path.of(URI.create(out.toUri() + "caf%E8.png"))), outputs(out).toString());
+        try (Stream<Path> files = Files.list(out)) {
+            assertEquals(2, files.count(), "two files, though both names print as " + outputs(out));
         }
     }
 

@@ -23,6 +23,16 @@ class BlobUriTest {
     }
 
     @Test
+    void aChildKeepingBytesHasTheSourcesStemInItsOwnBytesAndTheSuffixInUtf8() {
+        BlobUri.File latin1 = (BlobUri.File) BlobUri.parse("file:///in/caf%E9.photo.jpg");
+        BlobUri.File folder = (BlobUri.File) BlobUri.parse("file:///out/sub%20dir");
+
+        BlobUri.File child = folder.childKeepingBytes(latin1, " 1-\u00fc.png");
+
+        assertEquals("file:///out/sub%20dir/caf%E9.photo%201-%C3%BC.png", child.toString());
+    }
+
+    @Test
     void aFileNameJoinedByHandIsTakenAsWritten() {
         assertEquals(new BlobUri.File(Path.of("/out/my photo.jpg")), BlobUri.parse("file:/out/my photo.jpg"));
         assertEquals(new BlobUri.File(Path.of("/out/my photo.jpg")), BlobUri.parse("file:///out/my photo.jpg"));
