@@ -90,8 +90,8 @@ public record JobSpec(String id, String batchId, String input, String inputVersi
             throw new IllegalArgumentException("refusing output name \"" + name + "\": it must be a plain file name");
         }
         BlobUri folder = BlobUri.parse(output);
-        if (name.equals(stem + suffix) && stem.contains("\uFFFD") && BlobUri.parse(input) instanceof BlobUri.File in
-                && folder instanceof BlobUri.File out) { // a local name that is not UTF-8 (U+FFFD here): its own bytes
+        if (name.equals(stem + suffix) && input != null && BlobUri.parse(input) instanceof BlobUri.File in
+                && folder instanceof BlobUri.File out) { // in the input name's own bytes, UTF-8 or not
             return out.childKeepingBytes(in, suffix).toString();
         }
         return folder.child(name).toString();
