@@ -34,6 +34,7 @@ public record BatchFinished(BatchCounts counts, long completion, String manifest
         ObjectNode byState = detail.putObject("counts");
         counts.byState().forEach((state, n) -> byState.put(state.name().toLowerCase(java.util.Locale.ROOT), n));
         byState.put("total", counts.total());
+        detail.put("replaced", counts.replaced());
         detail.put("manifest", manifest);
         detail.put("started", started == null ? null : started.toString());
         detail.put("finished", finished == null ? null : finished.toString());

@@ -20,15 +20,15 @@ import pixq.recipe.Json;
 
 /**
  * A batch's manifest: JSON Lines, a first line for the batch (counts, start, end, recipe), then one line per
- * job, oldest first (id, input and its version, state, attempts, outputs with their bytes, error kind and
- * reason, duration). Streamed a page of jobs at a time: a batch of 100,000 jobs is never held in memory.
+ * job, oldest first (id, input and its version, state, attempts, outputs with their bytes, how many of them
+ * replaced earlier ones, error kind and reason, duration). Streamed a page of jobs at a time: a batch of 100,000 jobs is never held in memory.
  */
 public final class Manifest {
     static final int PAGE = 500;
     /** Outputs stat'ed at once: on S3 each is a request, so a page's run side by side. */
     private static final int STATS_AT_ONCE = 16;
     private static final String[] CSV_COLUMNS = {"job", "input", "inputVersion", "state", "attempts", "outputs", "outputBytes",
-        "errorKind", "error", "durationSeconds"};
+        "replaced", "errorKind", "error", "durationSeconds"};
 
     private Manifest() {}
 
@@ -85,6 +85,7 @@ public final class Manifest {
             output.put("uri", job.outputs().get(i));
             output.put("bytes", sizes.get(i));
         }
+        line.put("replaced", job.replaced());
         Optional<String> kind = errorKind(job);
         if (kind.isPresent()) {
             ObjectNode error = line.putObject("error");
@@ -130,7 +131,7 @@ public final class Manifest {
                 JsonNode error = line.path("error");
                 out.println(String.join(",", csv(line.path("job")), csv(line.path("input")), csv(line.path("inputVersion")),
                         csv(line.path("state")), csv(line.path("attempts")), quote(String.join(" ", outputs)), Long.toString(bytes),
-                        csv(error.path("kind")), csv(error.path("reason")), csv(line.path("durationSeconds"))));
+                        csv(line.path("replaced")), csv(error.path("kind")), csv(error.path("reason")), csv(line.path("durationSeconds"))));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable manifest: " + e.getMessage(), e);

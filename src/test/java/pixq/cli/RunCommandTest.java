@@ -256,6 +256,13 @@ class RunCommandTest {
         String secondBatch = lines.get(lines.size() - 2).split(" ")[0];
         String watched = pixqOut("watch", secondBatch, "--state", dir.resolve("state").toString());
         assertTrue(watched.contains("2 outputs replaced earlier ones of the same name"), watched);
+        // and its manifest: the batch's line and each job's, and the CSV made from it
+        List<String> manifest = pixqOut("status", secondBatch, "--manifest", "--state", dir.resolve("state").toString()).lines().toList();
+        assertTrue(manifest.get(0).contains("\"replaced\":2"), manifest.get(0));
+        assertTrue(manifest.subList(1, 3).stream().allMatch(l -> l.contains("\"replaced\":1")), manifest.toString());
+        List<String> csv = pixqOut("status", secondBatch, "--manifest", "--format", "csv", "--state", dir.resolve("state").toString()).lines().toList();
+        int column = List.of(csv.get(0).split(",")).indexOf("replaced");
+        assertEquals(List.of("1", "1"), csv.subList(1, 3).stream().map(row -> row.split(",")[column]).toList(), csv.toString());
     }
 
     @Test
