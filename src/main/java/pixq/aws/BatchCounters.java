@@ -114,14 +114,19 @@ final class BatchCounters {
         long replaced = 0;
         for (Map<String, AttributeValue> shard : shards) {
             for (JobState state : JobState.values()) {
-                AttributeValue n = shard.get(state.name());
-                byState.merge(state, n == null ? 0 : Long.parseLong(n.n()), Long::sum);
+                byState.merge(state, count(shard, state.name()), Long::sum);
             }
             firstStarted = earliest(firstStarted, millis(shard, "firstStartedMs"));
             lastFinished = latest(lastFinished, millis(shard, "lastFinishedMs"));
-            replaced += shard.containsKey("replaced") ? Long.parseLong(shard.get("replaced").n()) : 0;
+            replaced += count(shard, "replaced");
         }
         return new BatchCounts(batchId, byState, firstStarted, lastFinished, replaced);
+    }
+
+    /** A counter of a shard: 0 until something was added to it. */
+    private static long count(Map<String, AttributeValue> shard, String name) {
+        AttributeValue n = shard.get(name);
+        return n == null ? 0 : Long.parseLong(n.n());
     }
 
     private static String countsId(String batchId, int shard) {
