@@ -12,6 +12,7 @@ import pixq.image.OpenCvImageEngine;
 import pixq.job.BlobException;
 import pixq.job.BlobStore;
 import pixq.recipe.BlobUri;
+import pixq.worker.WorkerConfig;
 
 /** The image engine of the worker function and of {@code pixq worker}, configured from the environment. */
 public final class Engines {
@@ -41,6 +42,7 @@ public final class Engines {
                 .withCommands(commands(env))
                 .withCommandTimeout(Duration.ofSeconds(Env.longValue(env, "COMMAND_TIMEOUT_SECONDS", DEFAULT_COMMAND_TIMEOUT)))
                 .withTimeLeft(timeLeft)
+                .withDecodeMemory(EngineConfig.decodeMemoryFor(WorkerConfig.defaults().parallelism()))
                 .withResources(uri -> {
                     BlobUri.S3 at;
                     try {

@@ -60,8 +60,9 @@ final class WorkOptions {
     }
 
     EngineConfig engine() {
+        int parallel = workers == null ? WorkerConfig.defaults().parallelism() : workers;
         return EngineConfig.defaults().withMaxPixels(maxPixels).withCommands(EngineConfig.parseCommands(String.join(",", commands)))
-                .withCommandTimeout(commandTimeout);
+                .withCommandTimeout(commandTimeout).withDecodeMemory(EngineConfig.decodeMemoryFor(parallel));
     }
 
     WorkerConfig worker() {

@@ -25,6 +25,9 @@ import pixq.recipe.BlobUri;
  * @param resources      reads the image of an image watermark, given the path or URI in the recipe
  * @param openCvThreads  threads OpenCV may use inside one operation; 1 (default) because the worker already
  *                       runs one image per core. Note: OpenCV's setting is process-wide.
+ * @param decodeMemory   bytes the decodes running at once may hold beyond their images (a progressive JPEG's
+ *                       coefficients, kept whole until its last scan): a decode that would pass it waits for
+ *                       another to end ({@link DecodeBudget}); one larger than it runs alone
  */
 public record EngineConfig(
         long maxPixels,
@@ -33,14 +36,17 @@ public record EngineConfig(
         Duration commandTimeout,
         Supplier<Duration> timeLeft,
         Function<String, byte[]> resources,
-        int openCvThreads) {
+        int openCvThreads,
+        long decodeMemory) {
 
     public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
     public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
+    /** Two large progressive JPEGs (50 MB of coefficients each for 13 MP) never decode at once on 2 workers. */
+    public static final long DECODE_MEMORY_PER_WORKER = 32L * 1024 * 1024;
 
     public EngineConfig {
-        if (maxPixels <= 0 || maxBytes <= 0 || openCvThreads < 1) {
-            throw new IllegalArgumentException("maxPixels, maxBytes and openCvThreads must be positive");
+        if (maxPixels <= 0 || maxBytes <= 0 || openCvThreads < 1 || decodeMemory <= 0) {
+            throw new IllegalArgumentException("maxPixels, maxBytes, openCvThreads and decodeMemory must be positive");
         }
         commands = Map.copyOf(commands);
         Objects.requireNonNull(commandTimeout, "commandTimeout");
@@ -48,10 +54,13 @@ public record EngineConfig(
         Objects.requireNonNull(resources, "resources");
     }
 
-    /** 100 MP, 256 MiB, no commands, 5-minute command timeout, no deadline, watermarks from local files, 1 thread. */
+    /**
+     * 100 MP, 256 MiB, no commands, 5-minute command timeout, no deadline, watermarks from local files, 1 thread,
+     * decode memory for 2 workers.
+     */
     public static EngineConfig defaults() {
         return new EngineConfig(DEFAULT_MAX_PIXELS, DEFAULT_MAX_BYTES, Map.of(), Duration.ofMinutes(5),
-                () -> NO_DEADLINE, EngineConfig::readLocalFile, 1);
+                () -> NO_DEADLINE, EngineConfig::readLocalFile, 1, decodeMemoryFor(2));
     }
 
     /** The time left of a worker that has no deadline of its own. */
@@ -87,32 +96,41 @@ public record EngineConfig(
     }
 
     public EngineConfig withMaxPixels(long n) {
-        return new EngineConfig(n, maxBytes, commands, commandTimeout, timeLeft, resources, openCvThreads);
+        return new EngineConfig(n, maxBytes, commands, commandTimeout, timeLeft, resources, openCvThreads, decodeMemory);
     }
 
     public EngineConfig withMaxBytes(long n) {
-        return new EngineConfig(maxPixels, n, commands, commandTimeout, timeLeft, resources, openCvThreads);
+        return new EngineConfig(maxPixels, n, commands, commandTimeout, timeLeft, resources, openCvThreads, decodeMemory);
     }
 
     public EngineConfig withCommands(Map<String, Path> map) {
-        return new EngineConfig(maxPixels, maxBytes, map, commandTimeout, timeLeft, resources, openCvThreads);
+        return new EngineConfig(maxPixels, maxBytes, map, commandTimeout, timeLeft, resources, openCvThreads, decodeMemory);
     }
 
     public EngineConfig withCommandTimeout(Duration d) {
-        return new EngineConfig(maxPixels, maxBytes, commands, d, timeLeft, resources, openCvThreads);
+        return new EngineConfig(maxPixels, maxBytes, commands, d, timeLeft, resources, openCvThreads, decodeMemory);
     }
 
     /** Commands stop at the lesser of their timeout and this (read when each command starts). */
     public EngineConfig withTimeLeft(Supplier<Duration> left) {
-        return new EngineConfig(maxPixels, maxBytes, commands, commandTimeout, left, resources, openCvThreads);
+        return new EngineConfig(maxPixels, maxBytes, commands, commandTimeout, left, resources, openCvThreads, decodeMemory);
     }
 
     public EngineConfig withResources(Function<String, byte[]> reader) {
-        return new EngineConfig(maxPixels, maxBytes, commands, commandTimeout, timeLeft, reader, openCvThreads);
+        return new EngineConfig(maxPixels, maxBytes, commands, commandTimeout, timeLeft, reader, openCvThreads, decodeMemory);
     }
 
     public EngineConfig withOpenCvThreads(int n) {
-        return new EngineConfig(maxPixels, maxBytes, commands, commandTimeout, timeLeft, resources, n);
+        return new EngineConfig(maxPixels, maxBytes, commands, commandTimeout, timeLeft, resources, n, decodeMemory);
+    }
+
+    public EngineConfig withDecodeMemory(long bytes) {
+        return new EngineConfig(maxPixels, maxBytes, commands, commandTimeout, timeLeft, resources, openCvThreads, bytes);
+    }
+
+    /** The decode memory for this many images decoded at once. */
+    public static long decodeMemoryFor(int workers) {
+        return Math.max(2, workers) * DECODE_MEMORY_PER_WORKER;
     }
 
     /** A path, or a file: URI; anything else is refused. */

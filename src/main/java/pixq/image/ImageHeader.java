@@ -8,13 +8,13 @@ import java.nio.charset.StandardCharsets;
  *
  * @param components JPEG colour components (1 gray, 3 YCbCr, 4 CMYK/YCCK); 0 for other formats
  * @param dataStart  JPEG: offset of the first scan (SOS), so truncation can be checked after it; else 0
- * @param progressive a progressive JPEG: libjpeg holds all its DCT coefficients, at full size whatever the DCT
- *                   scale, until its last scan (2 bytes each)
+ * @param coefficientBytes a progressive JPEG: the bytes libjpeg holds for its DCT coefficients, whole and at full
+ *                   size whatever the DCT scale, until its last scan (2 per coefficient); else 0
  */
-record ImageHeader(Format format, int width, int height, int components, int dataStart, boolean progressive) {
+record ImageHeader(Format format, int width, int height, int components, int dataStart, long coefficientBytes) {
 
     ImageHeader(Format format, int width, int height, int components, int dataStart) {
-        this(format, width, height, components, dataStart, false);
+        this(format, width, height, components, dataStart, 0);
     }
 
     /** HEIF: HEIC and other HEVC stills; AVIF: AV1 stills (both decoded by libheif, {@link Heif}). */
@@ -72,7 +72,7 @@ record ImageHeader(Format format, int width, int height, int components, int dat
         int width = -1;
         int height = -1;
         int components = 0;
-        boolean progressive = false;
+        long coefficientBytes = 0;
         while (true) {
             if ((b[i] & 0xFF) != 0xFF) {
                 throw new ImageException("the JPEG file is corrupt: no marker at byte " + i);
@@ -94,16 +94,36 @@ record ImageHeader(Format format, int width, int height, int components, int dat
                 height = u16be(b, i + 3);
                 width = u16be(b, i + 5);
                 components = b[i + 7] & 0xFF;
-                progressive = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
+                boolean progressive = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
+                coefficientBytes = progressive ? coefficientBytes(b, i + 8, components, width, height) : 0;
             }
             if (marker == 0xDA) {
                 if (width < 0) {
                     throw new ImageException("the JPEG file is corrupt: image data comes before its size (no SOF marker)");
                 }
-                return new ImageHeader(Format.JPEG, width, height, components, i + length, progressive);
+                return new ImageHeader(Format.JPEG, width, height, components, i + length, coefficientBytes);
             }
             i += length;
         }
+    }
+
+    /** Each component's 8×8 blocks (fewer for subsampled chroma) × 64 coefficients × 2 bytes. */
+    private static long coefficientBytes(byte[] b, int first, int components, int width, int height) {
+        int maxH = 1;
+        int maxV = 1;
+        for (int c = 0; c < components; c++) {
+            maxH = Math.max(maxH, (b[first + 3 * c + 1] & 0xFF) >> 4);
+            maxV = Math.max(maxV, b[first + 3 * c + 1] & 0x0F);
+        }
+        long bytes = 0;
+        for (int c = 0; c < components; c++) {
+            int h = Math.max(1, (b[first + 3 * c + 1] & 0xFF) >> 4);
+            int v = Math.max(1, b[first + 3 * c + 1] & 0x0F);
+            long blocksAcross = ((long) width * h + 8L * maxH - 1) / (8L * maxH);
+            long blocksDown = ((long) height * v + 8L * maxV - 1) / (8L * maxV);
+            bytes += blocksAcross * blocksDown * 64 * 2;
+        }
+        return bytes;
     }
 
     private static ImageHeader png(byte[] b) {

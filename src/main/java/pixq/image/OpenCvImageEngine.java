@@ -38,6 +38,7 @@ public final class OpenCvImageEngine implements ImageEngine {
     private final EngineConfig config;
     private final Intake intake;
     private final StepRunner.Tools tools;
+    private final DecodeBudget decodeBudget;
 
     public OpenCvImageEngine() {
         this(EngineConfig.defaults());
@@ -46,6 +47,7 @@ public final class OpenCvImageEngine implements ImageEngine {
     public OpenCvImageEngine(EngineConfig config) {
         this.config = config;
         this.intake = new Intake(config);
+        this.decodeBudget = new DecodeBudget(config.decodeMemory());
         this.tools = new StepRunner.Tools(new CommandRunner(config), config, intake, loadFilters());
         opencv_core.setNumThreads(config.openCvThreads() <= 1 ? 0 : config.openCvThreads()); // 0 = no thread pool
     }
@@ -123,9 +125,9 @@ public final class OpenCvImageEngine implements ImageEngine {
             throw new ImageException("the image could not be processed: " + why.strip(), e);
         } finally {
             // glibc keeps what a large decode freed in the worker's arena, so two workers' arenas each stayed at
-            // their largest image: handed back after such an image (-30 MB median at the peak, bench/RESULTS.md);
-            // after every image it cost 6 % more CPU in page faults.
-            if (header.progressive() || (long) header.width() * header.height() >= TRIM_AFTER_PIXELS) {
+            // their largest image: handed back after such an image (with DecodeBudget, -28 MB median at the peak,
+            // bench/RESULTS.md); after every image it cost 6 % more CPU in page faults.
+            if (header.coefficientBytes() > 0 || (long) header.width() * header.height() >= TRIM_AFTER_PIXELS) {
                 Pointer.trimMemory();
             }
         }
@@ -143,12 +145,13 @@ public final class OpenCvImageEngine implements ImageEngine {
         return renditions;
     }
 
-    private static Canvas decode(byte[] bytes, ImageHeader header, int orientation, ColourProfile profile,
-                                 List<Operation> shared, List<Output> outputs) {
+    private Canvas decode(byte[] bytes, ImageHeader header, int orientation, ColourProfile profile,
+                          List<Operation> shared, List<Output> outputs) {
         boolean jpeg = header.format() == ImageHeader.Format.JPEG;
         boolean cmykProfile = jpeg && header.components() == 4 && profile != null && profile.isCmyk();
         int reduce = jpeg && !cmykProfile ? ShrinkPlan.reduceFactor(header.width(), header.height(), orientation, shared, outputs) : 1;
-        Mat mat = cmykProfile ? CmykJpeg.decode(bytes, profile) : Decoder.decode(bytes, header, reduce);
+        Mat mat = decodeBudget.within(header.coefficientBytes(),
+                () -> cmykProfile ? CmykJpeg.decode(bytes, profile) : Decoder.decode(bytes, header, reduce));
         boolean reduced = reduce > 1;
         Geometry.Frame frame = reduced
                 ? new Geometry.Frame(header.width(), header.height(), orientation)

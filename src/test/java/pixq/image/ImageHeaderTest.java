@@ -1,7 +1,6 @@
 package pixq.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static pixq.image.Images.anImage;
@@ -39,14 +38,16 @@ class ImageHeaderTest {
     }
 
     @Test
-    void aProgressiveJpegIsToldFromABaselineOneByItsFrameMarker(@TempDir Path dir) throws Exception {
-        // ImageMagick's files: progressive in 4:2:0 and in 4:4:4, and a baseline one
+    void aProgressiveJpegCountsTheCoefficientsItsDecodeHoldsWhole(@TempDir Path dir) throws Exception {
+        // ImageMagick's files: 4:2:0 (chroma one block per 16×16 pixels) and 4:4:4, progressive and baseline
         ExternalTools.magick(dir, "-size", "1000x800", "gradient:red-blue", "-interlace", "JPEG", "-sampling-factor", "2x2", "p420.jpg");
         ExternalTools.magick(dir, "-size", "1000x800", "gradient:red-blue", "-interlace", "JPEG", "-sampling-factor", "1x1", "p444.jpg");
         ExternalTools.magick(dir, "-size", "1000x800", "gradient:red-blue", "-interlace", "none", "b.jpg");
-        assertTrue(ImageHeader.read(Files.readAllBytes(dir.resolve("p420.jpg"))).progressive());
-        assertTrue(ImageHeader.read(Files.readAllBytes(dir.resolve("p444.jpg"))).progressive());
-        assertFalse(ImageHeader.read(Files.readAllBytes(dir.resolve("b.jpg"))).progressive());
+        long luma = 125L * 100 * 64 * 2;
+        long chroma420 = 63L * 50 * 64 * 2;
+        assertEquals(luma + 2 * chroma420, ImageHeader.read(Files.readAllBytes(dir.resolve("p420.jpg"))).coefficientBytes());
+        assertEquals(3 * luma, ImageHeader.read(Files.readAllBytes(dir.resolve("p444.jpg"))).coefficientBytes());
+        assertEquals(0, ImageHeader.read(Files.readAllBytes(dir.resolve("b.jpg"))).coefficientBytes());
     }
 
     @Test
