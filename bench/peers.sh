@@ -90,6 +90,13 @@ print(n, time.process_time() - t0)
 EOF
 }
 echo
+# ./pixq runs on tcmalloc where it is installed (bench/setup.sh installs it): say which allocator these figures had.
+allocator="glibc malloc (libtcmalloc-minimal4 not installed)"
+for lib in "/usr/lib/$(uname -m)-linux-gnu/libtcmalloc_minimal.so.4" /usr/lib64/libtcmalloc_minimal.so.4; do
+  [ -f "$lib" ] && [ -z "${LD_PRELOAD+set}" ] && allocator="tcmalloc ($lib)"
+done
+echo "pixq's allocator: $allocator"
+echo
 echo "| batch | tool | wall s (best) | CPU s (best) | images per CPU-s | peak RSS MB | load avg 1 min |"
 echo "|---|---|---|---|---|---|---|"
 for n in ${batches//,/ }; do

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what bench/run.sh compares pixq against (Debian 12, as root). Idempotent; CI never calls it.
+# Installs what bench/run.sh compares pixq against (Debian 12, as root), and tcmalloc, which ./pixq runs on where
+# it is installed (as .ci/run and the worker image install it). Idempotent; CI never calls it.
 set -euo pipefail
-pkgs=(python3-pil libvips-tools redis-server python3-rq time)
+pkgs=(python3-pil libvips-tools redis-server python3-rq time libtcmalloc-minimal4)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -73,6 +73,7 @@ final class CommandRunner {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(stderr.toFile());
             Map<String, String> env = builder.environment();
+            UserEnvironment.restore(env);
             env.putAll(jobEnv);
             env.put("PIXQ_OUTPUT_DIR", outDir.toString());
             env.put("PIXQ_TIME_LIMIT_SECONDS", Long.toString(limit.toSeconds()));

@@ -124,9 +124,10 @@ public final class OpenCvImageEngine implements ImageEngine {
             }
             throw new ImageException("the image could not be processed: " + why.strip(), e);
         } finally {
-            // glibc keeps what a large decode freed in the worker's arena, so two workers' arenas each stayed at
-            // their largest image: handed back after such an image (with DecodeBudget, -28 MB median at the peak,
-            // bench/RESULTS.md); after every image it cost 6 % more CPU in page faults.
+            // Under glibc's malloc (where tcmalloc is not installed) a large decode's memory stays in the worker's
+            // arena, so two workers' arenas each stayed at their largest image: handed back after such an image
+            // (-30 MB median at the peak, bench/RESULTS.md); after every image it cost 6 % more CPU in page faults.
+            // Under tcmalloc, as ./pixq and the worker image run pixq, glibc has nothing to hand back.
             if (header.coefficientBytes() > 0 || (long) header.width() * header.height() >= TRIM_AFTER_PIXELS) {
                 Pointer.trimMemory();
             }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import pixq.image.UserEnvironment;
 import pixq.job.BatchCompletion;
 import pixq.job.BatchCounts;
 import pixq.job.BatchFinished;
@@ -71,8 +72,10 @@ public final class BatchDoneCommand implements BatchCompletion.Listener {
         argv.addAll(List.of("/bin/sh", "-c", command));
         Process p = null;
         try {
-            p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            ProcessBuilder builder = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            UserEnvironment.restore(builder.environment());
+            p = builder.start();
             try (OutputStream in = p.getOutputStream()) {
                 in.write(json.getBytes(StandardCharsets.UTF_8));
                 in.write('\n');

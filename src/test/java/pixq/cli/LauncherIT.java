@@ -2,6 +2,7 @@ package pixq.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,6 +69,46 @@ class LauncherIT {
         // and taken: -Xshare:on makes the JVM refuse to start without it
         Result taken = run(Map.of("PIXQ_JAVA_OPTS", "-Xshare:on"), "--version");
         assertEquals(0, taken.exit(), taken.output());
+    }
+
+    @Test
+    void tcmalloc_runs_pixq_where_installed_and_the_users_commands_get_the_users_environment() throws Exception {
+        // given tcmalloc (CI installs it), and commands that write down their own environment and what their JVM loaded
+        Path tcmalloc = Path.of("/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4");
+        assumeTrue(Files.exists(tcmalloc) || "true".equals(System.getenv("CI")), "libtcmalloc-minimal4 is not installed");
+        Path probe = dir.resolve("probe.sh");
+        Files.writeString(probe, """
+                #!/bin/sh
+                p=$PPID
+                while [ "$(cat /proc/$p/comm)" != java ]; do p=$(cut -d' ' -f4 /proc/$p/stat); done
+                { echo "command: ${LD_PRELOAD-unset} ${TCMALLOC_MAX_TOTAL_THREAD_CACHE_BYTES-unset} ${PIXQ_LAUNCHER_ENV-unset}"
+                  echo "jvm: $(grep -c libtcmalloc /proc/$p/maps)"; } > "${PIXQ_OUTPUT_DIR:-$1}/env.txt"
+                """);
+        probe.toFile().setExecutable(true);
+        // when run as a user does, then with glibc's malloc chosen (an LD_PRELOAD of their own, empty)
+        Result plain = run(Map.of(), probeRun("plain", probe));
+        Result glibc = run(Map.of("LD_PRELOAD", ""), probeRun("glibc", probe));
+        // then tcmalloc is the JVM's, and none of it reaches the command, nor the batch's --on-batch-done
+        assertEquals(0, plain.exit(), plain.output());
+        assertTrue(envSeen("plain").matches("command: unset unset unset\njvm: [1-9][0-9]*\n"), envSeen("plain"));
+        String done = Files.readString(dir.resolve("plain-done/env.txt"));
+        assertEquals("command: unset unset unset", done.lines().findFirst().orElse(""), done);
+        // and the user's own choice reaches both, untouched
+        assertEquals(0, glibc.exit(), glibc.output());
+        assertEquals("command:  unset unset\njvm: 0\n", envSeen("glibc"));
+    }
+
+    private String[] probeRun(String name, Path probe) throws IOException {
+        Files.createDirectories(dir.resolve(name + "-done"));
+        return new String[] {"run", "--args-only", "a", "--out", name, "--state", name + "-state", "--recipe", "command probe",
+            "--command", "probe=" + probe, "--on-batch-done", probe + " " + dir.resolve(name + "-done")};
+    }
+
+    /** What the probe of that run wrote, its one output. */
+    private String envSeen(String run) throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve(run))) {
+            return Files.readString(files.filter(p -> p.getFileName().toString().endsWith("-env.txt")).findFirst().orElseThrow());
+        }
     }
 
     private List<Path> archives() throws IOException {

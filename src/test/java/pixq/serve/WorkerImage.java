@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -27,6 +29,8 @@ public final class WorkerImage {
 
     final Path root;
     final String java;
+    /** The Dockerfile's ENV settings, image paths under root: what its RUNs and its ENTRYPOINT run with. */
+    final Map<String, String> env = new LinkedHashMap<>();
 
     private WorkerImage(Path root, String java) {
         this.root = root;
@@ -52,6 +56,23 @@ public final class WorkerImage {
                 Files.copy(from, to);
             }
         }
+        Matcher setting = Pattern.compile("(\\w+)=(?:\"([^\"]*)\"|(\\S+))").matcher("");
+        Matcher envLine = Pattern.compile("(?m)^ENV ((?:.*\\\\\n)*.*)$").matcher(dockerfile);
+        while (envLine.find()) {
+            setting.reset(envLine.group(1).replace("\\\n", " "));
+            while (setting.find()) {
+                image.env.put(setting.group(1), image.mapped(setting.group(2) != null ? setting.group(2) : setting.group(3)));
+            }
+        }
+        // the preloaded allocator comes from a build stage's apt-get install on Debian 12: this machine's copy of
+        // the same package (libtcmalloc-minimal4) stands for it
+        Path preload = Path.of(image.env.get("LD_PRELOAD"));
+        Path installed = Path.of("/usr/lib/x86_64-linux-gnu").resolve(preload.getFileName());
+        if (!Files.exists(installed)) {
+            MissingTool.skipOrFail("no " + installed + " for the worker image's LD_PRELOAD: apt-get install libtcmalloc-minimal4");
+        }
+        Files.createDirectories(preload.getParent());
+        Files.copy(installed, preload);
         return image;
     }
 

@@ -53,9 +53,9 @@ class WorkerImageIT {
         image = WorkerImage.layOut(root);
         List<String> command = new ArrayList<>(strace(root.resolve("training.strace")));
         command.addAll(image.command(WorkerImage.instruction("RUN", "-XX:AOTCacheOutput")));
-        training = Artifacts.run(command, Map.of()).succeeded();
+        training = Artifacts.run(command, image.env).succeeded();
         // the build's check that this JVM takes the cache it wrote
-        Artifacts.run(image.command(WorkerImage.instruction("RUN", "-XX:AOTMode=on")), Map.of()).succeeded();
+        Artifacts.run(image.command(WorkerImage.instruction("RUN", "-XX:AOTMode=on")), image.env).succeeded();
         assertTrue(image.inRoot("/opt/lib").toFile().setWritable(false, false));
     }
 
@@ -110,6 +110,7 @@ class WorkerImageIT {
                 .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
         assertEquals(1, messages.size());
         // the function's environment as Lambda gives it to a SnapStart version; the cache must be used
+        env.putAll(image.env); // the image's, then the function's own (Lambda sets those on top)
         env.putAll(template.function("WorkerFunction").env());
         // and no temporary folder it could use: a write there would fail the job
         Path notAFolder = Files.writeString(root.resolve("not-a-folder"), "");
