@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import pixq.recipe.Operation.Command;
+import pixq.recipe.UserEnvironment;
 
 /**
  * Runs a configured executable in a fresh scratch folder, deleted afterwards whatever happens, as

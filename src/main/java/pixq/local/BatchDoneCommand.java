@@ -11,11 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import pixq.image.UserEnvironment;
 import pixq.job.BatchCompletion;
 import pixq.job.BatchCounts;
 import pixq.job.BatchFinished;
 import pixq.job.JobState;
+import pixq.recipe.UserEnvironment;
 
 /**
  * A batch's completion on this machine: a line in the log and, when a command is given ({@code --on-batch-done

@@ -1,4 +1,4 @@
-package pixq.image;
+package pixq.recipe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
