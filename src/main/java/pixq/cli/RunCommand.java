@@ -116,13 +116,13 @@ final class RunCommand implements Callable<Integer> {
      * here too, before anything is queued, so it is not lost among the other results.
      */
     private static void sayOnceWhatHeifNeeds(Recipe chosen, List<JobSpec> specs) {
-        Optional<String> problem = Heif.unavailable();
-        if (problem.isEmpty()) {
-            return;
-        }
         long inputs = specs.stream().filter(s -> s.input() != null && HEIF_EXTENSIONS.contains(extension(s.input()))).count();
         boolean writesAvif = chosen.outputs().stream().anyMatch(o -> o.format() == Output.Format.AVIF);
-        if (inputs > 0 || writesAvif) {
+        if (inputs == 0 && !writesAvif) {
+            return; // not even looked for: finding libheif loads JNA, which runs ldconfig (60 ms of every start)
+        }
+        Optional<String> problem = Heif.unavailable();
+        if (problem.isPresent()) {
             System.err.printf("%s: %s will fail.%n", problem.get(),
                     writesAvif ? "every job (the recipe writes avif)" : inputs + (inputs == 1 ? " HEIC/AVIF input" : " HEIC/AVIF inputs"));
         }

@@ -98,6 +98,28 @@ class LauncherIT {
         assertEquals("command:  unset unset\njvm: 0\n", envSeen("glibc"));
     }
 
+    @Test
+    void sqlite_jdbc_reads_its_library_where_the_build_put_it_not_a_copy_in_the_temp_folder() throws Exception {
+        // given a command that writes down where its JVM mapped sqlite-jdbc's library from, and a temp folder to watch
+        Path temp = Files.createDirectory(dir.resolve("temp"));
+        Path probe = dir.resolve("sqlite.sh");
+        Files.writeString(probe, """
+                #!/bin/sh
+                p=$PPID
+                while [ "$(cat /proc/$p/comm)" != java ]; do p=$(cut -d' ' -f4 /proc/$p/stat); done
+                grep -o '/[^ ]*sqlitejdbc[^ ]*' /proc/$p/maps | sort -u > "$PIXQ_OUTPUT_DIR/maps.txt"
+                ls -A '%s' > "$PIXQ_OUTPUT_DIR/temp.txt"
+                """.formatted(temp));
+        probe.toFile().setExecutable(true);
+        // when
+        Result run = run(Map.of("PIXQ_JAVA_OPTS", "-Djava.io.tmpdir=" + temp), "run", "--args-only", "a", "--out", "out",
+                "--state", "state", "--recipe", "command probe", "--command", "probe=" + probe);
+        // then the one the build unpacked, and nothing of sqlite's in the temp folder while pixq runs
+        assertEquals(0, run.exit(), run.output());
+        assertEquals(REPO.resolve("target/cli/natives/libsqlitejdbc.so") + "\n", output("out", "-maps.txt"));
+        assertEquals("", output("out", "-temp.txt").lines().filter(l -> l.contains("sqlite")).reduce("", String::concat));
+    }
+
     private String[] probeRun(String name, Path probe) throws IOException {
         Files.createDirectories(dir.resolve(name + "-done"));
         return new String[] {"run", "--args-only", "a", "--out", name, "--state", name + "-state", "--recipe", "command probe",
@@ -106,8 +128,13 @@ class LauncherIT {
 
     /** What the probe of that run wrote, its one output. */
     private String envSeen(String run) throws IOException {
+        return output(run, "-env.txt");
+    }
+
+    /** The output of that run whose name ends so. */
+    private String output(String run, String ending) throws IOException {
         try (Stream<Path> files = Files.list(dir.resolve(run))) {
-            return Files.readString(files.filter(p -> p.getFileName().toString().endsWith("-env.txt")).findFirst().orElseThrow());
+            return Files.readString(files.filter(p -> p.getFileName().toString().endsWith(ending)).findFirst().orElseThrow());
         }
     }
 
