@@ -90,12 +90,14 @@ print(n, time.process_time() - t0)
 EOF
 }
 echo
-# ./pixq runs on tcmalloc where it is installed (bench/setup.sh installs it): say which allocator these figures had.
-allocator="glibc malloc (libtcmalloc-minimal4 not installed)"
-for lib in "/usr/lib/$(uname -m)-linux-gnu/libtcmalloc_minimal.so.4" /usr/lib64/libtcmalloc_minimal.so.4; do
-  [ -f "$lib" ] && [ -z "${LD_PRELOAD+set}" ] && allocator="tcmalloc ($lib)"
-done
-echo "pixq's allocator: $allocator"
+# ./pixq runs on tcmalloc where it is installed (bench/setup.sh installs it): say which allocator these figures had,
+# as the dynamic loader saw java load it.
+tcmalloc=$(LD_DEBUG=files "$root/pixq" --version 2>&1 | sed -n 's/.*file=\([^ ]*tcmalloc[^ ]*\) .*needed by java.*/\1/p' | head -1)
+if [ -n "$tcmalloc" ]; then
+  echo "pixq's allocator: tcmalloc ($tcmalloc)"
+else
+  echo "pixq's allocator: glibc malloc (libtcmalloc-minimal4 not installed, or LD_PRELOAD set)"
+fi
 echo
 echo "| batch | tool | wall s (best) | CPU s (best) | images per CPU-s | peak RSS MB | load avg 1 min |"
 echo "|---|---|---|---|---|---|---|"
