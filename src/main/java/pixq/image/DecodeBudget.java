@@ -8,8 +8,8 @@ import java.util.function.Supplier;
  * coefficients until its last scan (about 50 MB for a 13 MP photo, whatever the DCT scale), so two workers
  * decoding two of them at once nearly doubled the peak; a decode that would pass the bound waits, in order of
  * arrival, for another to end. One larger than the whole bound runs alone. It bounds the peak where the workers
- * share one heap (tcmalloc, as ./pixq and the worker image run pixq: 440 photos at fit 1024, 300 -> 270 MB for
- * 5 % longer runs); under glibc's malloc each worker's arena keeps its largest decode anyway (bench/RESULTS.md).
+ * share one heap (tcmalloc, as ./pixq and the worker image run pixq: 440 photos at fit 1024, 301-311 -> 268-284 MB
+ * for 5 % longer runs); under glibc's malloc each worker's arena keeps its largest decode anyway (bench/RESULTS.md).
  */
 final class DecodeBudget {
     private static final long MB = 1024 * 1024;
