@@ -16,8 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import pixq.recipe.LauncherEnvironment;
 import pixq.recipe.Operation.Command;
-import pixq.recipe.UserEnvironment;
 
 /**
  * Runs a configured executable in a fresh scratch folder, deleted afterwards whatever happens, as
@@ -74,7 +74,7 @@ final class CommandRunner {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(stderr.toFile());
             Map<String, String> env = builder.environment();
-            UserEnvironment.restore(env);
+            LauncherEnvironment.removeFrom(env);
             env.putAll(jobEnv);
             env.put("PIXQ_OUTPUT_DIR", outDir.toString());
             env.put("PIXQ_TIME_LIMIT_SECONDS", Long.toString(limit.toSeconds()));

@@ -15,7 +15,7 @@ import pixq.job.BatchCompletion;
 import pixq.job.BatchCounts;
 import pixq.job.BatchFinished;
 import pixq.job.JobState;
-import pixq.recipe.UserEnvironment;
+import pixq.recipe.LauncherEnvironment;
 
 /**
  * A batch's completion on this machine: a line in the log and, when a command is given ({@code --on-batch-done
@@ -74,7 +74,7 @@ public final class BatchDoneCommand implements BatchCompletion.Listener {
         try {
             ProcessBuilder builder = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.INHERIT)
                     .redirectError(ProcessBuilder.Redirect.INHERIT);
-            UserEnvironment.restore(builder.environment());
+            LauncherEnvironment.removeFrom(builder.environment());
             p = builder.start();
             try (OutputStream in = p.getOutputStream()) {
                 in.write(json.getBytes(StandardCharsets.UTF_8));

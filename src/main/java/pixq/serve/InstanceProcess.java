@@ -9,12 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import pixq.job.DaemonThreads;
+import pixq.recipe.LauncherEnvironment;
 
 /**
  * The process of one function instance: started with a temporary folder of its own and only the host's
@@ -60,15 +64,29 @@ final class InstanceProcess implements AutoCloseable {
             IntConsumer exited) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> processEnv = builder.environment();
-        processEnv.keySet().retainAll(INHERITED);
-        processEnv.putAll(env);
-        // Each execution environment has a /tmp of its own, as on Lambda: the runtime client unpacks its JNI
-        // library there, and two instances writing one file at once crash (SIGBUS).
-        processEnv.put("TMPDIR", tmp.toString());
+        Map<String, String> instanceEnv = environment(processEnv, env, tmp);
+        processEnv.clear();
+        processEnv.putAll(instanceEnv);
         Process process = builder.start();
         DaemonThreads.named("instance-output-" + name).newThread(() -> pump(process, output)).start();
         process.onExit().thenRun(() -> exited.accept(process.exitValue()));
         return new InstanceProcess(process, tmp);
+    }
+
+    /**
+     * An instance's environment: the few variables it inherits from serve's, what the launcher set for pixq's JVMs
+     * (tcmalloc, as the worker image sets it), then the function's own, and {@code tmp} as its TMPDIR.
+     */
+    static Map<String, String> environment(Map<String, String> serves, Map<String, String> function, Path tmp) {
+        Set<String> kept = new HashSet<>(INHERITED);
+        kept.addAll(LauncherEnvironment.names(serves));
+        Map<String, String> env = new HashMap<>(serves);
+        env.keySet().retainAll(kept);
+        env.putAll(function);
+        // Each execution environment has a /tmp of its own, as on Lambda: the runtime client unpacks its JNI
+        // library there, and two instances writing one file at once crash (SIGBUS).
+        env.put("TMPDIR", tmp.toString());
+        return env;
     }
 
     private static void pump(Process process, Consumer<String> output) {
