@@ -60,15 +60,14 @@ final class WorkOptions {
     }
 
     EngineConfig engine() {
-        int parallel = workers == null ? WorkerConfig.defaults().parallelism() : workers;
         return EngineConfig.defaults().withMaxPixels(maxPixels).withCommands(EngineConfig.parseCommands(String.join(",", commands)))
-                .withCommandTimeout(commandTimeout).withDecodeMemory(EngineConfig.decodeMemoryFor(parallel));
+                .withCommandTimeout(commandTimeout).withDecodeMemory(EngineConfig.decodeMemoryFor(worker().parallelism()));
     }
 
     WorkerConfig worker() {
         WorkerConfig config = WorkerConfig.defaults().withLease(LocalState.DEFAULT_VISIBILITY_TIMEOUT)
-                .withMaxReceives(JobQueue.DEFAULT_MAX_RECEIVES).withMaxBytes(engine().maxBytes())
-                .withTimeLimit(engine().commandTimeout().plusMinutes(1)); // a command's limit, and time to decode and encode
+                .withMaxReceives(JobQueue.DEFAULT_MAX_RECEIVES).withMaxBytes(EngineConfig.DEFAULT_MAX_BYTES)
+                .withTimeLimit(commandTimeout.plusMinutes(1)); // a command's limit, and time to decode and encode
         return workers == null ? config : config.withParallelism(workers);
     }
 }
