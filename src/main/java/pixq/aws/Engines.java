@@ -12,7 +12,6 @@ import pixq.image.OpenCvImageEngine;
 import pixq.job.BlobException;
 import pixq.job.BlobStore;
 import pixq.recipe.BlobUri;
-import pixq.worker.WorkerConfig;
 
 /** The image engine of the worker function and of {@code pixq worker}, configured from the environment. */
 public final class Engines {
@@ -23,17 +22,18 @@ public final class Engines {
         return Env.longValue(env, "MAX_BYTES", EngineConfig.DEFAULT_MAX_BYTES);
     }
 
-    /** The engine of a worker without a deadline of its own ({@code pixq worker}, {@code pixq serve}). */
-    public static ImageEngine fromEnv(Function<String, String> env, BlobStore blobs) {
-        return fromEnv(env, blobs, () -> EngineConfig.NO_DEADLINE);
+    /** The engine of a worker without a deadline of its own ({@code pixq worker}, the worker image's training run). */
+    public static ImageEngine fromEnv(Function<String, String> env, BlobStore blobs, int parallelism) {
+        return fromEnv(env, blobs, parallelism, () -> EngineConfig.NO_DEADLINE);
     }
 
     /**
      * MAX_PIXELS and MAX_BYTES limit inputs; COMMANDS is the command table ({@code name=/path,...}, parsed as
      * {@code --command} is), COMMAND_TIMEOUT_SECONDS their time limit (default 15 min), cut short by
-     * {@code timeLeft}; watermark images are read from S3 only, never the function's disk.
+     * {@code timeLeft}; watermark images are read from S3 only, never the function's disk. The {@code parallelism}
+     * jobs the worker runs at once share one decode budget ({@link EngineConfig#decodeMemoryFor}).
      */
-    public static ImageEngine fromEnv(Function<String, String> env, BlobStore blobs, Supplier<Duration> timeLeft) {
+    public static ImageEngine fromEnv(Function<String, String> env, BlobStore blobs, int parallelism, Supplier<Duration> timeLeft) {
         EngineConfig defaults = EngineConfig.defaults();
         long maxBytes = maxBytes(env);
         return new OpenCvImageEngine(defaults
@@ -42,7 +42,7 @@ public final class Engines {
                 .withCommands(commands(env))
                 .withCommandTimeout(Duration.ofSeconds(Env.longValue(env, "COMMAND_TIMEOUT_SECONDS", DEFAULT_COMMAND_TIMEOUT)))
                 .withTimeLeft(timeLeft)
-                .withDecodeMemory(EngineConfig.decodeMemoryFor(WorkerConfig.defaults().parallelism()))
+                .withDecodeMemory(EngineConfig.decodeMemoryFor(parallelism))
                 .withResources(uri -> {
                     BlobUri.S3 at;
                     try {

@@ -44,7 +44,7 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     }
 
     private WorkerHandler(Function<String, String> env, FunctionPorts ports, AtomicReference<Context> current) {
-        this(env, ports, Engines.fromEnv(env, ports.blobs(), () -> timeLeft(current.get())), current);
+        this(env, ports, Engines.fromEnv(env, ports.blobs(), WorkerConfig.defaults().parallelism(), () -> timeLeft(current.get())), current);
     }
 
     public WorkerHandler(Function<String, String> env, AwsConnection aws, ImageEngine engine) {

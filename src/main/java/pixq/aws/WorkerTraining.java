@@ -14,6 +14,7 @@ import java.util.function.Function;
 import pixq.image.Rendition;
 import pixq.recipe.Recipes;
 import pixq.recipe.Json;
+import pixq.worker.WorkerConfig;
 
 /**
  * The worker's start-up, run once without AWS: the handler built as Lambda builds it at init (class loading, SDK
@@ -47,7 +48,7 @@ final class WorkerTraining {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("handler", handler.getClass().getName());
         report.put("initMs", (System.nanoTime() - start) / 1_000_000);
-        var engine = Engines.fromEnv(env, new S3BlobStore(aws.s3()));
+        var engine = Engines.fromEnv(env, new S3BlobStore(aws.s3()), WorkerConfig.defaults().parallelism());
         long before = System.nanoTime();
         List<Rendition> out = engine.render(Files.readAllBytes(image), Recipes.resolve("thumbnail"), List.of());
         report.put("renderMs", (System.nanoTime() - before) / 1_000_000);
