@@ -79,8 +79,8 @@ final class WorkerCommand implements Callable<Integer> {
             }
         }));
         DynamoJobStore store = new DynamoJobStore(connection.dynamo(), aws.table());
-        try (BatchRunner runner = new BatchRunner(store, blobs, Engines.fromEnv(System::getenv, blobs, config.parallelism()), config, Clock.systemUTC(),
-                AwsCompletion.of(connection, store, aws.table()))) {
+        try (BatchRunner runner = new BatchRunner(store, blobs, Engines.fromEnv(System::getenv, blobs, config.parallelism()), config,
+                Clock.systemUTC(), AwsCompletion.of(connection, store, aws.table()))) {
             System.err.printf("pixq worker: %d pollers on %s (lease %d s, kept while a job runs, up to %s)%n",
                     config.parallelism(), queue.queueUrl(), config.lease().toSeconds(), timeLimit);
             new QueueWorker(queue, runner, config.parallelism(), r -> System.out.printf("%s %s %s%n",

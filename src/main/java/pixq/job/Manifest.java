@@ -21,7 +21,8 @@ import pixq.recipe.Json;
 /**
  * A batch's manifest: JSON Lines, a first line for the batch (counts, start, end, recipe), then one line per
  * job, oldest first (id, input and its version, state, attempts, outputs with their bytes, how many of them
- * replaced earlier ones, error kind and reason, duration). Streamed a page of jobs at a time: a batch of 100,000 jobs is never held in memory.
+ * replaced earlier ones, error kind and reason, duration). Streamed a page of jobs at a time: a batch of 100,000
+ * jobs is never held in memory.
  */
 public final class Manifest {
     static final int PAGE = 500;
