@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -127,9 +126,9 @@ public final class OpenCvImageEngine implements ImageEngine {
             // Under glibc's malloc (where tcmalloc is not installed) a large decode's memory stays in the worker's
             // arena, so two workers' arenas each stayed at their largest image: handed back after such an image
             // (-30 MB median at the peak, bench/RESULTS.md); after every image it cost 6 % more CPU in page faults.
-            // Under tcmalloc, as ./pixq and the worker image run pixq, glibc has nothing to hand back.
+            // Under tcmalloc, as ./pixq and the worker image run pixq, glibc has nothing to hand back (MallocTrim).
             if (header.coefficientBytes() > 0 || (long) header.width() * header.height() >= TRIM_AFTER_PIXELS) {
-                Pointer.trimMemory();
+                MallocTrim.trim();
             }
         }
     }
