@@ -28,14 +28,23 @@ public final class QueueWorker {
     private final BatchRunner runner;
     private final int pollers;
     private final Consumer<ItemResult> listener;
+    private final Duration idlePause;
+    /** Messages settled so far: a poller with nothing to do wakes when it moves, since that job may have been the last. */
+    private final Object settling = new Object();
+    private long settled; // guarded by settling
     /** When the last message this worker handed back becomes visible again (System.nanoTime). */
     private final AtomicLong retriesDueBy = new AtomicLong(System.nanoTime());
 
     public QueueWorker(JobQueue queue, BatchRunner runner, int pollers, Consumer<ItemResult> listener) {
+        this(queue, runner, pollers, listener, IDLE_PAUSE);
+    }
+
+    QueueWorker(JobQueue queue, BatchRunner runner, int pollers, Consumer<ItemResult> listener, Duration idlePause) {
         this.queue = queue;
         this.runner = runner;
         this.pollers = pollers;
         this.listener = listener;
+        this.idlePause = idlePause;
     }
 
     /**
@@ -80,12 +89,13 @@ public final class QueueWorker {
 
     private void poll(BooleanSupplier stop, BooleanSupplier idle, ScheduledExecutorService timer) {
         while (!stop.getAsBoolean()) {
+            long seen = settledSoFar();
             List<Delivery> received = queue.receive(1);
             if (received.isEmpty()) {
                 if (System.nanoTime() - retriesDueBy.get() >= 0 && idle.getAsBoolean()) {
                     return;
                 }
-                sleep(IDLE_PAUSE);
+                awaitSettledAfter(seen);
                 continue;
             }
             ScheduledFuture<?> keeping = keepHidden(received, timer);
@@ -144,7 +154,34 @@ public final class QueueWorker {
         } else {
             queue.delete(delivery);
         }
+        synchronized (settling) {
+            settled++;
+            settling.notifyAll();
+        }
         listener.accept(result);
+    }
+
+    private long settledSoFar() {
+        synchronized (settling) {
+            return settled;
+        }
+    }
+
+    /**
+     * Waits the idle pause, or less: until a message is settled after {@code seen}, so that the other poller's last
+     * job ending ends the run at once, not up to a pause later (0.2 s more in 2 of 20 runs of 44 photos).
+     */
+    private void awaitSettledAfter(long seen) {
+        long until = System.nanoTime() + idlePause.toNanos();
+        synchronized (settling) {
+            try {
+                for (long left = idlePause.toNanos(); settled == seen && left > 0; left = until - System.nanoTime()) {
+                    TimeUnit.NANOSECONDS.timedWait(settling, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
@@ -156,13 +193,5 @@ public final class QueueWorker {
             return Duration.ZERO;
         }
         return Duration.ofSeconds(Math.min(60, 1L << Math.min(6, Math.max(0, receiveCount - 1))));
-    }
-
-    private static void sleep(Duration pause) {
-        try {
-            Thread.sleep(pause.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

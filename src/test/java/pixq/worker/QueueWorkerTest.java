@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import pixq.image.EngineConfig;
 import pixq.image.OpenCvImageEngine;
@@ -81,6 +82,28 @@ class QueueWorkerTest {
         assertEquals(JobState.SUCCEEDED, job.state(), String.valueOf(job.lastError()));
         assertEquals(1, job.attempts());
         assertEquals(List.of("run"), Files.readAllLines(runs));
+    }
+
+    @Test
+    @Timeout(60)
+    void a_poller_with_nothing_to_do_wakes_when_the_other_ones_last_job_ends_not_a_pause_later() throws Exception {
+        // given one job that takes a second, two pollers, and an idle pause of an hour
+        Path slow = script("slow.sh", "sleep 1\ncp \"$1\" \"$2\"\n");
+        Path input = Files.copy(Path.of("samples/gray.jpg"), dir.resolve("gray.jpg"));
+        JobSpec spec = JobSpec.of("last", input.toUri().toString(), dir.resolve("out").toUri() + "/",
+                RecipeString.parse("command slow | png"), List.of());
+        SqliteJobQueue queue = new SqliteJobQueue(db, LEASE, 3, Duration.ofMillis(50), Clock.systemUTC());
+        new Submitter(store, queue, new LocalFolderBlobStore(dir.resolve("out")), Clock.systemUTC()).submit("last", List.of(spec));
+        WorkerConfig config = new WorkerConfig(2, 3, 1 << 24, LEASE, Duration.ofMinutes(1));
+        var engine = new OpenCvImageEngine(EngineConfig.defaults().withCommands(Map.of("slow", slow)));
+
+        // when: the run ends within the test's time limit only if the idle poller is woken when the job is settled
+        try (BatchRunner runner = new BatchRunner(store, new LocalFolderBlobStore(dir.resolve("out")), engine, config, Clock.systemUTC())) {
+            new QueueWorker(queue, runner, 2, result -> {}, Duration.ofHours(1)).run(() -> false, queue::isEmpty);
+        }
+
+        // then
+        assertEquals(JobState.SUCCEEDED, store.find(spec.id()).orElseThrow().state());
     }
 
     @Test
