@@ -22,7 +22,7 @@ import pixq.job.StoreException;
  * Used by {@code pixq run} on the embedded queue and {@code pixq worker} on SQS.
  */
 public final class QueueWorker {
-    private static final Duration IDLE_PAUSE = Duration.ofMillis(200);
+    static final Duration IDLE_PAUSE = Duration.ofMillis(200);
 
     private final JobQueue queue;
     private final BatchRunner runner;

@@ -64,18 +64,10 @@ class QueueWorkerTest {
         // given: a command that takes 3 s (over three leases) and counts its runs
         Path runs = dir.resolve("runs.txt");
         Path slow = script("slow.sh", "echo run >> '" + runs + "'\nsleep 3\ncp \"$1\" \"$2\"\n");
-        Path input = Files.copy(Path.of("samples/gray.jpg"), dir.resolve("gray.jpg"));
-        JobSpec spec = JobSpec.of("long", input.toUri().toString(), dir.resolve("out").toUri() + "/",
-                RecipeString.parse("command slow | png"), List.of());
-        SqliteJobQueue queue = new SqliteJobQueue(db, LEASE, 3, Duration.ofMillis(50), Clock.systemUTC());
-        new Submitter(store, queue, new LocalFolderBlobStore(dir.resolve("out")), Clock.systemUTC()).submit("long", List.of(spec));
-        WorkerConfig config = new WorkerConfig(2, 3, 1 << 24, LEASE, Duration.ofMinutes(1));
-        var engine = new OpenCvImageEngine(EngineConfig.defaults().withCommands(Map.of("slow", slow)));
+        JobSpec spec = queueOneJob("long");
 
         // when
-        try (BatchRunner runner = new BatchRunner(store, new LocalFolderBlobStore(dir.resolve("out")), engine, config, Clock.systemUTC())) {
-            new QueueWorker(queue, runner, 2, result -> {}).run(() -> false, queue::isEmpty);
-        }
+        workOffWithTwoPollers(slow, QueueWorker.IDLE_PAUSE);
 
         // then
         Job job = store.find(spec.id()).orElseThrow();
@@ -89,18 +81,10 @@ class QueueWorkerTest {
     void a_poller_with_nothing_to_do_wakes_when_the_other_ones_last_job_ends_not_a_pause_later() throws Exception {
         // given one job that takes a second, two pollers, and an idle pause of an hour
         Path slow = script("slow.sh", "sleep 1\ncp \"$1\" \"$2\"\n");
-        Path input = Files.copy(Path.of("samples/gray.jpg"), dir.resolve("gray.jpg"));
-        JobSpec spec = JobSpec.of("last", input.toUri().toString(), dir.resolve("out").toUri() + "/",
-                RecipeString.parse("command slow | png"), List.of());
-        SqliteJobQueue queue = new SqliteJobQueue(db, LEASE, 3, Duration.ofMillis(50), Clock.systemUTC());
-        new Submitter(store, queue, new LocalFolderBlobStore(dir.resolve("out")), Clock.systemUTC()).submit("last", List.of(spec));
-        WorkerConfig config = new WorkerConfig(2, 3, 1 << 24, LEASE, Duration.ofMinutes(1));
-        var engine = new OpenCvImageEngine(EngineConfig.defaults().withCommands(Map.of("slow", slow)));
+        JobSpec spec = queueOneJob("last");
 
         // when: the run ends within the test's time limit only if the idle poller is woken when the job is settled
-        try (BatchRunner runner = new BatchRunner(store, new LocalFolderBlobStore(dir.resolve("out")), engine, config, Clock.systemUTC())) {
-            new QueueWorker(queue, runner, 2, result -> {}, Duration.ofHours(1)).run(() -> false, queue::isEmpty);
-        }
+        workOffWithTwoPollers(slow, Duration.ofHours(1));
 
         // then
         assertEquals(JobState.SUCCEEDED, store.find(spec.id()).orElseThrow().state());
@@ -166,6 +150,29 @@ class QueueWorkerTest {
             assertEquals(JobState.SUCCEEDED, job.state(), String.valueOf(job.lastError()));
             assertEquals(2, job.attempts());
         }
+    }
+
+    /** One job in batch {@code batch}: samples/gray.jpg through the command {@code slow}, then as PNG. */
+    private JobSpec queueOneJob(String batch) throws IOException {
+        Path input = Files.copy(Path.of("samples/gray.jpg"), dir.resolve("gray.jpg"));
+        JobSpec spec = JobSpec.of(batch, input.toUri().toString(), dir.resolve("out").toUri() + "/",
+                RecipeString.parse("command slow | png"), List.of());
+        new Submitter(store, queue(), new LocalFolderBlobStore(dir.resolve("out")), Clock.systemUTC()).submit(batch, List.of(spec));
+        return spec;
+    }
+
+    /** Two pollers work the queue until no message is left, {@code slow} being the command of that name. */
+    private void workOffWithTwoPollers(Path slow, Duration idlePause) throws InterruptedException {
+        SqliteJobQueue queue = queue();
+        WorkerConfig config = new WorkerConfig(2, 3, 1 << 24, LEASE, Duration.ofMinutes(1));
+        var engine = new OpenCvImageEngine(EngineConfig.defaults().withCommands(Map.of("slow", slow)));
+        try (BatchRunner runner = new BatchRunner(store, new LocalFolderBlobStore(dir.resolve("out")), engine, config, Clock.systemUTC())) {
+            new QueueWorker(queue, runner, 2, result -> {}, idlePause).run(() -> false, queue::isEmpty);
+        }
+    }
+
+    private SqliteJobQueue queue() {
+        return new SqliteJobQueue(db, LEASE, 3, Duration.ofMillis(50), Clock.systemUTC());
     }
 
     private Path script(String name, String body) throws IOException {
