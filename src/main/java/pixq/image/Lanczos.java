@@ -170,7 +170,8 @@ final class Lanczos {
         int k = 0;
         for (; k + 4 <= count; k += 4) {
             // fetched in order: a row converted for a later one never overwrites an earlier one still held (the ring)
-            float[] r0 = rows.get(first + k), r1 = rows.get(first + k + 1), r2 = rows.get(first + k + 2), r3 = rows.get(first + k + 3);
+            float[] r0 = rows.get(first + k), r1 = rows.get(first + k + 1);
+            float[] r2 = rows.get(first + k + 2), r3 = rows.get(first + k + 3);
             float w0 = w[k], w1 = w[k + 1], w2 = w[k + 2], w3 = w[k + 3];
             for (int i = 0; i < acc.length; i++) {
                 acc[i] = acc[i] + w0 * r0[i] + w1 * r1[i] + w2 * r2[i] + w3 * r3[i];
