@@ -178,11 +178,13 @@ final class Lanczos {
             }
         }
         for (; k < count; k++) {
-            float[] row = rows.get(first + k);
-            float wk = w[k];
-            for (int i = 0; i < acc.length; i++) {
-                acc[i] += wk * row[i];
-            }
+            axpy(acc, w[k], rows.get(first + k));
+        }
+    }
+
+    private static void axpy(float[] acc, float w, float[] row) {
+        for (int i = 0; i < acc.length; i++) {
+            acc[i] += w * row[i];
         }
     }
 
