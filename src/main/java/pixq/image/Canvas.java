@@ -6,7 +6,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /** The image as it goes through the steps, with what the steps need to know about its origin. */
 final class Canvas {
-    Mat mat;
+    /** The pixels; null while {@link #stream} has them still to decode. */
+    private Mat mat;
+    /** A JPEG still decoding, until a shrinking resize reads it or another step needs it whole ({@link #mat()}). */
+    private JpegRows stream;
     /** False while the Mat is the shared image other outputs also start from: it must not be changed or closed. */
     boolean owned;
     /**
@@ -26,6 +29,35 @@ final class Canvas {
         this.scale = scale;
     }
 
+    /** A canvas whose pixels a JPEG stream still holds: the first step decides whether they are ever decoded whole. */
+    static Canvas streaming(JpegRows stream, Geometry.Frame frame, double scale) {
+        Canvas c = new Canvas(null, true, frame, scale);
+        c.stream = stream;
+        return c;
+    }
+
+    /** The pixels, decoded whole now if they were still streaming. */
+    Mat mat() {
+        if (stream != null) {
+            mat = stream.whole();
+            stream = null;
+        }
+        return mat;
+    }
+
+    /** The JPEG stream a shrinking resize may read instead of the whole image, or null once decoded. */
+    JpegRows stream() {
+        return stream;
+    }
+
+    int cols() {
+        return stream != null ? stream.cols() : mat.cols();
+    }
+
+    int rows() {
+        return stream != null ? stream.rows() : mat.rows();
+    }
+
     /** Whether the pixels are a shrunk decode standing for the frame's full-size dimensions. */
     boolean reduced() {
         return scale != 1;
@@ -33,7 +65,7 @@ final class Canvas {
 
     /** A start for one output: the same pixels, not owned. */
     Canvas branch() {
-        Canvas c = new Canvas(mat, false, frame, scale);
+        Canvas c = new Canvas(mat(), false, frame, scale);
         c.commandFiles = commandFiles;
         return c;
     }
@@ -44,15 +76,16 @@ final class Canvas {
      */
     Lanczos.Window window() {
         if (!reduced()) {
-            return Lanczos.Window.all(mat);
+            return new Lanczos.Window(0, 0, cols(), rows());
         }
         double w = frame.width() * scale;
         double h = frame.height() * scale;
-        return new Lanczos.Window(frame.originRight() ? mat.cols() - w : 0, frame.originBottom() ? mat.rows() - h : 0, w, h);
+        return new Lanczos.Window(frame.originRight() ? cols() - w : 0, frame.originBottom() ? rows() - h : 0, w, h);
     }
 
     void replace(Mat next) {
-        if (owned && next != mat) {
+        closeStream();
+        if (owned && mat != null && next != mat) {
             free(mat); // the big pixel buffer goes as soon as the next step has its own
         }
         mat = next;
@@ -60,8 +93,16 @@ final class Canvas {
     }
 
     void close() {
-        if (owned) {
+        closeStream();
+        if (owned && mat != null) {
             free(mat);
+        }
+    }
+
+    private void closeStream() {
+        if (stream != null) {
+            stream.close(); // its decode's memory, and its lease on the decode budget
+            stream = null;
         }
     }
 

@@ -19,7 +19,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 final class Lanczos {
     private static final int LOBES = 3;
-    private static final int BAND = 16;
+    static final int BAND = 16;
 
     private Lanczos() {}
 
@@ -34,7 +34,45 @@ final class Lanczos {
         }
     }
 
+    /** The image to filter, handed over a band of rows at a time, top to bottom: a decoded Mat, or a JPEG still decoding. */
+    interface Source {
+        int cols();
+
+        int rows();
+
+        int channels();
+
+        /** Rows {@code from} to {@code from + n - 1} as floats into {@code band}; each band starts where the last ended. */
+        void convert(int from, int n, Mat band);
+
+        static Source of(Mat m) {
+            return new Source() {
+                public int cols() {
+                    return m.cols();
+                }
+
+                public int rows() {
+                    return m.rows();
+                }
+
+                public int channels() {
+                    return m.channels();
+                }
+
+                public void convert(int from, int n, Mat band) {
+                    try (Mat rows = m.rowRange(from, from + n)) {
+                        rows.convertTo(band, CV_32F);
+                    }
+                }
+            };
+        }
+    }
+
     static Mat resize(Mat src, Window from, int outW, int outH) {
+        return resize(Source.of(src), from, outW, outH);
+    }
+
+    static Mat resize(Source src, Window from, int outW, int outH) {
         int ch = src.channels();
         Taps ty = Taps.of(src.rows(), from.y(), from.height(), outH);
         Taps tx = Taps.of(src.cols(), from.x(), from.width(), outW);
@@ -114,12 +152,12 @@ final class Lanczos {
      * in Java a byte at a time cost as much as the vertical pass itself.
      */
     private static final class Rows implements AutoCloseable {
-        private final Mat src;
+        private final Source src;
         private final float[][] cache;
         private final int[] cached;
         private final Mat band = new Mat();
 
-        Rows(Mat src, int keep) {
+        Rows(Source src, int keep) {
             this.src = src;
             this.cache = new float[keep + BAND][src.cols() * src.channels()];
             this.cached = new int[cache.length];
@@ -136,9 +174,7 @@ final class Lanczos {
 
         /** Rows {@code from} to {@code from + n - 1}; the ring holds the filter's window plus a band, so none still needed is overwritten. */
         private void convert(int from, int n) {
-            try (Mat rows = src.rowRange(from, from + n)) {
-                rows.convertTo(band, CV_32F);
-            }
+            src.convert(from, n, band);
             // One pointer over the band (a fresh Mat, so its rows are contiguous), not one per row: each stays
             // referenced by the render's PointerScope until the job ends.
             try (FloatPointer floats = new FloatPointer(band.ptr(0))) {

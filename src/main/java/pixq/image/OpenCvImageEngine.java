@@ -13,6 +13,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import pixq.recipe.Operation;
 import pixq.recipe.Operation.Command;
 import pixq.recipe.Operation.Orient;
+import pixq.recipe.Operation.Resize;
+import pixq.recipe.Operation.Strip;
 import pixq.recipe.Output;
 import pixq.recipe.Recipe;
 
@@ -92,28 +94,33 @@ public final class OpenCvImageEngine implements ImageEngine {
                 : Encoder.Source.NONE;
         try (PointerScope scope = new PointerScope()) {
             Canvas common = anyPixels ? decode(bytes, header, meta.orientation(), source.profile(), shared, recipe.outputs()) : null;
-            if (common != null) {
-                new StepRunner(tools, jobArgs, commandEnv).run(common, shared);
-            }
-            List<Rendition> renditions = new ArrayList<>(commandFiles);
-            for (Output o : recipe.outputs()) {
-                if (o.isMeta()) {
-                    renditions.add(new Rendition(o.suffix(), "application/json", meta.toJson(header, bytes.length)));
-                    continue;
+            try {
+                if (common != null) {
+                    new StepRunner(tools, jobArgs, commandEnv).run(common, shared);
                 }
-                Canvas mine = new StepRunner(tools, jobArgs, commandEnv).run(common.branch(), o.steps());
-                try {
-                    byte[] encoded = Encoder.encode(mine.mat, o, source, mine.frame.orientation());
-                    renditions.add(new Rendition(o.suffix(), Encoder.contentType(o), encoded));
-                } finally {
-                    mine.close();
+                List<Rendition> renditions = new ArrayList<>(commandFiles);
+                for (Output o : recipe.outputs()) {
+                    if (o.isMeta()) {
+                        renditions.add(new Rendition(o.suffix(), "application/json", meta.toJson(header, bytes.length)));
+                        continue;
+                    }
+                    Canvas mine = new StepRunner(tools, jobArgs, commandEnv).run(common.branch(), o.steps());
+                    try {
+                        byte[] encoded = Encoder.encode(mine.mat(), o, source, mine.frame.orientation());
+                        renditions.add(new Rendition(o.suffix(), Encoder.contentType(o), encoded));
+                    } finally {
+                        mine.close();
+                    }
+                }
+                if (common != null) {
+                    renditions.addAll(common.commandFiles);
+                }
+                return distinct(renditions);
+            } finally {
+                if (common != null) {
+                    common.close(); // a JPEG stream a failed step left unread holds native memory and the decode budget
                 }
             }
-            if (common != null) {
-                common.close();
-                renditions.addAll(common.commandFiles);
-            }
-            return distinct(renditions);
         } catch (ImageException | ImageException.Unavailable e) {
             throw e; // both already say what kind of trouble they are: an unavailable resource may be retried
         } catch (RuntimeException e) { // OpenCV's cv::Exception arrives as a RuntimeException
@@ -150,6 +157,14 @@ public final class OpenCvImageEngine implements ImageEngine {
         boolean jpeg = header.format() == ImageHeader.Format.JPEG;
         boolean cmykProfile = jpeg && header.components() == 4 && profile != null && profile.isCmyk();
         int reduce = jpeg && !cmykProfile ? ShrinkPlan.reduceFactor(header.width(), header.height(), orientation, shared, outputs) : 1;
+        if (jpeg && header.components() != 4 && resizesFirst(shared, orientation)) {
+            JpegRows rows = JpegRows.open(bytes, reduce, decodeBudget.lease(header.coefficientBytes()));
+            if (rows != null) {
+                Geometry.Frame frame = reduce > 1 ? new Geometry.Frame(header.width(), header.height(), orientation)
+                        : new Geometry.Frame(rows.cols(), rows.rows(), orientation);
+                return Canvas.streaming(rows, frame, 1.0 / reduce);
+            }
+        }
         Mat mat = decodeBudget.within(header.coefficientBytes(),
                 () -> cmykProfile ? CmykJpeg.decode(bytes, profile) : Decoder.decode(bytes, header, reduce));
         boolean reduced = reduce > 1;
@@ -157,6 +172,23 @@ public final class OpenCvImageEngine implements ImageEngine {
                 ? new Geometry.Frame(header.width(), header.height(), orientation)
                 : new Geometry.Frame(mat.cols(), mat.rows(), orientation);
         return new Canvas(mat, true, frame, 1.0 / reduce);
+    }
+
+    /**
+     * Whether the first of the shared steps to change the pixels is a resize (an upright image's orient and a strip
+     * change none): then a JPEG streams its rows to the resize's filter instead of being decoded whole first.
+     */
+    private static boolean resizesFirst(List<Operation> shared, int orientation) {
+        for (Operation op : shared) {
+            if (op instanceof Resize) {
+                return true;
+            }
+            boolean unchanged = op instanceof Strip || (op instanceof Orient && orientation == 1);
+            if (!unchanged) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static boolean usesOrient(Recipe r) {

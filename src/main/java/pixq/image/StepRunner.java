@@ -23,7 +23,8 @@ import pixq.recipe.Output;
 
 /**
  * Runs steps on a {@link Canvas}: one method per kind of step (the compiler sees to it that none is missing).
- * The frame follows {@link Geometry} while the pixels are a shrunk decode, and the pixels themselves after.
+ * The frame follows {@link Geometry} while the pixels are a shrunk decode, and the pixels themselves after. A step
+ * that leaves the pixels as they are returns null, so a JPEG still streaming stays unread for the resize after it.
  */
 final class StepRunner implements Operation.Visitor<Mat> {
     /** What the steps that reach outside the image need: commands, watermark files, filters, the decoder's limits. */
@@ -45,11 +46,14 @@ final class StepRunner implements Operation.Visitor<Mat> {
         for (Operation op : steps) {
             Geometry.Frame next = Geometry.after(op, c.frame);
             bounded(op, next);
-            c.replace(op.accept(this));
+            Mat pixels = op.accept(this);
+            if (pixels != null) {
+                c.replace(pixels);
+            }
             if (next != null && next.resized() != null) {
                 c.scale = 1;
             }
-            c.frame = c.reduced() ? next : new Geometry.Frame(c.mat.cols(), c.mat.rows(), next == null ? c.frame.orientation() : next.orientation());
+            c.frame = c.reduced() ? next : new Geometry.Frame(c.cols(), c.rows(), next == null ? c.frame.orientation() : next.orientation());
         }
         return c;
     }
@@ -75,59 +79,63 @@ final class StepRunner implements Operation.Visitor<Mat> {
 
     @Override
     public Mat orient(Orient op) {
-        return c.frame.orientation() == 1 ? c.mat : Transforms.orient(c.mat, c.frame.orientation());
+        return c.frame.orientation() == 1 ? null : Transforms.orient(c.mat(), c.frame.orientation());
     }
 
     @Override
     public Mat resize(Resize op) {
         Sizing s = Geometry.after(op, c.frame).resized();
-        return Transforms.resize(c.mat, c.window(), s, Transforms.color(op.background()));
+        JpegRows rows = c.stream();
+        if (rows != null && (s.scaledW() < rows.cols() || s.scaledH() < rows.rows())) {
+            return Transforms.resize(rows, c.window(), s, Transforms.color(op.background()));
+        }
+        return Transforms.resize(c.mat(), c.window(), s, Transforms.color(op.background()));
     }
 
     @Override
     public Mat crop(Crop k) {
-        return k.isBox() ? Transforms.crop(c.mat, k.x(), k.y(), k.width(), k.height())
-                : Transforms.crop(c.mat, k.width(), k.height(), k.gravity());
+        return k.isBox() ? Transforms.crop(c.mat(), k.x(), k.y(), k.width(), k.height())
+                : Transforms.crop(c.mat(), k.width(), k.height(), k.gravity());
     }
 
     @Override
     public Mat rotate(Rotate op) {
-        return Transforms.rotate(c.mat, op.degrees());
+        return Transforms.rotate(c.mat(), op.degrees());
     }
 
     @Override
     public Mat flip(Flip op) {
-        return Transforms.mirror(c.mat, 0);
+        return Transforms.mirror(c.mat(), 0);
     }
 
     @Override
     public Mat flop(Flop op) {
-        return Transforms.mirror(c.mat, 1);
+        return Transforms.mirror(c.mat(), 1);
     }
 
     @Override
     public Mat grayscale(Grayscale op) {
-        return Transforms.grayscale(c.mat);
+        return Transforms.grayscale(c.mat());
     }
 
     @Override
     public Mat blur(Blur op) {
-        return Transforms.blur(c.mat, op.sigma());
+        return Transforms.blur(c.mat(), op.sigma());
     }
 
     @Override
     public Mat sharpen(Sharpen op) {
-        return Transforms.sharpen(c.mat, op.sigma(), op.amount());
+        return Transforms.sharpen(c.mat(), op.sigma(), op.amount());
     }
 
     @Override
     public Mat strip(Strip op) {
-        return c.mat; // outputs carry only the metadata they keep: see Output.keep
+        return null; // outputs carry only the metadata they keep: see Output.keep
     }
 
     @Override
     public Mat watermark(Watermark w) {
-        Mat m = c.mat;
+        Mat m = c.mat();
         if (w.text() != null) {
             return Transforms.textWatermark(m, w.text(), w.gravity(), w.opacity(), w.scale() == null ? 0.04 : w.scale());
         }
@@ -146,7 +154,7 @@ final class StepRunner implements Operation.Visitor<Mat> {
 
     @Override
     public Mat command(Command k) {
-        byte[] png = Encoder.encode(c.mat, new Output("", "png", 1, List.of()));
+        byte[] png = Encoder.encode(c.mat(), new Output("", "png", 1, List.of()));
         CommandRunner.Result result = tools.commands().run(k, png, ".png", args, commandEnv, true);
         c.commandFiles.addAll(result.files());
         return decodeWhole(result.image());
@@ -159,12 +167,12 @@ final class StepRunner implements Operation.Visitor<Mat> {
             throw new ImageException("no custom filter named '" + k.name() + "' is installed"
                     + (tools.filters().isEmpty() ? "" : " (installed: " + String.join(", ", tools.filters().keySet()) + ")"));
         }
-        Mat m = c.owned ? c.mat : c.mat.clone();
+        Mat m = c.owned ? c.mat() : c.mat().clone();
         Mat out = f.apply(m, k.params(), args);
         if (out == null || out.empty() || out.depth() != CV_8U || !List.of(1, 3, 4).contains(out.channels())) {
             throw new ImageException("custom filter '" + k.name() + "' returned no image, or not an 8-bit 1, 3 or 4 channel one");
         }
-        if (out != m && m != c.mat) {
+        if (out != m && m != c.mat()) {
             m.close();
         }
         return out;

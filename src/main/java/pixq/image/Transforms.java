@@ -75,7 +75,16 @@ final class Transforms {
      * pads to its output size.
      */
     static Mat resize(Mat m, Lanczos.Window from, Sizing s, Scalar background) {
-        Mat scaled = scale(m, from, s.scaledW(), s.scaledH());
+        return placed(scale(m, from, s.scaledW(), s.scaledH()), s, background);
+    }
+
+    /** The same for an image the resize shrinks, read a band of rows at a time (a JPEG as it decodes). */
+    static Mat resize(Lanczos.Source rows, Lanczos.Window from, Sizing s, Scalar background) {
+        return placed(Lanczos.resize(rows, from, s.scaledW(), s.scaledH()), s, background);
+    }
+
+    /** The scaled image cropped to, or padded out to, the resize's output size. */
+    private static Mat placed(Mat scaled, Sizing s, Scalar background) {
         if (s.outW() == s.scaledW() && s.outH() == s.scaledH()) {
             return scaled;
         }

@@ -122,6 +122,20 @@ class LauncherIT {
         assertEquals("", output("out", "-temp.txt").lines().filter(l -> l.contains("sqlite")).reduce("", String::concat));
     }
 
+    @Test
+    void jpegs_the_launcher_shrinks_are_streamed_from_the_library_the_build_made() throws Exception {
+        // given the library mvn compile builds where gcc and libjpeg's headers are (CI installs both)
+        if (!Files.isRegularFile(REPO.resolve("target/cli/natives/libpixqjpeg.so"))) {
+            MissingTool.skipOrFail("no target/cli/natives/libpixqjpeg.so: apt-get install gcc libjpeg-dev, then mvn compile (.ci/run does)");
+        }
+        // when a JPEG is shrunk as a user does it, with the JVM naming each native method it links
+        Result run = run(Map.of("PIXQ_JAVA_OPTS", "-verbose:jni"), "run", REPO.resolve("samples/landscape.jpg").toString(),
+                "--out", "out", "--state", "state", "--recipe", "orient | fit 64x64 | jpeg 80");
+        // then its rows came from the launcher's library
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(run.output().contains("pixq.image.JpegRows.read"), run.output());
+    }
+
     private String[] probeRun(String name, Path probe) throws IOException {
         Files.createDirectories(dir.resolve(name + "-done"));
         return new String[] {"run", "--args-only", "a", "--out", name, "--state", name + "-state", "--recipe", "command probe",

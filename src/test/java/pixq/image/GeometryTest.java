@@ -104,10 +104,10 @@ class GeometryTest {
             runner.run(c, List.of(op));
             Geometry.Frame f = c.frame;
             String what = op + " (orientation " + orientation + ")";
-            assertEquals(List.of(c.mat.cols(), c.mat.rows()), List.of(f.width(), f.height()), what);
-            int x = f.originRight() ? c.mat.cols() - 1 : 0;
-            int y = f.originBottom() ? c.mat.rows() - 1 : 0;
-            assertEquals(255, c.mat.ptr(y, x).get() & 0xFF, what);
+            assertEquals(List.of(c.mat().cols(), c.mat().rows()), List.of(f.width(), f.height()), what);
+            int x = f.originRight() ? c.mat().cols() - 1 : 0;
+            int y = f.originBottom() ? c.mat().rows() - 1 : 0;
+            assertEquals(255, c.mat().ptr(y, x).get() & 0xFF, what);
         }
         c.close();
     }

@@ -1,0 +1,144 @@
+package pixq.image;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * A JPEG's rows as libjpeg decodes them, top to bottom, for the resize filter ({@link Lanczos.Source}): a photo
+ * shrunk by the filter is never held whole, only the rows its window spans (440 photos at fit 1024, 2 workers: the
+ * peak falls by the decoded images, bench/RESULTS.md). The native half is src/main/c/jpeg_rows.c, which
+ * {@code mvn compile} builds where gcc and libjpeg's headers are; the system property {@value #LIBRARY} names it
+ * (./pixq and the tests set it). Without it, or for a file it cannot start, the engine decodes whole with OpenCV.
+ * The decode's memory is leased from the {@link DecodeBudget} until the stream is closed.
+ */
+final class JpegRows implements Lanczos.Source, AutoCloseable {
+    static final String LIBRARY = "pixq.jpeg.library";
+    private static final String UNAVAILABLE = loadLibrary();
+
+    private long handle;
+    private final int width;
+    private final int height;
+    private final int channels;
+    private final DecodeBudget.Lease lease;
+    private final Mat scratch = new Mat();
+    private int next;
+
+    private JpegRows(long handle, int[] dims, DecodeBudget.Lease lease) {
+        this.handle = handle;
+        this.width = dims[0];
+        this.height = dims[1];
+        this.channels = dims[2];
+        this.lease = lease;
+    }
+
+    /** Null when rows can be streamed; else why not, for the log and {@code pixq --version}. */
+    static String unavailable() {
+        return UNAVAILABLE;
+    }
+
+    /**
+     * Starts decoding at 1/{@code reduce} scale, or returns null when libjpeg cannot (the library is missing, or
+     * the file is one the system's libjpeg does not read: the caller decodes it whole). The lease is closed with
+     * the stream, or here when there is none.
+     */
+    static JpegRows open(byte[] jpeg, int reduce, DecodeBudget.Lease lease) {
+        if (UNAVAILABLE == null) {
+            int[] dims = new int[3];
+            try {
+                long h = open(jpeg, reduce, dims);
+                return new JpegRows(h, dims, lease);
+            } catch (ImageException e) {
+                // OpenCV's decoder says what is wrong with the file, or reads what this libjpeg cannot
+            }
+        }
+        lease.close();
+        return null;
+    }
+
+    @Override
+    public int cols() {
+        return width;
+    }
+
+    @Override
+    public int rows() {
+        return height;
+    }
+
+    @Override
+    public int channels() {
+        return channels;
+    }
+
+    /** Rows come in order: libjpeg decodes forwards only, and the filter's window only moves down (rows it skips are read and dropped). */
+    @Override
+    public void convert(int from, int n, Mat band) {
+        if (from < next || from + n > height) {
+            throw new IllegalStateException("JPEG rows " + from + "+" + n + " asked after row " + next + " of " + height);
+        }
+        for (int skip; (skip = Math.min(from - next, Lanczos.BAND)) > 0; next += skip) {
+            readInto(skip);
+        }
+        readInto(n);
+        next += n;
+        scratch.convertTo(band, CV_32F);
+    }
+
+    private void readInto(int n) {
+        scratch.create(n, width, CV_8UC(channels));
+        read(handle, scratch.data().address(), n);
+    }
+
+    /** The whole image as a Mat, for a step other than a shrinking resize; the stream is closed. */
+    Mat whole() {
+        if (next != 0) {
+            throw new IllegalStateException("the JPEG's first " + next + " rows were already read");
+        }
+        Mat m = new Mat(height, width, CV_8UC(channels));
+        try {
+            read(handle, m.data().address(), height);
+        } catch (RuntimeException e) {
+            Canvas.free(m);
+            throw e;
+        } finally {
+            close();
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        if (handle != 0) {
+            close(handle);
+            handle = 0;
+            Canvas.free(scratch);
+            lease.close();
+        }
+    }
+
+    private static String loadLibrary() {
+        String path = System.getProperty(LIBRARY);
+        if (path == null || path.isBlank()) {
+            return "-D" + LIBRARY + " is not set";
+        }
+        if (!Files.isRegularFile(Path.of(path))) {
+            return path + " is missing (built by mvn compile where gcc and libjpeg's headers are installed)";
+        }
+        try {
+            System.load(Path.of(path).toAbsolutePath().toString());
+            return null;
+        } catch (UnsatisfiedLinkError e) {
+            return path + " could not be loaded: " + e.getMessage();
+        }
+    }
+
+    private static native long open(byte[] jpeg, int denom, int[] dims);
+
+    private static native void read(long handle, long address, int rows);
+
+    private static native void close(long handle);
+}
