@@ -10,6 +10,11 @@ final class Canvas {
     private Mat mat;
     /** A JPEG still decoding, until a shrinking resize reads it or another step needs it whole ({@link #mat()}). */
     private JpegRows stream;
+    /**
+     * The EXIF orientation the stream's rows still need though the frame has it applied (1: none): the orient step
+     * leaves the rows as stored, and the resize turns its small result instead of the whole image.
+     */
+    int turn = 1;
     /** False while the Mat is the shared image other outputs also start from: it must not be changed or closed. */
     boolean owned;
     /**
@@ -41,6 +46,12 @@ final class Canvas {
         if (stream != null) {
             mat = stream.whole();
             stream = null;
+            if (turn != 1) {
+                Mat turned = Transforms.orient(mat, turn);
+                free(mat);
+                mat = turned;
+                turn = 1;
+            }
         }
         return mat;
     }
@@ -50,12 +61,13 @@ final class Canvas {
         return stream;
     }
 
+    /** The pixels' width as the steps see them: a stream's turned by {@link #turn}. */
     int cols() {
-        return stream != null ? stream.cols() : mat.cols();
+        return stream == null ? mat.cols() : turn >= 5 ? stream.rows() : stream.cols();
     }
 
     int rows() {
-        return stream != null ? stream.rows() : mat.rows();
+        return stream == null ? mat.rows() : turn >= 5 ? stream.cols() : stream.rows();
     }
 
     /** Whether the pixels are a shrunk decode standing for the frame's full-size dimensions. */
@@ -83,8 +95,18 @@ final class Canvas {
         return new Lanczos.Window(frame.originRight() ? cols() - w : 0, frame.originBottom() ? rows() - h : 0, w, h);
     }
 
+    /**
+     * {@link #window()} in the stream's rows as stored, before {@link #turn}: a shrunk decode's partial blocks are at
+     * the stored image's right and bottom, so the window starts at its first pixel.
+     */
+    Lanczos.Window streamWindow() {
+        Lanczos.Window w = window();
+        return turn >= 5 ? new Lanczos.Window(0, 0, w.height(), w.width()) : new Lanczos.Window(0, 0, w.width(), w.height());
+    }
+
     void replace(Mat next) {
         closeStream();
+        turn = 1;
         if (owned && mat != null && next != mat) {
             free(mat); // the big pixel buffer goes as soon as the next step has its own
         }

@@ -157,7 +157,7 @@ public final class OpenCvImageEngine implements ImageEngine {
         boolean jpeg = header.format() == ImageHeader.Format.JPEG;
         boolean cmykProfile = jpeg && header.components() == 4 && profile != null && profile.isCmyk();
         int reduce = jpeg && !cmykProfile ? ShrinkPlan.reduceFactor(header.width(), header.height(), orientation, shared, outputs) : 1;
-        if (jpeg && header.components() != 4 && resizesFirst(shared, orientation)) {
+        if (jpeg && header.components() != 4 && resizesFirst(shared)) {
             JpegRows rows = JpegRows.open(bytes, reduce, decodeBudget.lease(header.coefficientBytes()));
             if (rows != null) {
                 Geometry.Frame frame = reduce > 1 ? new Geometry.Frame(header.width(), header.height(), orientation)
@@ -175,16 +175,15 @@ public final class OpenCvImageEngine implements ImageEngine {
     }
 
     /**
-     * Whether the first of the shared steps to change the pixels is a resize (an upright image's orient and a strip
-     * change none): then a JPEG streams its rows to the resize's filter instead of being decoded whole first.
+     * Whether the shared steps start with a resize, after at most orient (which the resize does after it, on its
+     * small result) and strip: then a JPEG streams its rows to the resize's filter instead of being decoded whole.
      */
-    private static boolean resizesFirst(List<Operation> shared, int orientation) {
+    private static boolean resizesFirst(List<Operation> shared) {
         for (Operation op : shared) {
             if (op instanceof Resize) {
                 return true;
             }
-            boolean unchanged = op instanceof Strip || (op instanceof Orient && orientation == 1);
-            if (!unchanged) {
+            if (!(op instanceof Strip || op instanceof Orient)) {
                 return false;
             }
         }

@@ -79,15 +79,21 @@ final class StepRunner implements Operation.Visitor<Mat> {
 
     @Override
     public Mat orient(Orient op) {
-        return c.frame.orientation() == 1 ? null : Transforms.orient(c.mat(), c.frame.orientation());
+        if (c.frame.orientation() == 1) {
+            return null;
+        }
+        if (c.stream() != null) {
+            c.turn = c.frame.orientation(); // the resize after it turns its small result
+            return null;
+        }
+        return Transforms.orient(c.mat(), c.frame.orientation());
     }
 
     @Override
     public Mat resize(Resize op) {
         Sizing s = Geometry.after(op, c.frame).resized();
-        JpegRows rows = c.stream();
-        if (rows != null && (s.scaledW() < rows.cols() || s.scaledH() < rows.rows())) {
-            return Transforms.resize(rows, c.window(), s, Transforms.color(op.background()));
+        if (c.stream() != null && (s.scaledW() < c.cols() || s.scaledH() < c.rows())) {
+            return Transforms.resize(c.stream(), c.streamWindow(), c.turn, s, Transforms.color(op.background()));
         }
         return Transforms.resize(c.mat(), c.window(), s, Transforms.color(op.background()));
     }

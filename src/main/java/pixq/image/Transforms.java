@@ -78,9 +78,19 @@ final class Transforms {
         return placed(scale(m, from, s.scaledW(), s.scaledH()), s, background);
     }
 
-    /** The same for an image the resize shrinks, read a band of rows at a time (a JPEG as it decodes). */
-    static Mat resize(Lanczos.Source rows, Lanczos.Window from, Sizing s, Scalar background) {
-        return placed(Lanczos.resize(rows, from, s.scaledW(), s.scaledH()), s, background);
+    /**
+     * The same for an image the resize shrinks, read a band of rows at a time (a JPEG as it decodes) as stored,
+     * then turned to its EXIF orientation once small.
+     */
+    static Mat resize(Lanczos.Source rows, Lanczos.Window from, int orientation, Sizing s, Scalar background) {
+        boolean transposed = orientation >= 5;
+        Mat scaled = Lanczos.resize(rows, from, transposed ? s.scaledH() : s.scaledW(), transposed ? s.scaledW() : s.scaledH());
+        if (orientation != 1) {
+            try (Mat stored = scaled) {
+                scaled = orient(stored, orientation);
+            }
+        }
+        return placed(scaled, s, background);
     }
 
     /** The scaled image cropped to, or padded out to, the resize's output size. */
