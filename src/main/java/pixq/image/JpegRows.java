@@ -16,7 +16,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * The decode's memory is leased from the {@link DecodeBudget} until the stream is closed.
  */
 final class JpegRows implements Lanczos.Source, AutoCloseable {
-    static final String LIBRARY = "pixq.jpeg.library";
+    static final String LIBRARY = "pixq.jpegRowsLibrary";
     private static final String UNAVAILABLE = loadLibrary();
 
     private long handle;
