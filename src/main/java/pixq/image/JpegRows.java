@@ -35,28 +35,32 @@ final class JpegRows implements Lanczos.Source, AutoCloseable {
         this.lease = lease;
     }
 
-    /** Null when rows can be streamed; else why not, for the log and {@code pixq --version}. */
+    /** Null when rows can be streamed; else why not (JpegRowsTest says so when it skips). */
     static String unavailable() {
         return UNAVAILABLE;
     }
 
     /**
      * Starts decoding at 1/{@code reduce} scale, or returns null when libjpeg cannot (the library is missing, or
-     * the file is one the system's libjpeg does not read: the caller decodes it whole). The lease is closed with
+     * the file is one the system's libjpeg does not start: the caller decodes it whole). The lease is closed with
      * the stream, or here when there is none.
      */
     static JpegRows open(byte[] jpeg, int reduce, DecodeBudget.Lease lease) {
-        if (UNAVAILABLE == null) {
-            int[] dims = new int[3];
-            try {
-                long h = open(jpeg, reduce, dims);
-                return new JpegRows(h, dims, lease);
-            } catch (ImageException e) {
-                // OpenCV's decoder says what is wrong with the file, or reads what this libjpeg cannot
+        JpegRows rows = null;
+        try {
+            if (UNAVAILABLE == null) {
+                int[] dims = new int[3];
+                long handle = open(jpeg, reduce, dims);
+                rows = new JpegRows(handle, dims, lease);
+            }
+        } catch (ImageException e) {
+            // OpenCV's decoder then says what is wrong with the file, or reads what this libjpeg cannot
+        } finally {
+            if (rows == null) {
+                lease.close();
             }
         }
-        lease.close();
-        return null;
+        return rows;
     }
 
     @Override
@@ -74,7 +78,10 @@ final class JpegRows implements Lanczos.Source, AutoCloseable {
         return channels;
     }
 
-    /** Rows come in order: libjpeg decodes forwards only, and the filter's window only moves down (rows it skips are read and dropped). */
+    /**
+     * Rows come in order: libjpeg decodes forwards only, and the filter's window only moves down (rows it skips
+     * are read and dropped).
+     */
     @Override
     public void convert(int from, int n, Mat band) {
         if (from < next || from + n > height) {
