@@ -157,7 +157,12 @@ public final class OpenCvImageEngine implements ImageEngine {
         boolean jpeg = header.format() == ImageHeader.Format.JPEG;
         boolean cmykProfile = jpeg && header.components() == 4 && profile != null && profile.isCmyk();
         int reduce = jpeg && !cmykProfile ? ShrinkPlan.reduceFactor(header.width(), header.height(), orientation, shared, outputs) : 1;
-        if (jpeg && header.components() != 4 && resizesFirst(shared)) {
+        // A stream holds its copy of the file (and a progressive file's coefficients) until the resize ends: worth
+        // it where the decoded image would be larger than the file, not for a photo decoded at 1/8 for a thumbnail
+        // (440 photos at fit 256 on 64 workers: 1.60-1.76 GB streamed against 1.49-1.59 decoded whole).
+        long decodedBytes = (long) ((header.width() + reduce - 1) / reduce) * ((header.height() + reduce - 1) / reduce)
+                * header.components();
+        if (jpeg && header.components() != 4 && decodedBytes > bytes.length && resizesFirst(shared)) {
             JpegRows rows = JpegRows.open(bytes, reduce, decodeBudget.lease(header.coefficientBytes()));
             if (rows != null) {
                 Geometry.Frame frame = reduce > 1 ? new Geometry.Frame(header.width(), header.height(), orientation)

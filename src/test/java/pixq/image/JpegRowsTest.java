@@ -141,7 +141,7 @@ class JpegRowsTest {
         OpenCvImageEngine engine = new OpenCvImageEngine(EngineConfig.defaults().withDecodeMemory(MB));
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             for (int i = 0; i < 3; i++) {
-                assertEquals(1, engine.render(progressive, RecipeString.parse("orient | fit 100x100 | jpeg 80"), List.of()).size());
+                assertEquals(1, engine.render(progressive, RecipeString.parse("orient | fit 400x400 | jpeg 80"), List.of()).size());
                 // refused by the pixel limit before the resize reads a row: the stream is closed unread
                 ImageException e = assertThrows(ImageException.class,
                         () -> engine.render(progressive, RecipeString.parse("fit 30000x30000 fill upscale | jpeg"), List.of()));
