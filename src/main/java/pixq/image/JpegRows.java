@@ -9,8 +9,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * A JPEG's rows as libjpeg decodes them, top to bottom, for the resize filter ({@link Lanczos.Source}): a photo
- * shrunk by the filter is never held whole, only the rows its window spans (440 photos at fit 1024, 2 workers: the
- * peak falls by the decoded images, bench/RESULTS.md). The native half is src/main/c/jpeg_rows.c, which
+ * shrunk by the filter is never held whole, only the rows its window spans (440 photos at fit 1024, 2 workers: peak
+ * RSS median 282 -> 258 MB; 8 workers 645-662 -> 559-596 MB; bench/RESULTS.md). The native half is src/main/c/jpeg_rows.c, which
  * {@code mvn compile} builds where gcc and libjpeg's headers are; the system property {@value #LIBRARY} names it
  * (./pixq and the tests set it). Without it, or for a file it cannot start, the engine decodes whole with OpenCV.
  * The decode's memory is leased from the {@link DecodeBudget} until the stream is closed.
