@@ -42,7 +42,7 @@ final class Lanczos {
 
         int channels();
 
-        /** Rows {@code from} to {@code from + n - 1} as floats into {@code band}; each band starts where the last ended. */
+        /** Rows {@code from} to {@code from + n - 1} as floats into {@code band}; bands are asked for down the image. */
         void convert(int from, int n, Mat band);
 
         static Source of(Mat m) {

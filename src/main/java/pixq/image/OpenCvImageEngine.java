@@ -159,7 +159,7 @@ public final class OpenCvImageEngine implements ImageEngine {
         int reduce = jpeg && !cmykProfile ? ShrinkPlan.reduceFactor(header.width(), header.height(), orientation, shared, outputs) : 1;
         // A stream holds its copy of the file (and a progressive file's coefficients) until the resize ends: worth
         // it where the decoded image would be larger than the file, not for a photo decoded at 1/8 for a thumbnail
-        // (440 photos at fit 256 on 64 workers: 1.60-1.76 GB streamed against 1.49-1.59 decoded whole).
+        // (440 photos at fit 256 on 64 workers peaked no lower streamed; bench/RESULTS.md).
         long decodedBytes = (long) ((header.width() + reduce - 1) / reduce) * ((header.height() + reduce - 1) / reduce)
                 * header.components();
         if (jpeg && header.components() != 4 && decodedBytes > bytes.length && resizesFirst(shared)) {
