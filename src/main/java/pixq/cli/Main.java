@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import pixq.image.OpenCvImageEngine;
 import pixq.job.Reason;
 
 /** The pixq command line: a thin shell over the core, on the local state folder or on AWS. */
@@ -95,7 +96,7 @@ public final class Main {
         @Override
         public String[] getVersion() {
             String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"pixq " + (version == null ? "(development build)" : version)};
+            return new String[] {"pixq " + (version == null ? "(development build)" : version), OpenCvImageEngine.jpegDecode()};
         }
     }
 }

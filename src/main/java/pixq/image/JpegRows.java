@@ -35,7 +35,7 @@ final class JpegRows implements Lanczos.Source, AutoCloseable {
         this.lease = lease;
     }
 
-    /** Null when rows can be streamed; else why not (JpegRowsTest says so when it skips). */
+    /** Null when rows can be streamed; else why not (for {@code pixq --version}). */
     static String unavailable() {
         return UNAVAILABLE;
     }

@@ -53,6 +53,13 @@ public final class OpenCvImageEngine implements ImageEngine {
         opencv_core.setNumThreads(config.openCvThreads() <= 1 ? 0 : config.openCvThreads()); // 0 = no thread pool
     }
 
+    /** How JPEGs reach the resize, for {@code pixq --version}: streamed row by row, or decoded whole and why. */
+    public static String jpegDecode() {
+        String why = JpegRows.unavailable();
+        return why == null ? "JPEG rows streamed into the resize (" + System.getProperty(JpegRows.LIBRARY) + ")"
+                : "JPEGs decoded whole: " + why;
+    }
+
     public EngineConfig config() {
         return config;
     }
