@@ -63,11 +63,11 @@ final class Canvas {
 
     /** The pixels' width as the steps see them: a stream's turned by {@link #turn}. */
     int cols() {
-        return stream == null ? mat.cols() : turn >= 5 ? stream.rows() : stream.cols();
+        return stream == null ? mat.cols() : Geometry.transposes(turn) ? stream.rows() : stream.cols();
     }
 
     int rows() {
-        return stream == null ? mat.rows() : turn >= 5 ? stream.cols() : stream.rows();
+        return stream == null ? mat.rows() : Geometry.transposes(turn) ? stream.cols() : stream.rows();
     }
 
     /** Whether the pixels are a shrunk decode standing for the frame's full-size dimensions. */
@@ -101,7 +101,8 @@ final class Canvas {
      */
     Lanczos.Window streamWindow() {
         Lanczos.Window w = window();
-        return turn >= 5 ? new Lanczos.Window(0, 0, w.height(), w.width()) : new Lanczos.Window(0, 0, w.width(), w.height());
+        return Geometry.transposes(turn) ? new Lanczos.Window(0, 0, w.height(), w.width())
+                : new Lanczos.Window(0, 0, w.width(), w.height());
     }
 
     void replace(Mat next) {

@@ -43,6 +43,11 @@ final class Geometry implements Operation.Visitor<Geometry.Frame> {
 
     private final Frame f;
 
+    /** Whether an EXIF orientation swaps width and height (5 to 8: the transposes and quarter turns). */
+    static boolean transposes(int orientation) {
+        return orientation >= 5;
+    }
+
     private Geometry(Frame f) {
         this.f = f;
     }
@@ -54,7 +59,7 @@ final class Geometry implements Operation.Visitor<Geometry.Frame> {
     @Override
     public Frame orient(Orient op) {
         int o = f.orientation(); // 2 mirror, 3 half turn, 4 flip, 5 transpose, 6 turn right, 7 transverse, 8 turn left
-        return f.moved(o >= 5, o == 2 || o == 3 || o == 6 || o == 7, o == 3 || o == 4 || o == 7 || o == 8, 1);
+        return f.moved(transposes(o), o == 2 || o == 3 || o == 6 || o == 7, o == 3 || o == 4 || o == 7 || o == 8, 1);
     }
 
     @Override

@@ -167,23 +167,23 @@ public final class OpenCvImageEngine implements ImageEngine {
         // A stream holds its copy of the file (and a progressive file's coefficients) until the resize ends: worth
         // it where the decoded image would be larger than the file, not for a photo decoded at 1/8 for a thumbnail
         // (440 photos at fit 256 on 64 workers peaked no lower streamed; bench/RESULTS.md).
-        long decodedBytes = (long) ((header.width() + reduce - 1) / reduce) * ((header.height() + reduce - 1) / reduce)
-                * header.components();
+        long decodedBytes = (long) ShrinkPlan.ceilDiv(header.width(), reduce)
+                * ShrinkPlan.ceilDiv(header.height(), reduce) * header.components();
         if (jpeg && header.components() != 4 && decodedBytes > bytes.length && resizesFirst(shared)) {
             JpegRows rows = JpegRows.open(bytes, reduce, decodeBudget.lease(header.coefficientBytes()));
             if (rows != null) {
-                Geometry.Frame frame = reduce > 1 ? new Geometry.Frame(header.width(), header.height(), orientation)
-                        : new Geometry.Frame(rows.cols(), rows.rows(), orientation);
-                return Canvas.streaming(rows, frame, 1.0 / reduce);
+                return Canvas.streaming(rows, decodedFrame(header, reduce, orientation, rows.cols(), rows.rows()), 1.0 / reduce);
             }
         }
         Mat mat = decodeBudget.within(header.coefficientBytes(),
                 () -> cmykProfile ? CmykJpeg.decode(bytes, profile) : Decoder.decode(bytes, header, reduce));
-        boolean reduced = reduce > 1;
-        Geometry.Frame frame = reduced
-                ? new Geometry.Frame(header.width(), header.height(), orientation)
-                : new Geometry.Frame(mat.cols(), mat.rows(), orientation);
-        return new Canvas(mat, true, frame, 1.0 / reduce);
+        return new Canvas(mat, true, decodedFrame(header, reduce, orientation, mat.cols(), mat.rows()), 1.0 / reduce);
+    }
+
+    /** What the steps see of a decode: a shrunk one stands for the full-size source, a whole one is its own size. */
+    private static Geometry.Frame decodedFrame(ImageHeader header, int reduce, int orientation, int cols, int rows) {
+        return reduce > 1 ? new Geometry.Frame(header.width(), header.height(), orientation)
+                : new Geometry.Frame(cols, rows, orientation);
     }
 
     /**

@@ -67,7 +67,8 @@ final class ShrinkPlan {
         return 1;
     }
 
-    private static int ceilDiv(int a, int b) {
+    /** A side after libjpeg's DCT shrink by {@code b}: rounded up. */
+    static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
     }
 }

@@ -118,7 +118,7 @@ record SourceMetadata(int orientation, Map<String, Object> exif, Exif.Kept keepa
         doc.put("format", header.format().name().toLowerCase());
         doc.put("width", header.width());
         doc.put("height", header.height());
-        boolean turned = orientation >= 5;
+        boolean turned = Geometry.transposes(orientation);
         doc.put("orientation", orientation);
         doc.put("displayWidth", turned ? header.height() : header.width());
         doc.put("displayHeight", turned ? header.width() : header.height());

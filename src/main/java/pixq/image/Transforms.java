@@ -83,7 +83,7 @@ final class Transforms {
      * then turned to its EXIF orientation once small.
      */
     static Mat resize(Lanczos.Source rows, Lanczos.Window from, int orientation, Sizing s, Scalar background) {
-        boolean transposed = orientation >= 5;
+        boolean transposed = Geometry.transposes(orientation);
         Mat scaled = Lanczos.resize(rows, from, transposed ? s.scaledH() : s.scaledW(), transposed ? s.scaledW() : s.scaledH());
         if (orientation != 1) {
             try (Mat stored = scaled) {
