@@ -1,7 +1,7 @@
 /*
  * JPEG rows as libjpeg decodes them, for pixq.image.JpegRows: the resize filter reads a few rows at a time, so no
- * worker ever holds a whole decoded photo (OpenCV's imdecode can only hand back the whole image). Built by
- * `mvn compile` where gcc and libjpeg(-turbo)'s headers are installed; pixq decodes with OpenCV where it is not.
+ * worker ever holds a whole decoded photo (OpenCV's imdecode can only hand back the whole image). Part of pixq's
+ * image library (build.sh); pixq decodes with OpenCV where that library is not built.
  */
 #include <jni.h>
 #include <setjmp.h>
@@ -20,6 +20,7 @@ typedef struct {
   struct jpeg_decompress_struct d;
   errors e;
   unsigned char *data; /* libjpeg reads the file from here until it is closed */
+  unsigned char *row;  /* one decoded row, for readFloats */
 } stream;
 
 /* libjpeg's fatal errors must not return into the decoder: back to the setjmp of the call in progress. */
@@ -42,6 +43,7 @@ static void fail(JNIEnv *env, j_common_ptr c, const char *what) {
 static void destroy(stream *s) {
   jpeg_destroy_decompress(&s->d);
   free(s->data);
+  free(s->row);
   free(s);
 }
 
@@ -95,6 +97,35 @@ JNIEXPORT void JNICALL Java_pixq_image_JpegRows_read(JNIEnv *env, jclass cls, jl
     }
     got += (jint) read;
   }
+}
+
+/* The next row as floats (the filter's input) into row, width * channels of them: no 8-bit copy in between. */
+JNIEXPORT void JNICALL Java_pixq_image_JpegRows_readFloats(JNIEnv *env, jclass cls, jlong handle, jfloatArray row) {
+  (void) cls;
+  stream *s = (stream *) (intptr_t) handle;
+  size_t n = (size_t) s->d.output_width * (size_t) s->d.output_components;
+  if ((size_t) (*env)->GetArrayLength(env, row) < n) {
+    (*env)->ThrowNew(env, (*env)->FindClass(env, "java/lang/IllegalArgumentException"), "a row array shorter than the JPEG's rows");
+    return;
+  }
+  if (s->row == NULL && (s->row = malloc(n)) == NULL) {
+    (*env)->ThrowNew(env, (*env)->FindClass(env, "java/lang/OutOfMemoryError"), "no memory to decode the JPEG file");
+    return;
+  }
+  if (setjmp(s->e.exit)) {
+    fail(env, (j_common_ptr) &s->d, "pixels");
+    return;
+  }
+  JSAMPROW decoded = s->row;
+  if (jpeg_read_scanlines(&s->d, &decoded, 1) == 0) {
+    (*env)->ThrowNew(env, (*env)->FindClass(env, "java/lang/IllegalStateException"), "read past the JPEG's last row");
+    return;
+  }
+  float *f = (*env)->GetPrimitiveArrayCritical(env, row, NULL);
+  for (size_t i = 0; i < n; i++) {
+    f[i] = s->row[i];
+  }
+  (*env)->ReleasePrimitiveArrayCritical(env, row, f, 0);
 }
 
 JNIEXPORT void JNICALL Java_pixq_image_JpegRows_close(JNIEnv *env, jclass cls, jlong handle) {

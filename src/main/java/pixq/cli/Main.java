@@ -96,7 +96,7 @@ public final class Main {
         @Override
         public String[] getVersion() {
             String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"pixq " + (version == null ? "(development build)" : version), OpenCvImageEngine.jpegDecode()};
+            return new String[] {"pixq " + (version == null ? "(development build)" : version), OpenCvImageEngine.nativeLibrary()};
         }
     }
 }

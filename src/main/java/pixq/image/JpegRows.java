@@ -1,30 +1,23 @@
 package pixq.image;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * A JPEG's rows as libjpeg decodes them, top to bottom, for the resize filter ({@link Lanczos.Source}): a photo
  * shrunk by the filter is never held whole, only the rows its window spans (440 photos at fit 1024, 2 workers: peak
- * RSS median 282 -> 258 MB; 8 workers 645-662 -> 559-596 MB; bench/RESULTS.md). The native half is src/main/c/jpeg_rows.c, which
- * {@code mvn compile} builds where gcc and libjpeg's headers are; the system property {@value #LIBRARY} names it
- * (./pixq and the tests set it). Without it, or for a file it cannot start, the engine decodes whole with OpenCV.
+ * RSS median 282 -> 258 MB; 8 workers 645-662 -> 559-596 MB; bench/RESULTS.md). The native half is
+ * src/main/c/jpeg_rows.c, in pixq's {@link NativeImage} library. Without that library, or for a file it cannot
+ * start, the engine decodes whole with OpenCV.
  * The decode's memory is leased from the {@link DecodeBudget} until the stream is closed.
  */
 final class JpegRows implements Lanczos.Source, AutoCloseable {
-    static final String LIBRARY = "pixq.jpegRowsLibrary";
-    private static final String UNAVAILABLE = loadLibrary();
-
     private long handle;
     private final int width;
     private final int height;
     private final int channels;
     private final DecodeBudget.Lease lease;
-    private final Mat scratch = new Mat();
     private int next;
 
     private JpegRows(long handle, int[] dims, DecodeBudget.Lease lease) {
@@ -35,11 +28,6 @@ final class JpegRows implements Lanczos.Source, AutoCloseable {
         this.lease = lease;
     }
 
-    /** Null when rows can be streamed; else why not (for {@code pixq --version}). */
-    static String unavailable() {
-        return UNAVAILABLE;
-    }
-
     /**
      * Starts decoding at 1/{@code reduce} scale, or returns null when libjpeg cannot (the library is missing, or
      * the file is one the system's libjpeg does not start: the caller decodes it whole). The lease is closed with
@@ -48,7 +36,7 @@ final class JpegRows implements Lanczos.Source, AutoCloseable {
     static JpegRows open(byte[] jpeg, int reduce, DecodeBudget.Lease lease) {
         JpegRows rows = null;
         try {
-            if (UNAVAILABLE == null) {
+            if (NativeImage.loaded()) {
                 int[] dims = new int[3];
                 long handle = open(jpeg, reduce, dims);
                 rows = new JpegRows(handle, dims, lease);
@@ -83,21 +71,18 @@ final class JpegRows implements Lanczos.Source, AutoCloseable {
      * are read and dropped).
      */
     @Override
-    public void convert(int from, int n, Mat band) {
+    public void convert(int from, int n, float[][] into) {
         if (from < next || from + n > height) {
             throw new IllegalStateException("JPEG rows " + from + "+" + n + " asked after row " + next + " of " + height);
         }
-        for (int skip; (skip = Math.min(from - next, Lanczos.BAND)) > 0; next += skip) {
-            readInto(skip);
+        float[] dropped = from > next ? new float[width * channels] : null;
+        for (; next < from; next++) {
+            readFloats(handle, dropped);
         }
-        readInto(n);
+        for (int i = 0; i < n; i++) {
+            readFloats(handle, into[i]);
+        }
         next += n;
-        scratch.convertTo(band, CV_32F);
-    }
-
-    private void readInto(int n) {
-        scratch.create(n, width, CV_8UC(channels));
-        read(handle, scratch.data().address(), n);
     }
 
     /** The whole image as a Mat, for a step other than a shrinking resize; the stream is closed. */
@@ -122,30 +107,15 @@ final class JpegRows implements Lanczos.Source, AutoCloseable {
         if (handle != 0) {
             close(handle);
             handle = 0;
-            Canvas.free(scratch);
             lease.close();
-        }
-    }
-
-    private static String loadLibrary() {
-        String path = System.getProperty(LIBRARY);
-        if (path == null || path.isBlank()) {
-            return "-D" + LIBRARY + " is not set";
-        }
-        if (!Files.isRegularFile(Path.of(path))) {
-            return path + " is missing (built by mvn compile where gcc and libjpeg's headers are installed)";
-        }
-        try {
-            System.load(Path.of(path).toAbsolutePath().toString());
-            return null;
-        } catch (UnsatisfiedLinkError e) {
-            return path + " could not be loaded: " + e.getMessage();
         }
     }
 
     private static native long open(byte[] jpeg, int denom, int[] dims);
 
     private static native void read(long handle, long address, int rows);
+
+    private static native void readFloats(long handle, float[] row);
 
     private static native void close(long handle);
 }

@@ -53,11 +53,9 @@ public final class OpenCvImageEngine implements ImageEngine {
         opencv_core.setNumThreads(config.openCvThreads() <= 1 ? 0 : config.openCvThreads()); // 0 = no thread pool
     }
 
-    /** How JPEGs reach the resize, for {@code pixq --version}: streamed row by row, or decoded whole and why. */
-    public static String jpegDecode() {
-        String why = JpegRows.unavailable();
-        return why == null ? "JPEG rows streamed into the resize (" + System.getProperty(JpegRows.LIBRARY) + ")"
-                : "JPEGs decoded whole: " + why;
+    /** Whether pixq's native image library is loaded, and what that changes, for {@code pixq --version}. */
+    public static String nativeLibrary() {
+        return NativeImage.describe();
     }
 
     public EngineConfig config() {

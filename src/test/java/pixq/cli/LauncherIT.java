@@ -55,10 +55,12 @@ class LauncherIT {
     void a_jar_rebuilt_after_its_archive_gets_a_new_one_and_standard_output_stays_pixqs() throws Exception {
         // given an archive made for the jar as it is
         Result first = run(Map.of(), "--version");
-        // only pixq's own output: its version, and how it decodes JPEGs (streamed where the build made the library)
-        Path library = REPO.resolve("target/cli/natives/libpixqjpeg.so").toAbsolutePath();
-        assertEquals(List.of("pixq (development build)", Files.exists(library) ? "JPEG rows streamed into the resize (" + library + ")"
-                : "JPEGs decoded whole: -Dpixq.jpegRowsLibrary is not set"), first.output().lines().toList());
+        // only pixq's own output: its version, and whether it runs its native image library (where the build made it)
+        Path library = REPO.resolve("target/cli/natives/libpixqimage.so").toAbsolutePath();
+        assertEquals(List.of("pixq (development build)", Files.exists(library)
+                ? "native image library " + library + ": JPEG rows streamed into the resize, its horizontal pass in SIMD"
+                : "no native image library (-Dpixq.imageLibrary is not set): JPEGs decoded whole, the resize all in Java"),
+                first.output().lines().toList());
         List<Path> before = archives();
         // when the jar is rebuilt (a new time, as `mvn package` gives it)
         Path jar = REPO.resolve("target/pixq.jar");
@@ -126,17 +128,18 @@ class LauncherIT {
     }
 
     @Test
-    void jpegs_the_launcher_shrinks_are_streamed_from_the_library_the_build_made() throws Exception {
+    void jpegs_the_launcher_shrinks_are_streamed_and_filtered_by_the_library_the_build_made() throws Exception {
         // given the library mvn compile builds where gcc and libjpeg's headers are (CI installs both)
-        if (!Files.isRegularFile(REPO.resolve("target/cli/natives/libpixqjpeg.so"))) {
-            MissingTool.skipOrFail("no target/cli/natives/libpixqjpeg.so: apt-get install gcc libjpeg-dev, then mvn compile (.ci/run does)");
+        if (!Files.isRegularFile(REPO.resolve("target/cli/natives/libpixqimage.so"))) {
+            MissingTool.skipOrFail("no target/cli/natives/libpixqimage.so: apt-get install gcc libjpeg-dev, then mvn compile (.ci/run does)");
         }
         // when a JPEG is shrunk as a user does it, with the JVM naming each native method it links
         Result run = run(Map.of("PIXQ_JAVA_OPTS", "-verbose:jni"), "run", REPO.resolve("samples/landscape.jpg").toString(),
                 "--out", "out", "--state", "state", "--recipe", "orient | fit 64x64 | jpeg 80");
-        // then its rows came from the launcher's library
+        // then its rows came from the launcher's library, and went through its horizontal pass
         assertEquals(0, run.exit(), run.output());
-        assertTrue(run.output().contains("pixq.image.JpegRows.read"), run.output());
+        assertTrue(run.output().contains("pixq.image.JpegRows.readFloats"), run.output());
+        assertTrue(run.output().contains("pixq.image.Lanczos.horizontalNative"), run.output());
     }
 
     private String[] probeRun(String name, Path probe) throws IOException {

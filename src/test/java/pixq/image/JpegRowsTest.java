@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,8 +34,8 @@ class JpegRowsTest {
 
     @BeforeAll
     static void fixtures(@TempDir Path dir) throws Exception {
-        if (JpegRows.unavailable() != null) {
-            MissingTool.skipOrFail("JPEG rows cannot stream: " + JpegRows.unavailable()
+        if (!NativeImage.loaded()) {
+            MissingTool.skipOrFail("JPEG rows cannot stream: " + NativeImage.describe()
                     + " (install gcc and libjpeg-dev, as .ci/run does, then mvn compile)");
         }
         ExternalTools.magick(dir, "-seed", "5", "-size", "1001x667", "plasma:fractal", "-blur", "0x1",
@@ -60,16 +61,36 @@ class JpegRowsTest {
         return b;
     }
 
+    /** Every row of the stream as the filter reads it, {@link Lanczos#BAND} rows a call, back to bytes. */
+    private static byte[] asBytes(JpegRows rows) {
+        int width = rows.cols() * rows.channels();
+        byte[] b = new byte[rows.rows() * width];
+        float[][] band = new float[Lanczos.BAND][width];
+        for (int from = 0; from < rows.rows(); from += Lanczos.BAND) {
+            int n = Math.min(Lanczos.BAND, rows.rows() - from);
+            rows.convert(from, n, band);
+            for (int i = 0; i < n; i++) {
+                for (int x = 0; x < width; x++) {
+                    b[(from + i) * width + x] = (byte) band[i][x];
+                }
+            }
+        }
+        return b;
+    }
+
     @Test
     void streamedRowsAreTheWholeDecodesPixelsAtEveryDctScale() {
         for (byte[] jpeg : List.of(baseline, progressive, gray)) {
             ImageHeader header = ImageHeader.read(jpeg);
             for (int reduce : new int[] {1, 2, 4, 8}) {
-                try (Mat whole = Decoder.decode(jpeg, header, reduce); JpegRows rows = open(jpeg, reduce); Mat streamed = rows.whole()) {
+                try (Mat whole = Decoder.decode(jpeg, header, reduce); JpegRows rows = open(jpeg, reduce); Mat streamed = rows.whole();
+                     JpegRows floats = open(jpeg, reduce)) {
                     String what = header.width() + "x" + header.height() + " at 1/" + reduce;
                     assertEquals(List.of(whole.cols(), whole.rows(), whole.channels()),
                             List.of(streamed.cols(), streamed.rows(), streamed.channels()), what);
                     assertArrayEquals(pixels(whole), pixels(streamed), what);
+                    // and as the filter reads them: floats, a band at a time
+                    assertArrayEquals(pixels(whole), asBytes(floats), what + ", as floats");
                 }
             }
         }
@@ -118,9 +139,14 @@ class JpegRowsTest {
 
     @Test
     void rowsAskedForOutOfOrderAreRefusedRatherThanMadeUp() {
-        try (JpegRows rows = open(baseline, 1); Mat band = new Mat()) {
+        try (JpegRows rows = open(baseline, 1); Mat whole = Decoder.decode(baseline, ImageHeader.read(baseline), 1)) {
+            int width = rows.cols() * rows.channels();
+            float[][] band = new float[16][width];
             rows.convert(20, 16, band); // rows 0-19 are read and dropped
-            assertEquals(16, band.rows());
+            byte[] row20 = Arrays.copyOfRange(pixels(whole), 20 * width, 21 * width);
+            for (int x = 0; x < width; x++) {
+                assertEquals(row20[x] & 0xFF, (int) band[0][x], "row 20, value " + x);
+            }
             assertThrows(IllegalStateException.class, () -> rows.convert(0, 16, band));
             assertThrows(IllegalStateException.class, () -> rows.convert(rows.rows() - 4, 16, band), "past the last row");
         }

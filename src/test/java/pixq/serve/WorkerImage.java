@@ -73,12 +73,12 @@ public final class WorkerImage {
         }
         Files.createDirectories(preload.getParent());
         Files.copy(installed, preload);
-        // the JPEG rows library comes from a build stage's gcc on Amazon Linux: the one `mvn compile` built here stands for it
-        Path built = Path.of("target/cli/natives/libpixqjpeg.so");
+        // pixq's image library comes from a build stage's gcc on Amazon Linux: the one `mvn compile` built here stands for it
+        Path built = Path.of("target/cli/natives/libpixqimage.so");
         if (!Files.exists(built)) {
-            MissingTool.skipOrFail("no " + built + " for the worker image's JPEG rows: apt-get install gcc libjpeg-dev, then mvn compile");
+            MissingTool.skipOrFail("no " + built + " for the worker image's image library: apt-get install gcc libjpeg-dev, then mvn compile");
         }
-        Files.copy(built, image.inRoot("/opt/lib/libpixqjpeg.so"));
+        Files.copy(built, image.inRoot("/opt/lib/libpixqimage.so"));
         return image;
     }
 

@@ -149,7 +149,7 @@ class WorkerImageIT {
             List<String> calls = Files.readAllLines(trace);
             assertEquals(List.of(), writes(calls), "files the worker's JVM created or opened for writing");
             // the thumbnail's rows came from the library jvm.options names (the build stage's, this machine's here)
-            String library = image.inRoot("/opt/lib/libpixqjpeg.so").toString();
+            String library = image.inRoot("/opt/lib/libpixqimage.so").toString();
             assertTrue(calls.stream().anyMatch(l -> l.contains("\"" + library + "\"") && !l.contains("= -1 ")), "the worker opened " + library);
         }
     }
