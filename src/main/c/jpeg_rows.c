@@ -121,11 +121,12 @@ JNIEXPORT void JNICALL Java_pixq_image_JpegRows_readFloats(JNIEnv *env, jclass c
     (*env)->ThrowNew(env, (*env)->FindClass(env, "java/lang/IllegalStateException"), "read past the JPEG's last row");
     return;
   }
-  float *f = (*env)->GetPrimitiveArrayCritical(env, row, NULL);
+  float *restrict to = (*env)->GetPrimitiveArrayCritical(env, row, NULL);
+  const unsigned char *restrict from = s->row; /* a local, so the compiler vectorises the loop (8 bytes a step) */
   for (size_t i = 0; i < n; i++) {
-    f[i] = s->row[i];
+    to[i] = from[i];
   }
-  (*env)->ReleasePrimitiveArrayCritical(env, row, f, 0);
+  (*env)->ReleasePrimitiveArrayCritical(env, row, to, 0);
 }
 
 JNIEXPORT void JNICALL Java_pixq_image_JpegRows_close(JNIEnv *env, jclass cls, jlong handle) {
