@@ -47,41 +47,55 @@ final class Lanczos {
 
         /** Rows {@code from} to {@code from + n - 1} as floats, row {@code from + i} into {@code into[i]}; bands are asked for down the image. */
         void convert(int from, int n, float[][] into);
-
-        static Source of(Mat m) {
-            return new Source() {
-                public int cols() {
-                    return m.cols();
-                }
-
-                public int rows() {
-                    return m.rows();
-                }
-
-                public int channels() {
-                    return m.channels();
-                }
-
-                public void convert(int from, int n, float[][] into) {
-                    // OpenCV converts the band (SIMD, one call), copied out a row at a time: converting in Java a
-                    // byte at a time cost as much as the vertical pass itself. One pointer over the band (a fresh
-                    // Mat, so its rows are contiguous), not one per row: each stays referenced by the render's
-                    // PointerScope until the job ends.
-                    try (Mat rows = m.rowRange(from, from + n); Mat band = new Mat()) {
-                        rows.convertTo(band, CV_32F);
-                        try (FloatPointer floats = new FloatPointer(band.ptr(0))) {
-                            for (int i = 0; i < n; i++) {
-                                floats.position((long) i * into[i].length).get(into[i]);
-                            }
-                        }
-                    }
-                }
-            };
-        }
     }
 
     static Mat resize(Mat src, Window from, int outW, int outH) {
-        return resize(Source.of(src), from, outW, outH);
+        try (Decoded rows = new Decoded(src)) {
+            return resize(rows, from, outW, outH);
+        }
+    }
+
+    /**
+     * A decoded Mat's rows, converted by OpenCV a band at a time (SIMD, one call) and copied out a row at a time:
+     * converting in Java a byte at a time cost as much as the vertical pass itself.
+     */
+    private static final class Decoded implements Source, AutoCloseable {
+        private final Mat m;
+        /** One Mat for every band: each Mat made stays referenced by the render's PointerScope until the job ends. */
+        private final Mat band = new Mat();
+
+        Decoded(Mat m) {
+            this.m = m;
+        }
+
+        public int cols() {
+            return m.cols();
+        }
+
+        public int rows() {
+            return m.rows();
+        }
+
+        public int channels() {
+            return m.channels();
+        }
+
+        public void convert(int from, int n, float[][] into) {
+            try (Mat rows = m.rowRange(from, from + n)) {
+                rows.convertTo(band, CV_32F);
+            }
+            // one pointer over the band (its rows are contiguous), not one per row
+            try (FloatPointer floats = new FloatPointer(band.ptr(0))) {
+                for (int i = 0; i < n; i++) {
+                    floats.position((long) i * into[i].length).get(into[i]);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            band.close();
+        }
     }
 
     static Mat resize(Source src, Window from, int outW, int outH) {
