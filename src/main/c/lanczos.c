@@ -10,7 +10,7 @@
 
 typedef float v4f __attribute__((vector_size(16)));
 
-/* Four floats from p: a 3-channel pixel and the next one's first channel, which the caller ignores. */
+/* Four floats from p: a 3-channel pixel and the next one's first channel, which the sums carry but nobody reads. */
 static v4f load4(const float *p) {
   v4f v;
   memcpy(&v, p, sizeof v);
@@ -25,17 +25,24 @@ static v4f add(v4f a, const float *w, int taps, const float *p, int ch) {
   return a;
 }
 
+/* add() for the last pixels of a 3-channel row, where four floats would read past its end. */
+static v4f add3(v4f a, const float *w, int taps, const float *p) {
+  for (int k = 0; k < taps; k++, p += 3) {
+    a += w[k] * (v4f) {p[0], p[1], p[2], 0};
+  }
+  return a;
+}
+
 /*
  * dst[x] = the sum over k < count[x] of weights[x * stride + k] * row[first[x] + k], for out pixels of ch (3 or 4)
  * channels, where no first[x] + count[x] passes reach and no count[x] passes stride (Lanczos.Taps makes them so).
- * A 3-channel pixel is read as four floats: row holds one float more than its pixels.
  */
 JNIEXPORT void JNICALL Java_pixq_image_Lanczos_horizontalNative(JNIEnv *env, jclass cls, jfloatArray jrow, jint ch,
     jintArray jfirst, jintArray jcount, jfloatArray jweights, jint stride, jint reach, jfloatArray jdst) {
   (void) cls;
   jsize out = (*env)->GetArrayLength(env, jfirst);
-  if ((ch != 3 && ch != 4) || (*env)->GetArrayLength(env, jcount) != out
-      || (long) (*env)->GetArrayLength(env, jrow) < (long) reach * ch + 4 - ch
+  long length = (*env)->GetArrayLength(env, jrow);
+  if ((ch != 3 && ch != 4) || (*env)->GetArrayLength(env, jcount) != out || length < (long) reach * ch
       || (long) (*env)->GetArrayLength(env, jweights) < (long) out * stride
       || (long) (*env)->GetArrayLength(env, jdst) < (long) out * ch) {
     (*env)->ThrowNew(env, (*env)->FindClass(env, "java/lang/IllegalArgumentException"), "taps reach past the arrays");
@@ -46,8 +53,13 @@ JNIEXPORT void JNICALL Java_pixq_image_Lanczos_horizontalNative(JNIEnv *env, jcl
   int *count = (*env)->GetPrimitiveArrayCritical(env, jcount, NULL);
   float *weights = (*env)->GetPrimitiveArrayCritical(env, jweights, NULL);
   float *dst = (*env)->GetPrimitiveArrayCritical(env, jdst, NULL);
+  /* outputs before this one read four floats a pixel; it and those after, at a 3-channel row's end, three */
+  int wide = 0;
+  while (wide < out && (first[wide] + (long) count[wide]) * ch + 4 - ch <= length) {
+    wide++;
+  }
   int x = 0;
-  for (; x + 2 <= out; x += 2) {
+  for (; x + 2 <= wide; x += 2) {
     const float *w0 = weights + (long) x * stride, *w1 = w0 + stride;
     const float *p = row + (long) first[x] * ch, *q = row + (long) first[x + 1] * ch;
     int n0 = count[x], n1 = count[x + 1], both = n0 < n1 ? n0 : n1;
@@ -61,8 +73,9 @@ JNIEXPORT void JNICALL Java_pixq_image_Lanczos_horizontalNative(JNIEnv *env, jcl
     memcpy(dst + (long) x * ch, &a, ch * sizeof(float));
     memcpy(dst + (long) (x + 1) * ch, &b, ch * sizeof(float));
   }
-  if (x < out) {
-    v4f a = add((v4f) {0, 0, 0, 0}, weights + (long) x * stride, count[x], row + (long) first[x] * ch, ch);
+  for (; x < out; x++) {
+    const float *w = weights + (long) x * stride, *p = row + (long) first[x] * ch;
+    v4f zero = {0, 0, 0, 0}, a = x < wide ? add(zero, w, count[x], p, ch) : add3(zero, w, count[x], p);
     memcpy(dst + (long) x * ch, &a, ch * sizeof(float));
   }
   (*env)->ReleasePrimitiveArrayCritical(env, jdst, dst, 0);

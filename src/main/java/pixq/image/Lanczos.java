@@ -105,7 +105,7 @@ final class Lanczos {
         Mat out = new Mat(outH, outW, CV_8UC(ch));
         float[] line = new float[outW * ch];
         byte[] bytes = new byte[outW * ch];
-        float[] acc = new float[src.cols() * ch + 1]; // one more: the native pass reads a 3-channel pixel as 4 floats
+        float[] acc = new float[src.cols() * ch];
         Rows rows = new Rows(src, ty.maxTaps);
         for (int y = 0; y < outH; y++) {
             vertical(acc, rows, ty.first[y], ty.count[y], ty.weights[y]);
@@ -177,9 +177,8 @@ final class Lanczos {
 
     /**
      * {@link #horizontal} for 3 or 4 channels, in src/main/c/lanczos.c: the same products added in the same order, so
-     * the same floats. {@code weights} holds {@code first.length} outputs' weights, {@code stride} apart; no output
-     * reads past pixel {@code reach}, and a 3-channel {@code row} holds one float more than its pixels. Arrays too
-     * short for that are refused, never read past.
+     * the same floats. {@code weights} holds {@code first.length} outputs' weights, {@code stride} apart, and no
+     * output reads past pixel {@code reach}; arrays too short for that are refused, never read past.
      */
     static native void horizontalNative(float[] row, int ch, int[] first, int[] count, float[] weights, int stride, int reach, float[] dst);
 
@@ -233,7 +232,7 @@ final class Lanczos {
             float[] r0 = rows.get(first + k), r1 = rows.get(first + k + 1);
             float[] r2 = rows.get(first + k + 2), r3 = rows.get(first + k + 3);
             float w0 = w[k], w1 = w[k + 1], w2 = w[k + 2], w3 = w[k + 3];
-            for (int i = 0; i < r0.length; i++) {
+            for (int i = 0; i < acc.length; i++) {
                 acc[i] = acc[i] + w0 * r0[i] + w1 * r1[i] + w2 * r2[i] + w3 * r3[i];
             }
         }
@@ -243,7 +242,7 @@ final class Lanczos {
     }
 
     private static void axpy(float[] acc, float w, float[] row) {
-        for (int i = 0; i < row.length; i++) {
+        for (int i = 0; i < acc.length; i++) {
             acc[i] += w * row[i];
         }
     }

@@ -29,7 +29,7 @@ class LanczosTest {
             for (int[] size : sizes) {
                 int in = size[0], out = size[1];
                 Lanczos.Taps taps = Lanczos.Taps.of(in, 0, in - 0.25 * random.nextInt(2), out);
-                float[] row = new float[in * ch + 1];
+                float[] row = new float[in * ch];
                 for (int i = 0; i < in * ch; i++) {
                     row[i] = random.nextFloat() * 255; // the vertical pass's sums: any float, not only whole levels
                 }
@@ -46,14 +46,13 @@ class LanczosTest {
     void arraysTooShortForTheTapsAreRefusedNotReadPast() {
         Lanczos.Taps taps = Lanczos.Taps.of(100, 0, 100, 40);
         float[] out = new float[40 * 3];
-        // a 3-channel row without the float the last pixel's 4-float read needs
         assertThrows(IllegalArgumentException.class,
-                () -> Lanczos.horizontalNative(new float[300], 3, taps.first, taps.count, taps.packed, taps.maxTaps, taps.reach, out));
+                () -> Lanczos.horizontalNative(new float[299], 3, taps.first, taps.count, taps.packed, taps.maxTaps, taps.reach, out));
         assertThrows(IllegalArgumentException.class,
-                () -> Lanczos.horizontalNative(new float[301], 3, taps.first, taps.count, taps.packed, taps.maxTaps, taps.reach, new float[119]));
+                () -> Lanczos.horizontalNative(new float[300], 3, taps.first, taps.count, taps.packed, taps.maxTaps, taps.reach, new float[119]));
         assertThrows(IllegalArgumentException.class,
                 () -> Lanczos.horizontalNative(new float[400], 4, taps.first, taps.count, new float[10], taps.maxTaps, taps.reach, new float[160]));
         assertThrows(IllegalArgumentException.class,
-                () -> Lanczos.horizontalNative(new float[101], 1, taps.first, taps.count, taps.packed, taps.maxTaps, taps.reach, out));
+                () -> Lanczos.horizontalNative(new float[100], 1, taps.first, taps.count, taps.packed, taps.maxTaps, taps.reach, out));
     }
 }
