@@ -107,10 +107,13 @@ final class Lanczos {
         byte[] bytes = new byte[outW * ch];
         float[] acc = new float[src.cols() * ch];
         Rows rows = new Rows(src, ty.maxTaps);
+        boolean nativePass = ch != 1 && NATIVE_PASS;
+        float[] packed = nativePass ? tx.packed() : null;
+        int reach = tx.reach();
         for (int y = 0; y < outH; y++) {
             vertical(acc, rows, ty.first[y], ty.count[y], ty.weights[y]);
-            if (ch != 1 && NATIVE_PASS) {
-                horizontalNative(acc, ch, tx.first, tx.count, tx.packed, tx.maxTaps, tx.reach, line);
+            if (nativePass) {
+                horizontalNative(acc, ch, tx.first, tx.count, packed, tx.maxTaps, reach, line);
             } else {
                 horizontal(acc, tx, ch, line);
             }
@@ -284,11 +287,7 @@ final class Lanczos {
         final int[] first;
         final int[] count;
         final float[][] weights;
-        /** The same weights in one array, {@link #maxTaps} apart, for {@link #horizontalNative}. */
-        final float[] packed;
         final int maxTaps;
-        /** One past the last input index any output reads. */
-        final int reach;
 
         private Taps(int out, int[] first, int[] count, float[][] weights, int maxTaps) {
             this.out = out;
@@ -296,13 +295,24 @@ final class Lanczos {
             this.count = count;
             this.weights = weights;
             this.maxTaps = maxTaps;
-            this.packed = new float[out * maxTaps];
-            int reach = 0;
+        }
+
+        /** The weights in one array, {@link #maxTaps} apart, as {@link #horizontalNative} takes them. */
+        float[] packed() {
+            float[] packed = new float[out * maxTaps];
             for (int i = 0; i < out; i++) {
                 System.arraycopy(weights[i], 0, packed, i * maxTaps, weights[i].length);
+            }
+            return packed;
+        }
+
+        /** One past the last input index any output reads. */
+        int reach() {
+            int reach = 0;
+            for (int i = 0; i < out; i++) {
                 reach = Math.max(reach, first[i] + count[i]);
             }
-            this.reach = reach;
+            return reach;
         }
 
         static Taps of(int in, double start, double extent, int out) {

@@ -36,7 +36,7 @@ class LanczosTest {
                 float[] java = new float[out * ch];
                 float[] c = new float[out * ch];
                 Lanczos.horizontal(row, taps, ch, java);
-                Lanczos.horizontalNative(row, ch, taps.first, taps.count, taps.packed, taps.maxTaps, taps.reach, c);
+                Lanczos.horizontalNative(row, ch, taps.first, taps.count, taps.packed(), taps.maxTaps, taps.reach(), c);
                 assertArrayEquals(java, c, ch + " channels, " + in + " -> " + out);
             }
         }
@@ -47,12 +47,12 @@ class LanczosTest {
         Lanczos.Taps taps = Lanczos.Taps.of(100, 0, 100, 40);
         float[] out = new float[40 * 3];
         assertThrows(IllegalArgumentException.class,
-                () -> Lanczos.horizontalNative(new float[299], 3, taps.first, taps.count, taps.packed, taps.maxTaps, taps.reach, out));
+                () -> Lanczos.horizontalNative(new float[299], 3, taps.first, taps.count, taps.packed(), taps.maxTaps, taps.reach(), out));
         assertThrows(IllegalArgumentException.class,
-                () -> Lanczos.horizontalNative(new float[300], 3, taps.first, taps.count, taps.packed, taps.maxTaps, taps.reach, new float[119]));
+                () -> Lanczos.horizontalNative(new float[300], 3, taps.first, taps.count, taps.packed(), taps.maxTaps, taps.reach(), new float[119]));
         assertThrows(IllegalArgumentException.class,
-                () -> Lanczos.horizontalNative(new float[400], 4, taps.first, taps.count, new float[10], taps.maxTaps, taps.reach, new float[160]));
+                () -> Lanczos.horizontalNative(new float[400], 4, taps.first, taps.count, new float[10], taps.maxTaps, taps.reach(), new float[160]));
         assertThrows(IllegalArgumentException.class,
-                () -> Lanczos.horizontalNative(new float[100], 1, taps.first, taps.count, taps.packed, taps.maxTaps, taps.reach, out));
+                () -> Lanczos.horizontalNative(new float[100], 1, taps.first, taps.count, taps.packed(), taps.maxTaps, taps.reach(), out));
     }
 }
