@@ -167,10 +167,15 @@ public final class OpenCvImageEngine implements ImageEngine {
         // (440 photos at fit 256 on 64 workers peaked no lower streamed; bench/RESULTS.md).
         long decodedBytes = (long) ShrinkPlan.ceilDiv(header.width(), reduce)
                 * ShrinkPlan.ceilDiv(header.height(), reduce) * header.components();
-        if (jpeg && header.components() != 4 && decodedBytes > bytes.length && resizesFirst(shared)) {
-            JpegRows rows = JpegRows.open(bytes, reduce, decodeBudget.lease(header.coefficientBytes()));
+        byte[] scans = reduce == 8 && header.coefficientBytes() > 0 && header.components() != 4 ? JpegScans.forEighthScale(bytes) : bytes;
+        boolean stream = jpeg && header.components() != 4 && decodedBytes > bytes.length && resizesFirst(shared);
+        // A file cut to the scans a 1/8 decode reads is for pixq's libjpeg only: OpenCV's would take it for a file
+        // still downloading and smooth its blocks.
+        if (stream || scans != bytes) {
+            JpegRows rows = JpegRows.open(scans, reduce, decodeBudget.lease(header.coefficientBytes()));
             if (rows != null) {
-                return Canvas.streaming(rows, decodedFrame(header, reduce, orientation, rows.cols(), rows.rows()), 1.0 / reduce);
+                Geometry.Frame frame = decodedFrame(header, reduce, orientation, rows.cols(), rows.rows());
+                return stream ? Canvas.streaming(rows, frame, 1.0 / reduce) : new Canvas(rows.whole(), true, frame, 1.0 / reduce);
             }
         }
         Mat mat = decodeBudget.within(header.coefficientBytes(),
