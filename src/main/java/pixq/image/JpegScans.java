@@ -38,19 +38,20 @@ final class JpegScans {
             if (marker == 0xD9 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8) || i + 4 > jpeg.length) {
                 return jpeg; // an end before any scan, a standalone marker out of place, a cut header
             }
-            int end = i + 2 + u16(jpeg, i + 2);
-            if (end > jpeg.length) {
+            int length = u16(jpeg, i + 2); // the segment's, its two length bytes included
+            int end = i + 2 + length;
+            if (length < 2 || end > jpeg.length) {
                 return jpeg;
             }
             boolean sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
             boolean keep = true;
             if (sof) {
-                if (marker != 0xC2 || components != null) {
-                    return jpeg; // only Huffman-coded progressive files, of one frame
+                if (marker != 0xC2 || components != null || length < 8 || length != 8 + 3 * (jpeg[i + 9] & 0xFF)) {
+                    return jpeg; // only Huffman-coded progressive files, of one frame, whose header adds up
                 }
                 components = components(jpeg, i + 4);
             } else if (marker == 0xDA) {
-                if (components == null) {
+                if (components == null || length < 6 || length != 6 + 2 * (jpeg[i + 4] & 0xFF)) {
                     return jpeg;
                 }
                 keep = !dcOnlyAcScan(jpeg, i + 4, components);

@@ -102,6 +102,30 @@ class JpegScansTest {
         assertSame(noEnd, JpegScans.forEighthScale(noEnd), "no EOI marker");
         byte[] tiny = Arrays.copyOf(progressive, 40);
         assertSame(tiny, JpegScans.forEighthScale(tiny), "a header cut short");
+        int firstScanData = ImageHeader.read(progressive).dataStart();
+        int sos = firstScanData - 2;
+        while ((progressive[sos] & 0xFF) != 0xFF || (progressive[sos + 1] & 0xFF) != 0xDA) {
+            sos--;
+        }
+        byte[] lying = Arrays.copyOf(progressive, firstScanData);
+        lying[sos + 4] = (byte) 0xFF;
+        assertSame(lying, JpegScans.forEighthScale(lying), "a scan header claiming 255 components, at the file's end");
+    }
+
+    @Test
+    void aDamagedHeaderNeverMakesItFailOnlyLeavesTheFileAsItIs() {
+        // every byte of the headers and first scan, set to 0x00, 0xFF and 0x07 in turn: a scan header claiming more
+        // components than it holds, a length past the end, a marker where data was...
+        byte[] file = PROGRESSIVE.get("4:2:0");
+        int firstScanData = ImageHeader.read(file).dataStart();
+        for (int at = 2; at < firstScanData + 64; at++) {
+            for (byte value : new byte[] {0x00, (byte) 0xFF, 0x07}) {
+                byte[] damaged = file.clone();
+                damaged[at] = value;
+                byte[] cut = JpegScans.forEighthScale(damaged);
+                assertTrue(cut == damaged || cut.length < damaged.length, "byte " + at + " set to " + value);
+            }
+        }
     }
 
     @Test
