@@ -167,10 +167,11 @@ public final class OpenCvImageEngine implements ImageEngine {
         // (440 photos at fit 256 on 64 workers peaked no lower streamed; bench/RESULTS.md).
         long decodedBytes = (long) ShrinkPlan.ceilDiv(header.width(), reduce)
                 * ShrinkPlan.ceilDiv(header.height(), reduce) * header.components();
-        byte[] scans = reduce == 8 && header.coefficientBytes() > 0 && header.components() != 4 ? JpegScans.forEighthScale(bytes) : bytes;
         boolean stream = jpeg && header.components() != 4 && decodedBytes > bytes.length && resizesFirst(shared);
         // A file cut to the scans a 1/8 decode reads is for pixq's libjpeg only: OpenCV's would take it for a file
         // still downloading and smooth its blocks.
+        byte[] scans = reduce == 8 && header.coefficientBytes() > 0 && header.components() != 4 && NativeImage.loaded()
+                ? JpegScans.forEighthScale(bytes) : bytes;
         if (stream || scans != bytes) {
             JpegRows rows = JpegRows.open(scans, reduce, decodeBudget.lease(header.coefficientBytes()));
             if (rows != null) {
