@@ -5,8 +5,8 @@ import java.io.ByteArrayOutputStream;
 /**
  * A progressive JPEG cut down to the scans a 1/8-scale decode reads. At 1/8 libjpeg turns each 8×8 block of a
  * component into one pixel from its DC coefficient alone, so that component's AC scans (most of the file: 68–76 % of
- * the bytes of the corpus's progressive photos that fit 256 decodes at 1/8) are decoded for nothing. Left out, the decoder makes the same pixels
- * 2–3× sooner. A chroma component libjpeg enlarges by its DCT instead of upsampling (4:2:0 chroma at 1/8 goes
+ * the bytes of the corpus's progressive photos that fit 256 decodes at 1/8) are decoded for nothing. Left out, the
+ * decoder makes the same pixels 2–3× sooner. A chroma component libjpeg enlarges by its DCT instead of upsampling (4:2:0 chroma at 1/8 goes
  * through a 2×2 DCT) keeps its AC scans.
  * Anything this reader does not expect (a baseline or arithmetic-coded file, a truncated one, a marker out of place)
  * leaves the file as it is: the decoder then reads it, or says what is wrong with it.

@@ -109,7 +109,7 @@ final class Lanczos {
         Rows rows = new Rows(src, ty.maxTaps);
         boolean nativePass = ch != 1 && NATIVE_PASS;
         float[] packed = nativePass ? tx.packed() : null;
-        int reach = tx.reach();
+        int reach = nativePass ? tx.reach() : 0;
         for (int y = 0; y < outH; y++) {
             vertical(acc, rows, ty.first[y], ty.count[y], ty.weights[y]);
             if (nativePass) {
