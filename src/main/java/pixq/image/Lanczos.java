@@ -4,6 +4,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC;
 
 import java.util.Arrays;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -84,10 +85,11 @@ final class Lanczos {
             try (Mat rows = m.rowRange(from, from + n)) {
                 rows.convertTo(band, CV_32F);
             }
+            int width = m.cols() * m.channels();
             // one pointer over the band (its rows are contiguous), not one per row
             try (FloatPointer floats = new FloatPointer(band.ptr(0))) {
                 for (int i = 0; i < n; i++) {
-                    floats.position((long) i * into[i].length).get(into[i]);
+                    floats.position((long) i * width).get(into[i], 0, width);
                 }
             }
         }
@@ -107,6 +109,7 @@ final class Lanczos {
         byte[] bytes = new byte[outW * ch];
         float[] acc = new float[src.cols() * ch];
         Rows rows = new Rows(src, ty.maxTaps);
+        BytePointer data = out.data(); // one pointer for all rows, not one per row
         boolean nativePass = ch != 1 && NATIVE_PASS;
         float[] packed = nativePass ? tx.packed() : null;
         int reach = nativePass ? tx.reach() : 0;
@@ -124,8 +127,9 @@ final class Lanczos {
                 float v = line[i];
                 bytes[i] = (byte) (v <= 0 ? 0 : v >= 255 ? 255 : (int) (v + 0.5f));
             }
-            out.ptr(y).put(bytes);
+            data.position((long) y * bytes.length).put(bytes);
         }
+        rows.release();
         return out;
     }
 
@@ -187,16 +191,41 @@ final class Lanczos {
 
     /** The source's rows as floats (premultiplied when 4 channels), the last few kept; a missing one is converted with the {@link #BAND} rows after it. */
     private static final class Rows {
+        /** A thread's ring, kept for its next resize unless larger than this many floats. */
+        private static final long KEEP_AT_MOST = 1 << 20;
+        private static final ThreadLocal<float[][]> KEPT = new ThreadLocal<>();
         private final Source src;
+        private final int width;
         private final float[][] cache;
         private final int[] cached;
         private final float[][] band = new float[BAND][];
 
         Rows(Source src, int keep) {
             this.src = src;
-            this.cache = new float[keep + BAND][src.cols() * src.channels()];
+            this.width = src.cols() * src.channels();
+            this.cache = ring(keep + BAND, width);
             this.cached = new int[cache.length];
             Arrays.fill(cached, -1);
+        }
+
+        /**
+         * Rows at least {@code width} floats long (only the first {@code width} are used): the thread's kept ring when
+         * it is large enough. A ring made anew for every photo was a quarter of all the workers allocated.
+         */
+        private static float[][] ring(int n, int width) {
+            float[][] kept = KEPT.get();
+            KEPT.remove(); // while in use, not handed to another resize on this thread
+            if (kept != null && kept.length >= n && kept[0].length >= width) {
+                return kept;
+            }
+            return kept == null ? new float[n][width] : new float[Math.max(n, kept.length)][Math.max(width, kept[0].length)];
+        }
+
+        /** Hands the ring back to the thread for its next resize. */
+        void release() {
+            if ((long) cache.length * cache[0].length <= KEEP_AT_MOST) {
+                KEPT.set(cache);
+            }
         }
 
         float[] get(int row) {
@@ -215,7 +244,7 @@ final class Lanczos {
             src.convert(from, n, band);
             for (int i = 0; i < n; i++) {
                 if (src.channels() == 4) {
-                    premultiply(band[i]);
+                    premultiply(band[i], width);
                 }
                 cached[(from + i) % cache.length] = from + i;
             }
@@ -251,8 +280,8 @@ final class Lanczos {
     }
 
     /** Colour times alpha (0..1), in place. */
-    private static void premultiply(float[] f) {
-        for (int i = 0; i < f.length; i += 4) {
+    private static void premultiply(float[] f, int length) {
+        for (int i = 0; i < length; i += 4) {
             float a = f[i + 3] * (1 / 255f);
             f[i] *= a;
             f[i + 1] *= a;
