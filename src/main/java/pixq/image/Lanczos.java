@@ -218,7 +218,13 @@ final class Lanczos {
             if (kept != null && kept.length >= n && kept[0].length >= width) {
                 return kept;
             }
-            return kept == null ? new float[n][width] : new float[Math.max(n, kept.length)][Math.max(width, kept[0].length)];
+            if (kept != null) { // grown to fit the kept one's resizes too, so that photos of alternating sizes stop allocating
+                int rows = Math.max(n, kept.length), longest = Math.max(width, kept[0].length);
+                if ((long) rows * longest <= KEEP_AT_MOST) {
+                    return new float[rows][longest];
+                }
+            }
+            return new float[n][width];
         }
 
         /** Hands the ring back to the thread for its next resize. */
