@@ -34,17 +34,17 @@ import pixq.recipe.Recipes;
  * pixq's engine benchmark: plain Java, no JMH (the work per call is 50–500 ms of native code, so JIT warm-up
  * and dead-code elimination, what JMH guards against, do not matter; a warm-up pass is enough).
  *
- * <pre>
- * java -cp target/pixq.jar bench/Bench.java [--corpus ../shared/corpus] [--threads 1,2] [--runs 3]
- *      [--workloads fit1024,web] [--json FILE]      throughput of the engine, in-process
- * ... Bench.java --make-big FILE                    writes a 50 MP JPEG of noise and gradients
- * ... Bench.java --one FILE [--recipe R]            one file through the engine (default fit 1024, q85): time, peak RSS
- * ... Bench.java --profile N [--target PX]          decode / resize / encode split on N corpus images, the reduced
- *                                                   decode at the largest DCT scale leaving PX on the long side (1024)
- * ... Bench.java --report FILE.jsonl                the table bench/run.sh prints
- * </pre>
+ * <p>Usage: {@link #USAGE}.
  */
 public class Bench {
+    static final String USAGE = """
+            java -cp target/pixq.jar bench/Bench.java [--corpus ../shared/corpus] [--threads 1,2] [--runs 3]
+                 [--workloads fit1024,web] [--json FILE]      throughput of the engine, in-process
+            ... Bench.java --make-big FILE                    writes a 50 MP JPEG of noise and gradients
+            ... Bench.java --one FILE [--recipe R]            one file through the engine (default fit 1024, q85): time, peak RSS
+            ... Bench.java --profile N [--target PX]          decode / resize / encode split on N corpus images, the reduced
+                                                              decode at the largest DCT scale leaving PX on the long side (1024)
+            ... Bench.java --report FILE.jsonl                the table bench/run.sh prints""";
     static final ObjectMapper JSON = new ObjectMapper();
     /** Workload name to recipe, in the order they run. */
     static final Map<String, String> WORKLOADS = new LinkedHashMap<>();
@@ -76,8 +76,12 @@ public class Bench {
     static Map<String, String> options(String[] argv) {
         Map<String, String> a = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
+            if (argv[i].equals("--help") || argv[i].equals("-h")) {
+                System.out.println(USAGE);
+                System.exit(0);
+            }
             if (!OPTIONS.contains(argv[i])) {
-                throw new IllegalArgumentException("unexpected argument " + argv[i] + "; see the comment atop Bench.java");
+                throw new IllegalArgumentException("unexpected argument " + argv[i] + "; usage:\n" + USAGE);
             }
             boolean hasValue = i + 1 < argv.length && !argv[i + 1].startsWith("--");
             a.put(argv[i], hasValue ? argv[++i] : "");

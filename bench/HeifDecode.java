@@ -10,10 +10,16 @@ import pixq.recipe.RecipeString;
 /**
  * HEIC decode time inside pixq's engine, the JVM warm: a recipe whose other work is negligible (a 16×16 crop
  * written as PNG), so the figure is libheif's decode plus the copy into OpenCV. Prints min/median/max in ms.
- * Run: java -cp target/classes:$(cat cp.txt) bench/HeifDecode.java FILE.heic [RUNS]
+ * Usage: {@link #USAGE}.
  */
 public class HeifDecode {
+    static final String USAGE = "java -cp target/classes:$(cat cp.txt) bench/HeifDecode.java FILE.heic [RUNS]";
+
     public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].startsWith("-")) {
+            System.out.println(USAGE);
+            System.exit(args.length == 1 && (args[0].equals("--help") || args[0].equals("-h")) ? 0 : 2);
+        }
         byte[] heic = Files.readAllBytes(Path.of(args[0]));
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 11;
         OpenCvImageEngine engine = new OpenCvImageEngine();

@@ -30,7 +30,10 @@ public class WebBench {
     public static void main(String[] args) throws Exception {
         List<Integer> sizes = List.of(1_000, 10_000);
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--sizes")) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
+                System.out.println("java -cp target/pixq.jar bench/WebBench.java [--sizes 1000,10000]");
+                return;
+            } else if (args[i].equals("--sizes")) {
                 sizes = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
             } else {
                 throw new IllegalArgumentException("unknown option " + args[i] + " (--sizes 1000,10000)");
@@ -77,7 +80,7 @@ public class WebBench {
             Instant start = t0.plusMillis(i * 50L);
             Job running = Job.queued(spec, Clock.fixed(t0, ZoneOffset.UTC)).start(Clock.fixed(start, ZoneOffset.UTC), Duration.ofMinutes(2));
             Clock end = Clock.fixed(start.plusMillis(80), ZoneOffset.UTC);
-            jobs.add(i % 10 == 0 ? running.fail("reason " + (i % 20), end) : running.succeed(List.of("file:/out/IMG_" + i + "-thumb.jpg"), end));
+            jobs.add(i % 10 == 0 ? running.fail("reason " + (i % 20), end) : running.succeed(List.of("file:/out/IMG_" + i + "-thumb.jpg"), 0, end));
         }
         try (LocalState local = LocalState.open(state)) {
             local.jobs().insertNew(jobs);

@@ -22,12 +22,17 @@ import pixq.serve.LocalContext;
  * seconds per image of a first (cold) and a second (warm) pass, and the cost per 1,000 images from the warm
  * figure at us-east-1 list prices (pixq.job.CostModel, template.yaml's worker).
  *
- * <pre>java -cp target/pixq.jar bench/WorkerCost.java CORPUS_FOLDER [RECIPE ...]   (default: thumbnail web)</pre>
+ * <p>Usage: {@link #USAGE}.
  */
 public class WorkerCost {
+    static final String USAGE = "java -cp target/pixq.jar bench/WorkerCost.java CORPUS_FOLDER [RECIPE ...]   (default: thumbnail web)";
     private static final int BATCH = CostModel.Deployment.TEMPLATE.batchSize();
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].startsWith("-")) {
+            System.out.println(USAGE);
+            System.exit(args.length == 1 && (args[0].equals("--help") || args[0].equals("-h")) ? 0 : 2);
+        }
         Path corpus = Path.of(args[0]);
         List<String> recipes = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("thumbnail", "web");
         for (String recipe : recipes) {

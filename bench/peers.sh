@@ -17,7 +17,8 @@ while [ $# -gt 0 ]; do
     --corpus) corpus="$2"; shift 2 ;;
     --sizes) sizes="$2"; shift 2 ;;
     --batches) batches="$2"; shift 2 ;;
-    *) echo "unknown option $1; see the comment atop $0" >&2; exit 2 ;;
+    -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;;   # the comment above, as usage
+    *) echo "unknown option $1; see $0 --help" >&2; exit 2 ;;
   esac
 done
 corpus="$(cd "$corpus" && pwd)" || { echo "no corpus folder $corpus" >&2; exit 2; }

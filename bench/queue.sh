@@ -22,7 +22,8 @@ while [ $# -gt 0 ]; do
     --resume) resume="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --pixq) pixq="$2"; shift 2 ;;
-    *) echo "unknown option $1; see the comment atop $0" >&2; exit 2 ;;
+    -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;;   # the comment above, as usage
+    *) echo "unknown option $1; see $0 --help" >&2; exit 2 ;;
   esac
 done
 RECIPE='fit 32 | jpeg 80'

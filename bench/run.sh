@@ -19,7 +19,8 @@ while [ $# -gt 0 ]; do
     --only) only="$2"; shift 2 ;;   # one group: engine (+ the 50 MP check), tools (Pillow, vips), e2e (pixq run, rq),
                                     # speed (1 core only: engine fit 1024, Pillow draft 2x and 1x, vips: issue 10's check)
     --quiet-wait) quiet_wait="$2"; shift 2 ;;   # seconds to wait for others' load to drop before each config
-    *) echo "unknown option $1; see the comment atop $0" >&2; exit 2 ;;
+    -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;;   # the comment above, as usage
+    *) echo "unknown option $1; see $0 --help" >&2; exit 2 ;;
   esac
 done
 corpus="$(cd "$corpus" && pwd)" || { echo "no corpus folder $corpus" >&2; exit 2; }

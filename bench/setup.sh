@@ -2,6 +2,11 @@
 # Installs what bench/run.sh compares pixq against (Debian 12, as root), and tcmalloc, which ./pixq runs on where
 # it is installed (as .ci/run and the worker image install it). Idempotent; CI never calls it.
 set -euo pipefail
+case "${1-}" in
+  "") ;;
+  -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  *) echo "bench/setup.sh takes no arguments (see --help)" >&2; exit 2 ;;
+esac
 pkgs=(python3-pil libvips-tools redis-server python3-rq time libtcmalloc-minimal4)
 missing=()
 for p in "${pkgs[@]}"; do
