@@ -18,7 +18,7 @@ final class JpegScans {
     static byte[] forEighthScale(byte[] jpeg) {
         ByteArrayOutputStream kept = new ByteArrayOutputStream(jpeg.length);
         kept.write(jpeg, 0, 2); // SOI
-        int[][] components = null; // id, horizontal and vertical sampling of each
+        int[][] components = null; // id of each, and whether a 1/8 decode reads its AC
         boolean dropped = false;
         boolean scanned = false;
         int i = 2;
@@ -69,22 +69,35 @@ final class JpegScans {
         return jpeg; // truncated: no EOI
     }
 
-    /** SOF's components: id, then sampling factors; at offset the precision byte. */
+    /**
+     * SOF's components (at offset the precision byte): each one's id, and 1 where a 1/8-scale decode reads its AC
+     * coefficients too, else 0. libjpeg(-turbo) enlarges a subsampled component by its DCT, up to 2× here, wherever
+     * the image's largest sampling factors are each a multiple of twice the component's (jdmaster.c); any other
+     * component comes out of a 1×1 DCT, from its DC alone.
+     */
     private static int[][] components(byte[] jpeg, int offset) {
         int n = jpeg[offset + 5] & 0xFF;
+        int maxH = 1;
+        int maxV = 1;
+        for (int c = 0; c < n; c++) {
+            int sampling = jpeg[offset + 7 + 3 * c] & 0xFF;
+            maxH = Math.max(maxH, sampling >> 4);
+            maxV = Math.max(maxV, sampling & 0x0F);
+        }
         int[][] components = new int[n][];
         for (int c = 0; c < n; c++) {
             int at = offset + 6 + 3 * c;
-            components[c] = new int[] {jpeg[at] & 0xFF, (jpeg[at + 1] & 0xFF) >> 4, jpeg[at + 1] & 0x0F};
+            int h = (jpeg[at + 1] & 0xFF) >> 4;
+            int v = jpeg[at + 1] & 0x0F;
+            boolean enlargedByDct = h > 0 && v > 0 && maxH % (2 * h) == 0 && maxV % (2 * v) == 0;
+            components[c] = new int[] {jpeg[at] & 0xFF, enlargedByDct ? 1 : 0};
         }
         return components;
     }
 
     /**
-     * Whether the scan whose header starts at offset (its component count) carries AC coefficients of components
-     * that a 1/8-scale decode reads only the DC of. libjpeg(-turbo) enlarges a subsampled component by its DCT, up
-     * to 2× here, wherever the image's largest sampling factors are each a multiple of twice the component's
-     * (jdmaster.c); any other component comes out of a 1×1 DCT.
+     * Whether the scan whose header starts at offset (its component count) carries AC coefficients only of
+     * components that a 1/8-scale decode reads the DC of ({@link #components}).
      */
     private static boolean dcOnlyAcScan(byte[] jpeg, int offset, int[][] components) {
         int count = jpeg[offset] & 0xFF;
@@ -92,20 +105,13 @@ final class JpegScans {
         if (spectralStart == 0) {
             return false;
         }
-        int maxH = 1;
-        int maxV = 1;
-        for (int[] c : components) {
-            maxH = Math.max(maxH, c[1]);
-            maxV = Math.max(maxV, c[2]);
-        }
         for (int s = 0; s < count; s++) {
             int id = jpeg[offset + 1 + 2 * s] & 0xFF;
             boolean found = false;
             for (int[] c : components) {
                 if (c[0] == id) {
                     found = true;
-                    boolean enlargedByDct = c[1] > 0 && c[2] > 0 && maxH % (2 * c[1]) == 0 && maxV % (2 * c[2]) == 0;
-                    if (enlargedByDct) {
+                    if (c[1] == 1) {
                         return false;
                     }
                 }
