@@ -23,7 +23,7 @@ final class NativeImage {
     /** What {@code pixq --version} says of it: loaded from where, or why not. */
     static String describe() {
         return UNAVAILABLE == null
-                ? "native image library " + System.getProperty(LIBRARY) + ": JPEG rows streamed into the resize, its horizontal pass in SIMD"
+                ? "native image library " + System.getProperty(LIBRARY) + ": JPEG rows streamed into the resize, the filter in C"
                 : "no native image library (" + UNAVAILABLE + "): JPEGs decoded whole, the resize all in Java";
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +59,7 @@ class LauncherIT {
         // only pixq's own output: its version, and whether it runs its native image library (where the build made it)
         Path library = REPO.resolve("target/cli/natives/libpixqimage.so").toAbsolutePath();
         assertEquals(List.of("pixq (development build)", Files.exists(library)
-                ? "native image library " + library + ": JPEG rows streamed into the resize, its horizontal pass in SIMD"
+                ? "native image library " + library + ": JPEG rows streamed into the resize, the filter in C"
                 : "no native image library (-Dpixq.imageLibrary is not set): JPEGs decoded whole, the resize all in Java"),
                 first.output().lines().toList());
         List<Path> before = archives();
@@ -133,13 +134,17 @@ class LauncherIT {
         if (!Files.isRegularFile(REPO.resolve("target/cli/natives/libpixqimage.so"))) {
             MissingTool.skipOrFail("no target/cli/natives/libpixqimage.so: apt-get install gcc libjpeg-dev, then mvn compile (.ci/run does)");
         }
-        // when a JPEG is shrunk as a user does it, with the JVM naming each native method it links
-        Result run = run(Map.of("PIXQ_JAVA_OPTS", "-verbose:jni"), "run", REPO.resolve("samples/landscape.jpg").toString(),
-                "--out", "out", "--state", "state", "--recipe", "orient | fit 64x64 | jpeg 80");
-        // then its rows came from the launcher's library, and went through its horizontal pass
+        // when a JPEG is shrunk as a user does it, with the JVM naming each native method it links, and its flags
+        Result run = run(Map.of("PIXQ_JAVA_OPTS", "-verbose:jni -XX:+PrintFlagsFinal"), "run",
+                REPO.resolve("samples/landscape.jpg").toString(), "--out", "out", "--state", "state", "--recipe",
+                "orient | fit 64x64 | jpeg 80");
+        // then its rows came from the launcher's library, and went through the filter's three steps there
         assertEquals(0, run.exit(), run.output());
-        assertTrue(run.output().contains("pixq.image.JpegRows.readFloats"), run.output());
-        assertTrue(run.output().contains("pixq.image.Lanczos.horizontalNative"), run.output());
+        for (String method : List.of("JpegRows.readFloats", "Lanczos.verticalNative", "Lanczos.horizontalNative", "Lanczos.storeNative")) {
+            assertTrue(run.output().contains("pixq.image." + method), method + " not linked:\n" + run.output());
+        }
+        // and so the JVM compiled with its quick tier only: no pixq loop waits for C2
+        assertTrue(Pattern.compile("TieredStopAtLevel\\s+= 1\\b").matcher(run.output()).find(), run.output());
     }
 
     private String[] probeRun(String name, Path probe) throws IOException {

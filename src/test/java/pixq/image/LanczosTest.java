@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Timeout;
 import pixq.job.MissingTool;
 
 /**
- * The filter's horizontal pass in C (pixq's image library) against its Java twin: the same floats, to the bit; and
- * the rows a thread keeps from one resize to the next change no pixel.
+ * The filter's steps in C (pixq's image library) against their Java twins: the same floats and bytes, to the bit;
+ * and the rows a thread keeps from one resize to the next change no pixel.
  */
 @Timeout(60)
 class LanczosTest {
@@ -80,7 +80,7 @@ class LanczosTest {
         // reductions (the usual case, 1.9x to 7.5x), one to one, an enlargement (fewer taps at the edges), odd outputs,
         // and a shrunk decode's window that ends inside its last pixel
         int[][] sizes = {{2000, 1024}, {3840, 1024}, {1001, 133}, {640, 640}, {301, 902}, {7, 3}, {1, 1}};
-        for (int ch : new int[] {3, 4}) {
+        for (int ch : new int[] {1, 3, 4}) {
             for (int[] size : sizes) {
                 int in = size[0], out = size[1];
                 Lanczos.Taps taps = Lanczos.Taps.of(in, 0, in - 0.25 * random.nextInt(2), out);
@@ -109,6 +109,59 @@ class LanczosTest {
         assertThrows(IllegalArgumentException.class,
                 () -> Lanczos.horizontalNative(new float[400], 4, taps.first, taps.count, new float[10], taps.maxTaps, taps.reach(), new float[160]));
         assertThrows(IllegalArgumentException.class,
-                () -> Lanczos.horizontalNative(new float[100], 1, taps.first, taps.count, taps.packed(), taps.maxTaps, taps.reach(), out));
+                () -> Lanczos.horizontalNative(new float[200], 2, taps.first, taps.count, taps.packed(), taps.maxTaps, taps.reach(), out));
+        float[][] rows = {new float[12], new float[12], new float[11]};
+        assertThrows(IllegalArgumentException.class, () -> Lanczos.verticalNative(new float[12], rows, 3, new float[3]));
+        assertThrows(IllegalArgumentException.class, () -> Lanczos.verticalNative(new float[12], rows, 4, new float[4]));
+        assertThrows(IllegalArgumentException.class, () -> Lanczos.verticalNative(new float[12], rows, 2, new float[1]));
+        try (Mat row = new Mat(1, 4, CV_8UC(3))) {
+            assertThrows(IllegalArgumentException.class, () -> Lanczos.storeNative(new float[10], 3, row.data().address()));
+        }
+    }
+
+    @Test
+    void theNativeVerticalPassAndStoreGiveWhatTheJavaOnesGive() {
+        requireLibrary();
+        Random random = new Random(16);
+        // window heights around the sweeps of four rows, and a 7.5x reduction's
+        for (int count : new int[] {1, 3, 4, 5, 8, 13, 45}) {
+            int width = 1 + random.nextInt(3000);
+            float[][] rows = new float[count][];
+            float[] w = new float[count];
+            for (int k = 0; k < count; k++) {
+                rows[k] = new float[width + random.nextInt(3)]; // a kept ring's rows may be longer than the image's
+                for (int i = 0; i < rows[k].length; i++) {
+                    rows[k][i] = random.nextInt(256);
+                }
+                w[k] = random.nextFloat() - 0.2f; // the kernel's lobes weigh some rows negatively
+            }
+            float[] java = new float[width];
+            float[] c = new float[width];
+            Lanczos.vertical(java, rows, count, w);
+            Lanczos.verticalNative(c, rows, count, w);
+            assertArrayEquals(java, c, count + " rows of " + width);
+        }
+        for (int ch : new int[] {1, 3, 4}) {
+            int pixels = 997;
+            float[] line = new float[pixels * ch];
+            for (int i = 0; i < line.length; i++) {
+                // overshoot past both ends, exact halves, and for 4 channels alpha at and below 0 and above 255
+                line[i] = switch (random.nextInt(4)) {
+                    case 0 -> random.nextFloat() * 300 - 20;
+                    case 1 -> random.nextInt(256) + 0.5f;
+                    case 2 -> random.nextInt(3) - 1;
+                    default -> random.nextFloat() * 255;
+                };
+            }
+            float[] javaLine = line.clone();
+            byte[] java = new byte[line.length];
+            Lanczos.store(javaLine, ch, java);
+            try (Mat row = new Mat(1, pixels, CV_8UC(ch))) {
+                Lanczos.storeNative(line, ch, row.data().address());
+                byte[] c = new byte[line.length];
+                row.data().get(c);
+                assertArrayEquals(java, c, ch + " channels");
+            }
+        }
     }
 }
