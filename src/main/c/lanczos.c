@@ -176,12 +176,19 @@ JNIEXPORT void JNICALL Java_pixq_image_Lanczos_verticalNative(JNIEnv *env, jclas
   }
 }
 
-/* Rounded to the nearest level and clamped to 0..255; NaN, which no sum of finite pixels makes, as 0 (Java's cast). */
+/*
+ * Rounded to the nearest level and clamped to 0..255, as Java's (v <= 0 ? 0 : v >= 255 ? 255 : (int) (v + 0.5f)):
+ * the half added first, then clamped, so the loop is a max, a min and a conversion the compiler vectorises. Past 255
+ * the sum is at least 255.5 and clamps to 255; at or below 0 it is below 1 and truncates to 0; NaN, which no sum of
+ * finite pixels makes, fails both comparisons and becomes 0, as Java's cast makes it.
+ */
 VECTOR_CLONES
 static void store(const float *restrict line, int n, unsigned char *restrict to) {
   for (int i = 0; i < n; i++) {
-    float v = line[i];
-    to[i] = (unsigned char) (!(v > 0) ? 0 : v >= 255 ? 255 : (int) (v + 0.5f));
+    float t = line[i] + 0.5f;
+    t = t > 0 ? t : 0;
+    t = t < 255 ? t : 255;
+    to[i] = (unsigned char) (int) t;
   }
 }
 
