@@ -1,6 +1,7 @@
 package pixq.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC;
@@ -45,6 +46,20 @@ class LanczosTest {
             int n = i;
             byte[] fresh = onNewThread(() -> resized(sources.get(n), outputs[n]));
             assertArrayEquals(fresh, oneThread.get(i), "resize " + (i + 1) + " of one thread");
+        }
+    }
+
+    @Test
+    void aReductionWhoseWindowSpansHundredsOfRowsKeepsAFlatColourFlat() {
+        // 6000 rows to 30: each output row sums 1,200 source rows, many native chunks of them
+        Mat flat = new Mat(6000, 4, CV_8UC(3));
+        byte[] grey = new byte[6000 * 4 * 3];
+        java.util.Arrays.fill(grey, (byte) 100);
+        flat.data().put(grey);
+        byte[] out = resized(flat, new int[] {2, 30});
+        assertEquals(2 * 30 * 3, out.length);
+        for (byte b : out) {
+            assertEquals(100, b & 0xFF);
         }
     }
 
@@ -123,8 +138,8 @@ class LanczosTest {
     void theNativeVerticalPassAndStoreGiveWhatTheJavaOnesGive() {
         requireLibrary();
         Random random = new Random(16);
-        // window heights around the sweeps of four rows, and a 7.5x reduction's
-        for (int count : new int[] {1, 3, 4, 5, 8, 13, 45}) {
+        // window heights around the sweeps of four rows, a 7.5x reduction's, and a 25x one's (past a chunk of 64 rows)
+        for (int count : new int[] {1, 3, 4, 5, 8, 13, 45, 150}) {
             int width = 1 + random.nextInt(3000);
             float[][] rows = new float[count][];
             float[] w = new float[count];
