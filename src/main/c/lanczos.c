@@ -1,6 +1,6 @@
 /*
  * The Lanczos filter's three steps per output row (pixq.image.Lanczos), so that no loop of the filter waits for the
- * JIT's top tier (./pixq then runs the JVM with its quick compiler only: 44 thumbnails 19 % less CPU):
+ * JIT's top tier (./pixq then runs the JVM with its quick compiler only: 44 thumbnails 17 % less CPU):
  * - the vertical pass, a weighted sum of whole source rows, vectorised by the compiler (AVX2 where the CPU has it);
  * - the horizontal pass: one output pixel's channels as one 4-float vector (GCC's vector extension: SSE on x86-64,
  *   NEON on arm64), two output pixels at a time so two independent sums advance together (2-2.5x the Java pass);
@@ -61,30 +61,9 @@ static void horizontal1(const float *row, const int *first, const int *count, co
   }
 }
 
-/*
- * dst[x] = the sum over k < count[x] of weights[x * stride + k] * row[first[x] + k], for out pixels of ch (1, 3 or 4)
- * channels, where no first[x] + count[x] passes reach and no count[x] passes stride (Lanczos.Taps makes them so).
- */
-JNIEXPORT void JNICALL Java_pixq_image_Lanczos_horizontalNative(JNIEnv *env, jclass cls, jfloatArray jrow, jint ch,
-    jintArray jfirst, jintArray jcount, jfloatArray jweights, jint stride, jint reach, jfloatArray jdst) {
-  (void) cls;
-  jsize out = (*env)->GetArrayLength(env, jfirst);
-  long length = (*env)->GetArrayLength(env, jrow);
-  if ((ch != 1 && ch != 3 && ch != 4) || (*env)->GetArrayLength(env, jcount) != out || length < (long) reach * ch
-      || (long) (*env)->GetArrayLength(env, jweights) < (long) out * stride
-      || (long) (*env)->GetArrayLength(env, jdst) < (long) out * ch) {
-    refuse(env, "taps reach past the arrays");
-    return;
-  }
-  float *row = (*env)->GetPrimitiveArrayCritical(env, jrow, NULL);
-  int *first = (*env)->GetPrimitiveArrayCritical(env, jfirst, NULL);
-  int *count = (*env)->GetPrimitiveArrayCritical(env, jcount, NULL);
-  float *weights = (*env)->GetPrimitiveArrayCritical(env, jweights, NULL);
-  float *dst = (*env)->GetPrimitiveArrayCritical(env, jdst, NULL);
-  if (ch == 1) {
-    horizontal1(row, first, count, weights, stride, out, dst);
-    out = 0; /* nothing left for the loops below */
-  }
+/* Three or four channels: one pixel's channels as one vector, two output pixels at a time. */
+static void horizontal_pixels(const float *row, long length, int ch, const int *first, const int *count,
+    const float *weights, int stride, int out, float *dst) {
   /* outputs before this one read four floats a pixel; it and those after, at a 3-channel row's end, three */
   int wide = 0;
   while (wide < out && (first[wide] + (long) count[wide]) * ch + 4 - ch <= length) {
@@ -109,6 +88,33 @@ JNIEXPORT void JNICALL Java_pixq_image_Lanczos_horizontalNative(JNIEnv *env, jcl
     const float *w = weights + (long) x * stride, *p = row + (long) first[x] * ch;
     v4f zero = {0, 0, 0, 0}, a = x < wide ? add(zero, w, count[x], p, ch) : add3(zero, w, count[x], p);
     memcpy(dst + (long) x * ch, &a, ch * sizeof(float));
+  }
+}
+
+/*
+ * dst[x] = the sum over k < count[x] of weights[x * stride + k] * row[first[x] + k], for out pixels of ch (1, 3 or 4)
+ * channels, where no first[x] + count[x] passes reach and no count[x] passes stride (Lanczos.Taps makes them so).
+ */
+JNIEXPORT void JNICALL Java_pixq_image_Lanczos_horizontalNative(JNIEnv *env, jclass cls, jfloatArray jrow, jint ch,
+    jintArray jfirst, jintArray jcount, jfloatArray jweights, jint stride, jint reach, jfloatArray jdst) {
+  (void) cls;
+  jsize out = (*env)->GetArrayLength(env, jfirst);
+  long length = (*env)->GetArrayLength(env, jrow);
+  if ((ch != 1 && ch != 3 && ch != 4) || (*env)->GetArrayLength(env, jcount) != out || length < (long) reach * ch
+      || (long) (*env)->GetArrayLength(env, jweights) < (long) out * stride
+      || (long) (*env)->GetArrayLength(env, jdst) < (long) out * ch) {
+    refuse(env, "taps reach past the arrays");
+    return;
+  }
+  float *row = (*env)->GetPrimitiveArrayCritical(env, jrow, NULL);
+  int *first = (*env)->GetPrimitiveArrayCritical(env, jfirst, NULL);
+  int *count = (*env)->GetPrimitiveArrayCritical(env, jcount, NULL);
+  float *weights = (*env)->GetPrimitiveArrayCritical(env, jweights, NULL);
+  float *dst = (*env)->GetPrimitiveArrayCritical(env, jdst, NULL);
+  if (ch == 1) {
+    horizontal1(row, first, count, weights, stride, out, dst);
+  } else {
+    horizontal_pixels(row, length, ch, first, count, weights, stride, out, dst);
   }
   (*env)->ReleasePrimitiveArrayCritical(env, jdst, dst, 0);
   (*env)->ReleasePrimitiveArrayCritical(env, jweights, weights, JNI_ABORT);
@@ -188,7 +194,7 @@ JNIEXPORT void JNICALL Java_pixq_image_Lanczos_verticalNative(JNIEnv *env, jclas
 /*
  * Rounded to the nearest level and clamped to 0..255, as Java's (v <= 0 ? 0 : v >= 255 ? 255 : (int) (v + 0.5f)):
  * the half added first, then clamped, so the loop is a max, a min and a conversion the compiler vectorises. Past 255
- * the sum is at least 255.5 and clamps to 255; at or below 0 it is below 1 and truncates to 0; NaN, which no sum of
+ * the sum is at least 255.5 and clamps to 255; at or below 0 it is at most 0.5 and truncates to 0; NaN, which no sum of
  * finite pixels makes, fails both comparisons and becomes 0, as Java's cast makes it.
  */
 VECTOR_CLONES
