@@ -155,10 +155,12 @@ JNIEXPORT void JNICALL Java_pixq_image_Lanczos_verticalNative(JNIEnv *env, jclas
   (void) cls;
   enum { CHUNK = 64 };
   jsize n = (*env)->GetArrayLength(env, jacc);
-  if (count < 0 || (*env)->GetArrayLength(env, jrows) < count || (*env)->GetArrayLength(env, jw) < count
-      || (*env)->EnsureLocalCapacity(env, CHUNK) != 0) {
+  if (count < 0 || (*env)->GetArrayLength(env, jrows) < count || (*env)->GetArrayLength(env, jw) < count) {
     refuse(env, "taps reach past the arrays");
     return;
+  }
+  if ((*env)->EnsureLocalCapacity(env, CHUNK) != 0) {
+    return; /* its OutOfMemoryError is pending: JNI allows no other exception thrown on top of it */
   }
   for (int from = 0; from == 0 || from < count; from += CHUNK) {
     int m = count - from < CHUNK ? count - from : CHUNK;
