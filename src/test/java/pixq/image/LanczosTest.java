@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -54,7 +55,7 @@ class LanczosTest {
         // 6000 rows to 30: each output row sums 1,200 source rows, many native chunks of them
         Mat flat = new Mat(6000, 4, CV_8UC(3));
         byte[] grey = new byte[6000 * 4 * 3];
-        java.util.Arrays.fill(grey, (byte) 100);
+        Arrays.fill(grey, (byte) 100);
         flat.data().put(grey);
         byte[] out = resized(flat, new int[] {2, 30});
         assertEquals(2 * 30 * 3, out.length);
