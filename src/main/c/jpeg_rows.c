@@ -102,15 +102,12 @@ JNIEXPORT void JNICALL Java_pixq_image_JpegRows_read(JNIEnv *env, jclass cls, jl
   }
 }
 
-/* The next row as floats (the filter's input) into row, width * channels of them: no 8-bit copy in between. */
-JNIEXPORT void JNICALL Java_pixq_image_JpegRows_readFloats(JNIEnv *env, jclass cls, jlong handle, jfloatArray row) {
+/* The next row as floats (the filter's input) into native memory at address, width * channels of them: no 8-bit copy
+   in between. Address 0 reads the row and drops it. */
+JNIEXPORT void JNICALL Java_pixq_image_JpegRows_readFloats(JNIEnv *env, jclass cls, jlong handle, jlong address) {
   (void) cls;
   stream *s = (stream *) (intptr_t) handle;
   size_t n = (size_t) s->d.output_width * (size_t) s->d.output_components;
-  if ((size_t) (*env)->GetArrayLength(env, row) < n) {
-    (*env)->ThrowNew(env, (*env)->FindClass(env, "java/lang/IllegalArgumentException"), "a row array shorter than the JPEG's rows");
-    return;
-  }
   if (s->row == NULL && (s->row = malloc(n)) == NULL) {
     (*env)->ThrowNew(env, (*env)->FindClass(env, "java/lang/OutOfMemoryError"), "no memory to decode the JPEG file");
     return;
@@ -124,12 +121,14 @@ JNIEXPORT void JNICALL Java_pixq_image_JpegRows_readFloats(JNIEnv *env, jclass c
     (*env)->ThrowNew(env, (*env)->FindClass(env, "java/lang/IllegalStateException"), "read past the JPEG's last row");
     return;
   }
-  float *restrict to = (*env)->GetPrimitiveArrayCritical(env, row, NULL);
+  if (address == 0) {
+    return;
+  }
+  float *restrict to = (float *) (intptr_t) address;
   const unsigned char *restrict from = s->row; /* a local, so the compiler vectorises the loop (8 bytes a step) */
   for (size_t i = 0; i < n; i++) {
     to[i] = from[i];
   }
-  (*env)->ReleasePrimitiveArrayCritical(env, row, to, 0);
 }
 
 JNIEXPORT void JNICALL Java_pixq_image_JpegRows_close(JNIEnv *env, jclass cls, jlong handle) {

@@ -71,13 +71,12 @@ final class JpegRows implements Lanczos.Source, AutoCloseable {
      * are read and dropped).
      */
     @Override
-    public void convert(int from, int n, float[][] into) {
+    public void convert(int from, int n, long[] into) {
         if (from < next || from + n > height) {
             throw new IllegalStateException("JPEG rows " + from + "+" + n + " asked after row " + next + " of " + height);
         }
-        float[] dropped = from > next ? new float[width * channels] : null;
         for (; next < from; next++) {
-            readFloats(handle, dropped);
+            readFloats(handle, 0);
         }
         for (int i = 0; i < n; i++) {
             readFloats(handle, into[i]);
@@ -115,7 +114,7 @@ final class JpegRows implements Lanczos.Source, AutoCloseable {
 
     private static native void read(long handle, long address, int rows);
 
-    private static native void readFloats(long handle, float[] row);
+    private static native void readFloats(long handle, long address);
 
     private static native void close(long handle);
 }

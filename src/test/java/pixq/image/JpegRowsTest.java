@@ -68,7 +68,7 @@ class JpegRowsTest {
         float[][] band = new float[Lanczos.BAND][width];
         for (int from = 0; from < rows.rows(); from += Lanczos.BAND) {
             int n = Math.min(Lanczos.BAND, rows.rows() - from);
-            rows.convert(from, n, band);
+            convert(rows, from, n, band);
             for (int i = 0; i < n; i++) {
                 for (int x = 0; x < width; x++) {
                     b[(from + i) * width + x] = (byte) band[i][x];
@@ -76,6 +76,21 @@ class JpegRowsTest {
             }
         }
         return b;
+    }
+
+    /** The stream's rows {@code from} to {@code from + n - 1} through native memory, as the filter reads them, into {@code into}. */
+    private static void convert(JpegRows rows, int from, int n, float[][] into) {
+        int width = rows.cols() * rows.channels();
+        try (Lanczos.Block band = new Lanczos.Block((long) n * width * Float.BYTES)) {
+            long[] addresses = new long[n];
+            for (int i = 0; i < n; i++) {
+                addresses[i] = band.address + (long) i * width * Float.BYTES;
+            }
+            rows.convert(from, n, addresses);
+            for (int i = 0; i < n; i++) {
+                Lanczos.getFloats(addresses[i], into[i]);
+            }
+        }
     }
 
     @Test
@@ -142,13 +157,13 @@ class JpegRowsTest {
         try (JpegRows rows = open(baseline, 1); Mat whole = Decoder.decode(baseline, ImageHeader.read(baseline), 1)) {
             int width = rows.cols() * rows.channels();
             float[][] band = new float[16][width];
-            rows.convert(20, 16, band); // rows 0-19 are read and dropped
+            convert(rows, 20, 16, band); // rows 0-19 are read and dropped
             byte[] row20 = Arrays.copyOfRange(pixels(whole), 20 * width, 21 * width);
             for (int x = 0; x < width; x++) {
                 assertEquals(row20[x] & 0xFF, (int) band[0][x], "row 20, value " + x);
             }
-            assertThrows(IllegalStateException.class, () -> rows.convert(0, 16, band));
-            assertThrows(IllegalStateException.class, () -> rows.convert(rows.rows() - 4, 16, band), "past the last row");
+            assertThrows(IllegalStateException.class, () -> convert(rows, 0, 16, band));
+            assertThrows(IllegalStateException.class, () -> convert(rows, rows.rows() - 4, 16, band), "past the last row");
         }
     }
 

@@ -20,7 +20,7 @@ import pixq.job.MissingTool;
 
 /**
  * The filter's steps in C (pixq's image library) against their Java twins: the same floats and bytes, to the bit;
- * and the rows a thread keeps from one resize to the next change no pixel.
+ * and the rows the Java filter's thread keeps from one resize to the next change no pixel.
  */
 @Timeout(60)
 class LanczosTest {
@@ -39,13 +39,13 @@ class LanczosTest {
         List<byte[]> oneThread = onNewThread(() -> {
             List<byte[]> pixels = new ArrayList<>();
             for (int i = 0; i < sources.size(); i++) {
-                pixels.add(resized(sources.get(i), outputs[i]));
+                pixels.add(pixels(Lanczos.resizeInJava(sources.get(i), Lanczos.Window.all(sources.get(i)), outputs[i][0], outputs[i][1])));
             }
             return pixels;
         });
         for (int i = 0; i < sources.size(); i++) {
             int n = i;
-            byte[] fresh = onNewThread(() -> resized(sources.get(n), outputs[n]));
+            byte[] fresh = onNewThread(() -> pixels(Lanczos.resizeInJava(sources.get(n), Lanczos.Window.all(sources.get(n)), outputs[n][0], outputs[n][1])));
             assertArrayEquals(fresh, oneThread.get(i), "resize " + (i + 1) + " of one thread");
         }
     }
@@ -73,11 +73,27 @@ class LanczosTest {
     }
 
     private static byte[] resized(Mat src, int[] size) {
-        try (Mat out = Lanczos.resize(src, Lanczos.Window.all(src), size[0], size[1])) {
+        return pixels(Lanczos.resize(src, Lanczos.Window.all(src), size[0], size[1]));
+    }
+
+    /** The Mat's pixels; the Mat is closed. */
+    private static byte[] pixels(Mat out) {
+        try (out) {
             byte[] pixels = new byte[(int) (out.total() * out.channels())];
             out.data().get(pixels);
             return pixels;
         }
+    }
+
+    /** Native memory holding the floats. */
+    private static Lanczos.Block block(float[] floats) {
+        return Lanczos.Block.of(floats);
+    }
+
+    private static float[] floats(Lanczos.Block b, int n) {
+        float[] f = new float[n];
+        Lanczos.getFloats(b.address, f);
+        return f;
     }
 
     private static <T> T onNewThread(Callable<T> work) throws Exception {
@@ -86,6 +102,21 @@ class LanczosTest {
             return thread.submit(work).get();
         } finally {
             thread.shutdownNow();
+        }
+    }
+
+    @Test
+    void theFilterInCGivesTheJavaFiltersPixels() {
+        requireLibrary();
+        // reductions by 2.4x and 7.5x (a window past a chunk of 64 rows: 25x), one to one, an enlargement, odd sizes
+        int[][] sizes = {{1200, 900, 500, 375}, {3000, 40, 400, 5}, {1600, 80, 64, 3}, {64, 48, 64, 48}, {33, 21, 100, 70}};
+        for (int ch : new int[] {1, 3, 4}) {
+            for (int[] s : sizes) {
+                Mat src = noise(s[1], s[0], ch);
+                Lanczos.Window shrunk = new Lanczos.Window(0, 0, s[0] - 0.25, s[1] - 0.75); // a shrunk decode's window
+                assertArrayEquals(pixels(Lanczos.resizeInJava(src, shrunk, s[2], s[3])), pixels(Lanczos.resize(src, shrunk, s[2], s[3])),
+                        ch + " channels, " + s[0] + "x" + s[1] + " -> " + s[2] + "x" + s[3]);
+            }
         }
     }
 
@@ -105,33 +136,28 @@ class LanczosTest {
                     row[i] = random.nextFloat() * 255; // the vertical pass's sums: any float, not only whole levels
                 }
                 float[] java = new float[out * ch];
-                float[] c = new float[out * ch];
                 Lanczos.horizontal(row, taps, ch, java);
-                Lanczos.horizontalNative(row, ch, taps.first, taps.count, taps.packed(), taps.maxTaps, taps.reach(), c);
-                assertArrayEquals(java, c, ch + " channels, " + in + " -> " + out);
+                try (Lanczos.Block r = block(row); Lanczos.Block first = Lanczos.Block.of(taps.first);
+                     Lanczos.Block count = Lanczos.Block.of(taps.count); Lanczos.Block weights = block(taps.packed());
+                     Lanczos.Block c = new Lanczos.Block((long) out * ch * Float.BYTES)) {
+                    Lanczos.horizontalNative(r.address, row.length, ch, first.address, count.address, weights.address, taps.maxTaps, out, c.address);
+                    assertArrayEquals(java, floats(c, out * ch), ch + " channels, " + in + " -> " + out);
+                }
             }
         }
     }
 
     @Test
-    void arraysTooShortForTheTapsAreRefusedNotReadPast() {
+    void callsTheNativeStepsCannotServeAreRefused() {
         requireLibrary();
-        Lanczos.Taps taps = Lanczos.Taps.of(100, 0, 100, 40);
-        float[] out = new float[40 * 3];
-        assertThrows(IllegalArgumentException.class,
-                () -> Lanczos.horizontalNative(new float[299], 3, taps.first, taps.count, taps.packed(), taps.maxTaps, taps.reach(), out));
-        assertThrows(IllegalArgumentException.class,
-                () -> Lanczos.horizontalNative(new float[300], 3, taps.first, taps.count, taps.packed(), taps.maxTaps, taps.reach(), new float[119]));
-        assertThrows(IllegalArgumentException.class,
-                () -> Lanczos.horizontalNative(new float[400], 4, taps.first, taps.count, new float[10], taps.maxTaps, taps.reach(), new float[160]));
-        assertThrows(IllegalArgumentException.class,
-                () -> Lanczos.horizontalNative(new float[200], 2, taps.first, taps.count, taps.packed(), taps.maxTaps, taps.reach(), out));
-        float[][] rows = {new float[12], new float[12], new float[11]};
-        assertThrows(IllegalArgumentException.class, () -> Lanczos.verticalNative(new float[12], rows, 3, new float[3]));
-        assertThrows(IllegalArgumentException.class, () -> Lanczos.verticalNative(new float[12], rows, 4, new float[4]));
-        assertThrows(IllegalArgumentException.class, () -> Lanczos.verticalNative(new float[12], rows, 2, new float[1]));
-        try (Mat row = new Mat(1, 4, CV_8UC(3))) {
-            assertThrows(IllegalArgumentException.class, () -> Lanczos.storeNative(new float[10], 3, row.data().address()));
+        try (Lanczos.Block acc = new Lanczos.Block(12 * Float.BYTES); Lanczos.Block row = block(new float[12])) {
+            long[] rows = {row.address, row.address};
+            assertThrows(IllegalArgumentException.class, () -> Lanczos.verticalNative(acc.address, rows, 3, new float[3], 12), "fewer rows than taps");
+            assertThrows(IllegalArgumentException.class, () -> Lanczos.verticalNative(acc.address, rows, 2, new float[1], 12), "fewer weights than taps");
+            assertThrows(IllegalArgumentException.class, () -> Lanczos.horizontalNative(row.address, 12, 2, 0, 0, 0, 1, 0, acc.address), "2 channels");
+            try (Mat out = new Mat(1, 4, CV_8UC(3))) {
+                assertThrows(IllegalArgumentException.class, () -> Lanczos.storeNative(row.address, 10, 3, out.data().address()), "not whole pixels");
+            }
         }
     }
 
@@ -144,18 +170,25 @@ class LanczosTest {
             int width = 1 + random.nextInt(3000);
             float[][] rows = new float[count][];
             float[] w = new float[count];
+            List<Lanczos.Block> blocks = new ArrayList<>();
+            long[] addresses = new long[count];
             for (int k = 0; k < count; k++) {
-                rows[k] = new float[width + random.nextInt(3)]; // a kept ring's rows may be longer than the image's
-                for (int i = 0; i < rows[k].length; i++) {
+                rows[k] = new float[width];
+                for (int i = 0; i < width; i++) {
                     rows[k][i] = random.nextInt(256);
                 }
                 w[k] = random.nextFloat() - 0.2f; // the kernel's lobes weigh some rows negatively
+                blocks.add(block(rows[k]));
+                addresses[k] = blocks.get(k).address;
             }
             float[] java = new float[width];
-            float[] c = new float[width];
             Lanczos.vertical(java, rows, count, w);
-            Lanczos.verticalNative(c, rows, count, w);
-            assertArrayEquals(java, c, count + " rows of " + width);
+            try (Lanczos.Block c = new Lanczos.Block((long) width * Float.BYTES)) {
+                Lanczos.verticalNative(c.address, addresses, count, w, width);
+                assertArrayEquals(java, floats(c, width), count + " rows of " + width);
+            } finally {
+                blocks.forEach(Lanczos.Block::close);
+            }
         }
         for (int ch : new int[] {1, 3, 4}) {
             int pixels = 997;
@@ -172,14 +205,22 @@ class LanczosTest {
             // and the values no sum of finite pixels makes, so both sides define them alike
             float[] edges = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 255, 254.5f, -0.5f, 0, -0f};
             System.arraycopy(edges, 0, line, ch == 4 ? 4 : 0, edges.length);
+            if (ch == 4) {
+                float[] premultiplied = line.clone();
+                Lanczos.premultiply(premultiplied, premultiplied.length);
+                try (Lanczos.Block c = block(line)) {
+                    Lanczos.premultiplyNative(c.address, line.length);
+                    assertArrayEquals(premultiplied, floats(c, line.length), "premultiplied");
+                }
+            }
             float[] javaLine = line.clone();
             byte[] java = new byte[line.length];
             Lanczos.store(javaLine, ch, java);
-            try (Mat row = new Mat(1, pixels, CV_8UC(ch))) {
-                Lanczos.storeNative(line, ch, row.data().address());
-                byte[] c = new byte[line.length];
-                row.data().get(c);
-                assertArrayEquals(java, c, ch + " channels");
+            try (Mat row = new Mat(1, pixels, CV_8UC(ch)); Lanczos.Block c = block(line)) {
+                Lanczos.storeNative(c.address, line.length, ch, row.data().address());
+                byte[] stored = new byte[line.length];
+                row.data().get(stored);
+                assertArrayEquals(java, stored, ch + " channels");
             }
         }
     }
