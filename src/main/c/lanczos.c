@@ -235,13 +235,13 @@ JNIEXPORT void JNICALL Java_pixq_image_Lanczos_premultiplyNative(JNIEnv *env, jc
  * The n floats at line as bytes into the output image at address: 4 channels have their colour divided by the
  * filtered alpha first (in line, as the Java pass does it).
  */
-JNIEXPORT void JNICALL Java_pixq_image_Lanczos_storeNative(JNIEnv *env, jclass cls, jlong jline, jint n, jint ch, jlong address) {
+JNIEXPORT void JNICALL Java_pixq_image_Lanczos_storeNative(JNIEnv *env, jclass cls, jlong floats, jint n, jint ch, jlong address) {
   (void) cls;
   if (ch < 1 || ch > 4 || n % ch != 0 || address == 0) {
     refuse(env, "not a row of whole pixels");
     return;
   }
-  float *line = at(jline);
+  float *line = at(floats);
   if (ch == 4) {
     for (jint i = 0; i < n; i += 4) {
       float a = line[i + 3];

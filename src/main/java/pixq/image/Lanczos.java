@@ -258,6 +258,7 @@ final class Lanczos {
     /** {@link #premultiply} in C, of the {@code n} floats at {@code row}. */
     static native void premultiplyNative(long row, int n);
 
+    /** Native memory: {@code allocate} throws OutOfMemoryError when there is none; {@link Block} frees what it takes. */
     static native long allocate(long bytes);
 
     static native void release(long address);
