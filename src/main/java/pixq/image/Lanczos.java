@@ -312,14 +312,19 @@ final class Lanczos {
             Arrays.fill(cached, -1);
         }
 
+        /** The slot {@code row} goes in. */
+        final int slotOf(int row) {
+            return row % cached.length;
+        }
+
         /** The slot holding {@code row}, converted first if it is not there. */
         final int slot(int row) {
-            int slot = row % cached.length;
+            int slot = slotOf(row);
             if (cached[slot] != row) {
                 int n = Math.min(BAND, rows - row);
                 fill(row, n);
                 for (int i = 0; i < n; i++) {
-                    cached[(row + i) % cached.length] = row + i;
+                    cached[slotOf(row + i)] = row + i;
                 }
             }
             return slot;
@@ -333,7 +338,6 @@ final class Lanczos {
     private static final class NativeRows extends Ring implements AutoCloseable {
         private final Source src;
         private final int width;
-        private final int slots;
         private final Block ring;
         private final long[] band = new long[BAND];
 
@@ -341,8 +345,7 @@ final class Lanczos {
             super(src.rows(), keep + BAND);
             this.src = src;
             this.width = src.cols() * src.channels();
-            this.slots = keep + BAND;
-            this.ring = new Block((long) slots * width * Float.BYTES);
+            this.ring = new Block((long) (keep + BAND) * width * Float.BYTES);
         }
 
         private long address(int slot) {
@@ -359,7 +362,7 @@ final class Lanczos {
         @Override
         void fill(int from, int n) {
             for (int i = 0; i < n; i++) {
-                band[i] = address((from + i) % slots);
+                band[i] = address(slotOf(from + i));
             }
             src.convert(from, n, band);
             if (src.channels() == 4) {
@@ -433,7 +436,7 @@ final class Lanczos {
         @Override
         void fill(int from, int n) {
             for (int i = 0; i < n; i++) {
-                band[i] = cache[(from + i) % cache.length];
+                band[i] = cache[slotOf(from + i)];
             }
             src.convert(from, n, band);
             if (src.channels() == 4) {
