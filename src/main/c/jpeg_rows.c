@@ -20,7 +20,7 @@ typedef struct {
   struct jpeg_decompress_struct d;
   errors e;
   unsigned char *data; /* libjpeg reads the file from here until it is closed */
-  unsigned char *row;  /* one decoded row, for readFloats */
+  unsigned char *row;  /* a row read to be dropped, for readRow */
 } stream;
 
 /* libjpeg's fatal errors must not return into the decoder: back to the setjmp of the call in progress. */
@@ -102,13 +102,13 @@ JNIEXPORT void JNICALL Java_pixq_image_JpegRows_read(JNIEnv *env, jclass cls, jl
   }
 }
 
-/* The next row as floats (the filter's input) into native memory at address, width * channels of them: no 8-bit copy
-   in between. Address 0 reads the row and drops it. */
-JNIEXPORT void JNICALL Java_pixq_image_JpegRows_readFloats(JNIEnv *env, jclass cls, jlong handle, jlong address) {
+/* The next row straight into native memory at address (width * channels bytes: the filter's ring takes libjpeg's
+   bytes as they are, no conversion in between). Address 0 reads the row and drops it. */
+JNIEXPORT void JNICALL Java_pixq_image_JpegRows_readRow(JNIEnv *env, jclass cls, jlong handle, jlong address) {
   (void) cls;
   stream *s = (stream *) (intptr_t) handle;
   size_t n = (size_t) s->d.output_width * (size_t) s->d.output_components;
-  if (s->row == NULL && (s->row = malloc(n)) == NULL) {
+  if (address == 0 && s->row == NULL && (s->row = malloc(n)) == NULL) {
     (*env)->ThrowNew(env, (*env)->FindClass(env, "java/lang/OutOfMemoryError"), "no memory to decode the JPEG file");
     return;
   }
@@ -116,18 +116,9 @@ JNIEXPORT void JNICALL Java_pixq_image_JpegRows_readFloats(JNIEnv *env, jclass c
     fail(env, (j_common_ptr) &s->d, "pixels");
     return;
   }
-  JSAMPROW decoded = s->row;
-  if (jpeg_read_scanlines(&s->d, &decoded, 1) == 0) {
+  JSAMPROW row = address == 0 ? s->row : (JSAMPROW) (intptr_t) address;
+  if (jpeg_read_scanlines(&s->d, &row, 1) == 0) {
     (*env)->ThrowNew(env, (*env)->FindClass(env, "java/lang/IllegalStateException"), "read past the JPEG's last row");
-    return;
-  }
-  if (address == 0) {
-    return;
-  }
-  float *restrict to = (float *) (intptr_t) address;
-  const unsigned char *restrict from = s->row; /* a local, so the compiler vectorises the loop (8 bytes a step) */
-  for (size_t i = 0; i < n; i++) {
-    to[i] = from[i];
   }
 }
 

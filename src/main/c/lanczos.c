@@ -56,10 +56,10 @@ JNIEXPORT void JNICALL Java_pixq_image_Lanczos_putInts(JNIEnv *env, jclass cls, 
   (*env)->GetIntArrayRegion(env, from, 0, (*env)->GetArrayLength(env, from), at(to));
 }
 
-JNIEXPORT void JNICALL Java_pixq_image_Lanczos_copyFloats(JNIEnv *env, jclass cls, jlong from, jlong to, jint n) {
+JNIEXPORT void JNICALL Java_pixq_image_Lanczos_copyBytes(JNIEnv *env, jclass cls, jlong from, jlong to, jlong n) {
   (void) env;
   (void) cls;
-  memcpy(at(to), at(from), (size_t) n * sizeof(float));
+  memcpy(at(to), at(from), (size_t) n);
 }
 
 JNIEXPORT void JNICALL Java_pixq_image_Lanczos_getFloats(JNIEnv *env, jclass cls, jlong from, jfloatArray to) {
@@ -154,33 +154,39 @@ JNIEXPORT void JNICALL Java_pixq_image_Lanczos_horizontalNative(JNIEnv *env, jcl
 
 /*
  * acc[i] += the sum over k < count of w[k] * rows[k][i], for i < n: each element's products added in k order, as the
- * Java pass adds them. Four rows a sweep, so acc is loaded and stored a quarter as often.
+ * Java pass adds them. Four rows a sweep, so acc is loaded and stored a quarter as often. Rows of floats (premultiplied
+ * 4-channel pixels) or of bytes (libjpeg's or OpenCV's levels, as they are: a byte's float is exact, so the sums are
+ * the same, and the ring of rows the pass sweeps is a quarter the size).
  */
-VECTOR_CLONES
-static void add_rows(float *restrict acc, const float *const *rows, const float *w, int count, int n) {
-  int k = 0;
-  for (; k + 4 <= count; k += 4) {
-    const float *restrict r0 = rows[k], *restrict r1 = rows[k + 1], *restrict r2 = rows[k + 2], *restrict r3 = rows[k + 3];
-    float w0 = w[k], w1 = w[k + 1], w2 = w[k + 2], w3 = w[k + 3];
-    for (int i = 0; i < n; i++) {
-      acc[i] = acc[i] + w0 * r0[i] + w1 * r1[i] + w2 * r2[i] + w3 * r3[i];
-    }
+#define ADD_ROWS(name, type)                                                                                          \
+  VECTOR_CLONES                                                                                                      \
+  static void name(float *restrict acc, const void *const *rows, const float *w, int count, int n) {                  \
+    int k = 0;                                                                                                       \
+    for (; k + 4 <= count; k += 4) {                                                                                 \
+      const type *restrict r0 = rows[k], *restrict r1 = rows[k + 1], *restrict r2 = rows[k + 2],                     \
+                           *restrict r3 = rows[k + 3];                                                               \
+      float w0 = w[k], w1 = w[k + 1], w2 = w[k + 2], w3 = w[k + 3];                                                  \
+      for (int i = 0; i < n; i++) {                                                                                  \
+        acc[i] = acc[i] + w0 * r0[i] + w1 * r1[i] + w2 * r2[i] + w3 * r3[i];                                         \
+      }                                                                                                              \
+    }                                                                                                                \
+    for (; k < count; k++) {                                                                                         \
+      const type *restrict r = rows[k];                                                                              \
+      float wk = w[k];                                                                                               \
+      for (int i = 0; i < n; i++) {                                                                                  \
+        acc[i] += wk * r[i];                                                                                         \
+      }                                                                                                              \
+    }                                                                                                                \
   }
-  for (; k < count; k++) {
-    const float *restrict r = rows[k];
-    float wk = w[k];
-    for (int i = 0; i < n; i++) {
-      acc[i] += wk * r[i];
-    }
-  }
-}
+ADD_ROWS(add_float_rows, float)
+ADD_ROWS(add_byte_rows, unsigned char)
 
 /*
- * The vertical pass for one output row: the n floats at acc from the first count rows (addresses) and weights, a
- * chunk of them at a time, each element's products still in k order.
+ * The vertical pass for one output row: the n floats at acc from the first count rows (addresses; bytes or floats)
+ * and weights, a chunk of them at a time, each element's products still in k order.
  */
 JNIEXPORT void JNICALL Java_pixq_image_Lanczos_verticalNative(JNIEnv *env, jclass cls, jlong acc, jlongArray jrows,
-    jint count, jfloatArray jw, jint n) {
+    jint count, jfloatArray jw, jint n, jboolean bytes) {
   (void) cls;
   enum { CHUNK = 64 };
   if (count < 0 || n < 0 || (*env)->GetArrayLength(env, jrows) < count || (*env)->GetArrayLength(env, jw) < count) {
@@ -192,13 +198,13 @@ JNIEXPORT void JNICALL Java_pixq_image_Lanczos_verticalNative(JNIEnv *env, jclas
     int m = count - from < CHUNK ? count - from : CHUNK;
     jlong addresses[CHUNK];
     float w[CHUNK];
-    const float *rows[CHUNK];
+    const void *rows[CHUNK];
     (*env)->GetLongArrayRegion(env, jrows, from, m, addresses);
     (*env)->GetFloatArrayRegion(env, jw, from, m, w);
     for (int k = 0; k < m; k++) {
       rows[k] = at(addresses[k]);
     }
-    add_rows(at(acc), rows, w, m, n);
+    (bytes ? add_byte_rows : add_float_rows)(at(acc), rows, w, m, n);
   }
 }
 
@@ -218,16 +224,18 @@ static void store(const float *restrict line, int n, unsigned char *restrict to)
   }
 }
 
-/* Colour times alpha (0..1), in place, for n floats of 4-channel pixels. */
-JNIEXPORT void JNICALL Java_pixq_image_Lanczos_premultiplyNative(JNIEnv *env, jclass cls, jlong row, jint n) {
+/* The n bytes of 4-channel pixels at from as floats at to, colour times alpha (0..1). */
+JNIEXPORT void JNICALL Java_pixq_image_Lanczos_premultiplyNative(JNIEnv *env, jclass cls, jlong from, jlong to, jint n) {
   (void) env;
   (void) cls;
-  float *f = at(row);
+  const unsigned char *b = at(from);
+  float *f = at(to);
   for (jint i = 0; i + 4 <= n; i += 4) {
-    float a = f[i + 3] * (1 / 255.0f);
-    f[i] *= a;
-    f[i + 1] *= a;
-    f[i + 2] *= a;
+    float a = b[i + 3] * (1 / 255.0f);
+    f[i] = b[i] * a;
+    f[i + 1] = b[i + 1] * a;
+    f[i + 2] = b[i + 2] * a;
+    f[i + 3] = b[i + 3];
   }
 }
 

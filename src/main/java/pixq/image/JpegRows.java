@@ -71,15 +71,15 @@ final class JpegRows implements Lanczos.Source, AutoCloseable {
      * are read and dropped).
      */
     @Override
-    public void convert(int from, int n, long[] into) {
+    public void read(int from, int n, long[] into) {
         if (from < next || from + n > height) {
             throw new IllegalStateException("JPEG rows " + from + "+" + n + " asked after row " + next + " of " + height);
         }
         for (; next < from; next++) {
-            readFloats(handle, 0);
+            readRow(handle, 0);
         }
         for (int i = 0; i < n; i++) {
-            readFloats(handle, into[i]);
+            readRow(handle, into[i]);
         }
         next += n;
     }
@@ -114,7 +114,7 @@ final class JpegRows implements Lanczos.Source, AutoCloseable {
 
     private static native void read(long handle, long address, int rows);
 
-    private static native void readFloats(long handle, long address);
+    private static native void readRow(long handle, long address);
 
     private static native void close(long handle);
 }

@@ -50,10 +50,10 @@ final class Lanczos {
         int channels();
 
         /**
-         * Rows {@code from} to {@code from + n - 1} as floats, row {@code from + i} into the native memory at
-         * {@code into[i]} ({@code cols() * channels()} floats); bands are asked for down the image.
+         * Rows {@code from} to {@code from + n - 1}'s levels, row {@code from + i} into the native memory at
+         * {@code into[i]} ({@code cols() * channels()} bytes); bands are asked for down the image.
          */
-        void convert(int from, int n, long[] into);
+        void read(int from, int n, long[] into);
     }
 
     static Mat resize(Mat src, Window from, int outW, int outH) {
@@ -66,8 +66,8 @@ final class Lanczos {
     }
 
     /**
-     * A decoded Mat's rows, converted by OpenCV a band at a time (SIMD, one call) and copied out a row at a time:
-     * converting in Java a byte at a time cost as much as the vertical pass itself.
+     * A decoded Mat's rows: copied as they are for the C filter; for the Java one converted to floats by OpenCV a band
+     * at a time (SIMD, one call), as converting in Java a byte at a time cost as much as the vertical pass itself.
      */
     private static final class Decoded implements Source, AutoCloseable {
         private final Mat m;
@@ -102,11 +102,10 @@ final class Lanczos {
         }
 
         @Override
-        public void convert(int from, int n, long[] into) {
-            int width = convertBand(from, n);
-            long floats = band.ptr(0).address();
+        public void read(int from, int n, long[] into) {
+            long data = m.arrayData().address(), step = m.arrayStep(), width = (long) m.cols() * m.channels();
             for (int i = 0; i < n; i++) {
-                copyFloats(floats + (long) i * width * Float.BYTES, into[i], width);
+                copyBytes(data + (from + i) * step, into[i], width);
             }
         }
 
@@ -142,7 +141,7 @@ final class Lanczos {
             long[] window = new long[ty.maxTaps];
             for (int y = 0; y < outH; y++) {
                 rows.window(ty.first[y], ty.count[y], window);
-                verticalNative(sums.address, window, ty.count[y], ty.weights[y], width);
+                verticalNative(sums.address, window, ty.count[y], ty.weights[y], width, rows.bytes);
                 horizontalNative(sums.address, width, ch, first.address, count.address, weights.address, tx.maxTaps, outW,
                         summed.address);
                 storeNative(summed.address, line, ch, data + (long) y * line);
@@ -249,14 +248,17 @@ final class Lanczos {
     static native void horizontalNative(long row, long length, int ch, long first, long count, long weights, int stride,
                                         int out, long dst);
 
-    /** {@link #vertical} in C, over the {@code n} floats at {@code acc} and at each row's address: the same sums, to the bit. */
-    static native void verticalNative(long acc, long[] rows, int count, float[] w, int n);
+    /**
+     * {@link #vertical} in C, into the {@code n} floats at {@code acc} from the {@code n} bytes ({@code bytes}) or
+     * floats at each row's address: the same sums, to the bit.
+     */
+    static native void verticalNative(long acc, long[] rows, int count, float[] w, int n, boolean bytes);
 
     /** {@link #store} of the {@code n} floats at {@code line}, in C, into the output image's row at {@code address}. */
     static native void storeNative(long line, int n, int ch, long address);
 
-    /** {@link #premultiply} in C, of the {@code n} floats at {@code row}. */
-    static native void premultiplyNative(long row, int n);
+    /** {@link #premultiply} in C: the {@code n} bytes at {@code from} as floats at {@code to}, colour times alpha. */
+    static native void premultiplyNative(long from, long to, int n);
 
     /** Native memory: {@code allocate} throws OutOfMemoryError when there is none; {@link Block} frees what it takes. */
     static native long allocate(long bytes);
@@ -270,7 +272,7 @@ final class Lanczos {
     /** The floats at {@code from} into {@code to} (LanczosTest reads the C steps' results with it). */
     static native void getFloats(long from, float[] to);
 
-    static native void copyFloats(long from, long to, int n);
+    static native void copyBytes(long from, long to, long n);
 
     /** Native memory for the C filter, freed when closed. */
     static final class Block implements AutoCloseable {
@@ -334,22 +336,33 @@ final class Lanczos {
         abstract void fill(int from, int n);
     }
 
-    /** The source's rows as floats in native memory (premultiplied when 4 channels), the last few kept. */
+    /**
+     * The source's rows in native memory, the last few kept: its bytes as they are, or for 4 channels floats
+     * premultiplied by alpha (converted from a band of bytes read first).
+     */
     private static final class NativeRows extends Ring implements AutoCloseable {
         private final Source src;
         private final int width;
+        /** Whether the rows are the source's bytes (else premultiplied floats). */
+        final boolean bytes;
+        private final int rowBytes;
         private final Block ring;
+        /** For 4 channels, the band of bytes being premultiplied into the ring; else none. */
+        private final Block read;
         private final long[] band = new long[BAND];
 
         NativeRows(Source src, int keep) {
             super(src.rows(), keep + BAND);
             this.src = src;
             this.width = src.cols() * src.channels();
-            this.ring = new Block((long) (keep + BAND) * width * Float.BYTES);
+            this.bytes = src.channels() != 4;
+            this.rowBytes = bytes ? width : width * Float.BYTES;
+            this.ring = new Block((long) (keep + BAND) * rowBytes);
+            this.read = bytes ? null : new Block((long) BAND * width);
         }
 
         private long address(int slot) {
-            return ring.address + (long) slot * width * Float.BYTES;
+            return ring.address + (long) slot * rowBytes;
         }
 
         /** Rows {@code first} to {@code first + count - 1}'s addresses into {@code into}, fetched in order. */
@@ -362,12 +375,12 @@ final class Lanczos {
         @Override
         void fill(int from, int n) {
             for (int i = 0; i < n; i++) {
-                band[i] = address(slotOf(from + i));
+                band[i] = bytes ? address(slotOf(from + i)) : read.address + (long) i * width;
             }
-            src.convert(from, n, band);
-            if (src.channels() == 4) {
+            src.read(from, n, band);
+            if (!bytes) {
                 for (int i = 0; i < n; i++) {
-                    premultiplyNative(band[i], width);
+                    premultiplyNative(band[i], address(slotOf(from + i)), width);
                 }
             }
         }
@@ -375,6 +388,9 @@ final class Lanczos {
         @Override
         public void close() {
             ring.close();
+            if (read != null) {
+                read.close();
+            }
         }
     }
 

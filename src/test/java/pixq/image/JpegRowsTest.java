@@ -1,5 +1,6 @@
 package pixq.image;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -65,31 +66,23 @@ class JpegRowsTest {
     private static byte[] asBytes(JpegRows rows) {
         int width = rows.cols() * rows.channels();
         byte[] b = new byte[rows.rows() * width];
-        float[][] band = new float[Lanczos.BAND][width];
         for (int from = 0; from < rows.rows(); from += Lanczos.BAND) {
             int n = Math.min(Lanczos.BAND, rows.rows() - from);
-            convert(rows, from, n, band);
-            for (int i = 0; i < n; i++) {
-                for (int x = 0; x < width; x++) {
-                    b[(from + i) * width + x] = (byte) band[i][x];
-                }
-            }
+            System.arraycopy(read(rows, from, n), 0, b, from * width, n * width);
         }
         return b;
     }
 
-    /** The stream's rows {@code from} to {@code from + n - 1} through native memory, as the filter reads them, into {@code into}. */
-    private static void convert(JpegRows rows, int from, int n, float[][] into) {
+    /** The stream's rows {@code from} to {@code from + n - 1} through native memory, as the filter reads them. */
+    private static byte[] read(JpegRows rows, int from, int n) {
         int width = rows.cols() * rows.channels();
-        try (Lanczos.Block band = new Lanczos.Block((long) n * width * Float.BYTES)) {
+        try (Mat band = new Mat(n, width, CV_8UC(1))) {
             long[] addresses = new long[n];
             for (int i = 0; i < n; i++) {
-                addresses[i] = band.address + (long) i * width * Float.BYTES;
+                addresses[i] = band.data().address() + (long) i * width;
             }
-            rows.convert(from, n, addresses);
-            for (int i = 0; i < n; i++) {
-                Lanczos.getFloats(addresses[i], into[i]);
-            }
+            rows.read(from, n, addresses);
+            return pixels(band);
         }
     }
 
@@ -156,14 +149,11 @@ class JpegRowsTest {
     void rowsAskedForOutOfOrderAreRefusedRatherThanMadeUp() {
         try (JpegRows rows = open(baseline, 1); Mat whole = Decoder.decode(baseline, ImageHeader.read(baseline), 1)) {
             int width = rows.cols() * rows.channels();
-            float[][] band = new float[16][width];
-            convert(rows, 20, 16, band); // rows 0-19 are read and dropped
+            byte[] band = read(rows, 20, 16); // rows 0-19 are read and dropped
             byte[] row20 = Arrays.copyOfRange(pixels(whole), 20 * width, 21 * width);
-            for (int x = 0; x < width; x++) {
-                assertEquals(row20[x] & 0xFF, (int) band[0][x], "row 20, value " + x);
-            }
-            assertThrows(IllegalStateException.class, () -> convert(rows, 0, 16, band));
-            assertThrows(IllegalStateException.class, () -> convert(rows, rows.rows() - 4, 16, band), "past the last row");
+            assertArrayEquals(row20, Arrays.copyOf(band, width), "row 20");
+            assertThrows(IllegalStateException.class, () -> read(rows, 0, 16));
+            assertThrows(IllegalStateException.class, () -> read(rows, rows.rows() - 4, 16), "past the last row");
         }
     }
 

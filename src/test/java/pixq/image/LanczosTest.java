@@ -90,6 +90,19 @@ class LanczosTest {
         return Lanczos.Block.of(floats);
     }
 
+    /** Rows of whole levels (0-255) as the bytes of a Mat, a row each. */
+    private static Mat asBytes(float[][] rows) {
+        Mat m = new Mat(rows.length, rows[0].length, CV_8UC(1));
+        byte[] b = new byte[rows.length * rows[0].length];
+        for (int k = 0; k < rows.length; k++) {
+            for (int i = 0; i < rows[k].length; i++) {
+                b[k * rows[0].length + i] = (byte) rows[k][i];
+            }
+        }
+        m.data().put(b);
+        return m;
+    }
+
     private static float[] floats(Lanczos.Block b, int n) {
         float[] f = new float[n];
         Lanczos.getFloats(b.address, f);
@@ -152,8 +165,8 @@ class LanczosTest {
         requireLibrary();
         try (Lanczos.Block acc = new Lanczos.Block(12 * Float.BYTES); Lanczos.Block row = block(new float[12])) {
             long[] rows = {row.address, row.address};
-            assertThrows(IllegalArgumentException.class, () -> Lanczos.verticalNative(acc.address, rows, 3, new float[3], 12), "fewer rows than taps");
-            assertThrows(IllegalArgumentException.class, () -> Lanczos.verticalNative(acc.address, rows, 2, new float[1], 12), "fewer weights than taps");
+            assertThrows(IllegalArgumentException.class, () -> Lanczos.verticalNative(acc.address, rows, 3, new float[3], 12, false), "fewer rows than taps");
+            assertThrows(IllegalArgumentException.class, () -> Lanczos.verticalNative(acc.address, rows, 2, new float[1], 12, true), "fewer weights than taps");
             assertThrows(IllegalArgumentException.class, () -> Lanczos.horizontalNative(row.address, 12, 2, 0, 0, 0, 1, 0, acc.address), "2 channels");
             try (Mat out = new Mat(1, 4, CV_8UC(3))) {
                 assertThrows(IllegalArgumentException.class, () -> Lanczos.storeNative(row.address, 10, 3, out.data().address()), "not whole pixels");
@@ -183,9 +196,15 @@ class LanczosTest {
             }
             float[] java = new float[width];
             Lanczos.vertical(java, rows, count, w);
-            try (Lanczos.Block c = new Lanczos.Block((long) width * Float.BYTES)) {
-                Lanczos.verticalNative(c.address, addresses, count, w, width);
-                assertArrayEquals(java, floats(c, width), count + " rows of " + width);
+            try (Lanczos.Block c = new Lanczos.Block((long) width * Float.BYTES); Mat levels = asBytes(rows)) {
+                Lanczos.verticalNative(c.address, addresses, count, w, width, false);
+                assertArrayEquals(java, floats(c, width), count + " rows of " + width + " floats");
+                long[] byteRows = new long[count];
+                for (int k = 0; k < count; k++) {
+                    byteRows[k] = levels.data().address() + (long) k * width;
+                }
+                Lanczos.verticalNative(c.address, byteRows, count, w, width, true);
+                assertArrayEquals(java, floats(c, width), count + " rows of " + width + " bytes");
             } finally {
                 blocks.forEach(Lanczos.Block::close);
             }
@@ -206,11 +225,15 @@ class LanczosTest {
             float[] edges = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 255, 254.5f, -0.5f, 0, -0f};
             System.arraycopy(edges, 0, line, ch == 4 ? 4 : 0, edges.length);
             if (ch == 4) {
-                float[] premultiplied = line.clone();
+                float[] levels = new float[line.length];
+                for (int i = 0; i < levels.length; i++) {
+                    levels[i] = random.nextInt(256);
+                }
+                float[] premultiplied = levels.clone();
                 Lanczos.premultiply(premultiplied, premultiplied.length);
-                try (Lanczos.Block c = block(line)) {
-                    Lanczos.premultiplyNative(c.address, line.length);
-                    assertArrayEquals(premultiplied, floats(c, line.length), "premultiplied");
+                try (Mat bytes = asBytes(new float[][] {levels}); Lanczos.Block c = new Lanczos.Block((long) levels.length * Float.BYTES)) {
+                    Lanczos.premultiplyNative(bytes.data().address(), c.address, levels.length);
+                    assertArrayEquals(premultiplied, floats(c, levels.length), "premultiplied");
                 }
             }
             float[] javaLine = line.clone();
