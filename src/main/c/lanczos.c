@@ -181,10 +181,63 @@ JNIEXPORT void JNICALL Java_pixq_image_Lanczos_horizontalNative(JNIEnv *env, jcl
 ADD_ROWS(add_float_rows, float)
 ADD_ROWS(add_byte_rows, unsigned char)
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/* Eight bytes as eight floats: one widening load and one conversion (GCC's own widening takes bytes to words first). */
+__attribute__((target("avx2"))) static __m256 floats8(const unsigned char *p) {
+  return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) p)));
+}
+
+/* add_byte_rows with AVX2 written out: the same products, added in the same order. */
+__attribute__((target("avx2"))) static void add_byte_rows_avx2(float *restrict acc, const void *const *rows,
+    const float *w, int count, int n) {
+  int k = 0;
+  for (; k + 4 <= count; k += 4) {
+    const unsigned char *r0 = rows[k], *r1 = rows[k + 1], *r2 = rows[k + 2], *r3 = rows[k + 3];
+    __m256 w0 = _mm256_set1_ps(w[k]), w1 = _mm256_set1_ps(w[k + 1]), w2 = _mm256_set1_ps(w[k + 2]),
+           w3 = _mm256_set1_ps(w[k + 3]);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      __m256 a = _mm256_loadu_ps(acc + i);
+      a = _mm256_add_ps(a, _mm256_mul_ps(w0, floats8(r0 + i)));
+      a = _mm256_add_ps(a, _mm256_mul_ps(w1, floats8(r1 + i)));
+      a = _mm256_add_ps(a, _mm256_mul_ps(w2, floats8(r2 + i)));
+      a = _mm256_add_ps(a, _mm256_mul_ps(w3, floats8(r3 + i)));
+      _mm256_storeu_ps(acc + i, a);
+    }
+    for (; i < n; i++) {
+      acc[i] = acc[i] + w[k] * r0[i] + w[k + 1] * r1[i] + w[k + 2] * r2[i] + w[k + 3] * r3[i];
+    }
+  }
+  for (; k < count; k++) {
+    const unsigned char *r = rows[k];
+    __m256 wk = _mm256_set1_ps(w[k]);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      _mm256_storeu_ps(acc + i, _mm256_add_ps(_mm256_loadu_ps(acc + i), _mm256_mul_ps(wk, floats8(r + i))));
+    }
+    for (; i < n; i++) {
+      acc[i] += w[k] * r[i];
+    }
+  }
+}
+#endif
+
 /*
  * The vertical pass for one output row: the n floats at acc from the first count rows (addresses; bytes or floats)
  * and weights, a chunk of them at a time, each element's products still in k order.
  */
+static void (*add_bytes)(float *restrict, const void *const *, const float *, int, int) = add_byte_rows;
+
+#if defined(__x86_64__)
+__attribute__((constructor)) static void choose_add_bytes(void) {
+  if (__builtin_cpu_supports("avx2")) {
+    add_bytes = add_byte_rows_avx2;
+  }
+}
+#endif
+
 JNIEXPORT void JNICALL Java_pixq_image_Lanczos_verticalNative(JNIEnv *env, jclass cls, jlong acc, jlongArray jrows,
     jint count, jfloatArray jw, jint n, jboolean bytes) {
   (void) cls;
@@ -204,7 +257,7 @@ JNIEXPORT void JNICALL Java_pixq_image_Lanczos_verticalNative(JNIEnv *env, jclas
     for (int k = 0; k < m; k++) {
       rows[k] = at(addresses[k]);
     }
-    (bytes ? add_byte_rows : add_float_rows)(at(acc), rows, w, m, n);
+    (bytes ? add_bytes : add_float_rows)(at(acc), rows, w, m, n);
   }
 }
 
