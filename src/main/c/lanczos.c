@@ -84,6 +84,15 @@ static v4f add(v4f a, const float *w, int taps, const float *p, int ch) {
   return a;
 }
 
+/* One pixel's ch (3 or 4) sums into dst: a copy of a known size, which the compiler makes a store, not a call. */
+static void put(float *dst, v4f v, int ch) {
+  if (ch == 4) {
+    memcpy(dst, &v, 4 * sizeof(float));
+  } else {
+    memcpy(dst, &v, 3 * sizeof(float));
+  }
+}
+
 /* add() for the last pixels of a 3-channel row, where four floats would read past its end. */
 static v4f add3(v4f a, const float *w, int taps, const float *p) {
   for (int k = 0; k < taps; k++, p += 3) {
@@ -105,33 +114,49 @@ static void horizontal1(const float *row, const int *first, const int *count, co
   }
 }
 
-/* Three or four channels: one pixel's channels as one vector, two output pixels at a time. */
+/* Three or four channels: one pixel's channels as one vector, four output pixels at a time. */
+VECTOR_CLONES
 static void horizontal_pixels(const float *row, long length, int ch, const int *first, const int *count,
     const float *weights, int stride, int out, float *dst) {
   /* outputs before this one read four floats a pixel; it and those after, at a 3-channel row's end, three */
-  int wide = 0;
-  while (wide < out && (first[wide] + (long) count[wide]) * ch + 4 - ch <= length) {
-    wide++;
+  int wide = out; /* the taps' ends only move right (Lanczos.Taps), so only the last few outputs are looked at */
+  while (wide > 0 && (first[wide - 1] + (long) count[wide - 1]) * ch + 4 - ch > length) {
+    wide--;
   }
   int x = 0;
-  for (; x + 2 <= wide; x += 2) {
-    const float *w0 = weights + (long) x * stride, *w1 = w0 + stride;
-    const float *p = row + (long) first[x] * ch, *q = row + (long) first[x + 1] * ch;
-    int n0 = count[x], n1 = count[x + 1], both = n0 < n1 ? n0 : n1;
-    v4f a = {0, 0, 0, 0}, b = {0, 0, 0, 0};
-    for (int k = 0; k < both; k++, p += ch, q += ch) {
-      a += w0[k] * load4(p);
-      b += w1[k] * load4(q);
+  for (; x + 4 <= wide; x += 4) {
+    const float *w[4];
+    const float *p[4];
+    int n[4];
+    int all = stride;
+    for (int j = 0; j < 4; j++) {
+      w[j] = weights + (long) (x + j) * stride;
+      p[j] = row + (long) first[x + j] * ch;
+      n[j] = count[x + j];
+      all = n[j] < all ? n[j] : all;
     }
-    a = add(a, w0 + both, n0 - both, p, ch);
-    b = add(b, w1 + both, n1 - both, q, ch);
-    memcpy(dst + (long) x * ch, &a, ch * sizeof(float));
-    memcpy(dst + (long) (x + 1) * ch, &b, ch * sizeof(float));
+    v4f a = {0, 0, 0, 0}, b = a, c = a, d = a;
+    for (int k = 0; k < all; k++) {
+      long at = (long) k * ch;
+      a += w[0][k] * load4(p[0] + at);
+      b += w[1][k] * load4(p[1] + at);
+      c += w[2][k] * load4(p[2] + at);
+      d += w[3][k] * load4(p[3] + at);
+    }
+    long rest = (long) all * ch;
+    a = add(a, w[0] + all, n[0] - all, p[0] + rest, ch);
+    b = add(b, w[1] + all, n[1] - all, p[1] + rest, ch);
+    c = add(c, w[2] + all, n[2] - all, p[2] + rest, ch);
+    d = add(d, w[3] + all, n[3] - all, p[3] + rest, ch);
+    put(dst + (long) x * ch, a, ch);
+    put(dst + (long) (x + 1) * ch, b, ch);
+    put(dst + (long) (x + 2) * ch, c, ch);
+    put(dst + (long) (x + 3) * ch, d, ch);
   }
   for (; x < out; x++) {
     const float *w = weights + (long) x * stride, *p = row + (long) first[x] * ch;
     v4f zero = {0, 0, 0, 0}, a = x < wide ? add(zero, w, count[x], p, ch) : add3(zero, w, count[x], p);
-    memcpy(dst + (long) x * ch, &a, ch * sizeof(float));
+    put(dst + (long) x * ch, a, ch);
   }
 }
 
