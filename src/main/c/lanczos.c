@@ -1,9 +1,11 @@
 /*
  * The Lanczos filter's three steps per output row (pixq.image.Lanczos), so that no loop of the filter waits for the
  * JIT's top tier (./pixq then runs the JVM with its quick compiler only: 44 thumbnails 17 % less CPU):
- * - the vertical pass, a weighted sum of whole source rows, vectorised by the compiler (AVX2 where the CPU has it);
- * - the horizontal pass: one output pixel's channels as one 4-float vector (GCC's vector extension: SSE on x86-64,
- *   NEON on arm64), two output pixels at a time so two independent sums advance together (2-2.5x the Java pass);
+ * - the vertical pass, a weighted sum of whole source rows, vectorised (AVX2 where the CPU has it); the rows are the
+ *   source's bytes as decoded, converted as they are summed (no copy of the image in floats), premultiplied floats
+ *   for 4 channels;
+ * - the horizontal pass: one output pixel's channels as one 4-float vector (GCC's vector extension: SSE or AVX2 on
+ *   x86-64, NEON on arm64), four output pixels at a time so four independent sums advance together;
  * - the row rounded and clamped into the output image, colour divided by alpha first for 4 channels.
  * Each step adds, multiplies and rounds as its Java twin does, in the same order, and build.sh turns off fused
  * multiply-adds, so the pixels are the Java filter's to the bit (LanczosTest).
@@ -15,6 +17,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 /* A loop the compiler also builds for AVX2, chosen when the library loads (x86-64 only; other CPUs get one build). */
 #if defined(__x86_64__)
@@ -184,7 +189,6 @@ JNIEXPORT void JNICALL Java_pixq_image_Lanczos_horizontalNative(JNIEnv *env, jcl
  * the same, and the ring of rows the pass sweeps is a quarter the size).
  */
 #define ADD_ROWS(name, type)                                                                                          \
-  VECTOR_CLONES                                                                                                      \
   static void name(float *restrict acc, const void *const *rows, const float *w, int count, int n) {                  \
     int k = 0;                                                                                                       \
     for (; k + 4 <= count; k += 4) {                                                                                 \
@@ -203,12 +207,11 @@ JNIEXPORT void JNICALL Java_pixq_image_Lanczos_horizontalNative(JNIEnv *env, jcl
       }                                                                                                              \
     }                                                                                                                \
   }
-ADD_ROWS(add_float_rows, float)
+VECTOR_CLONES ADD_ROWS(add_float_rows, float)
+/* Where the CPU has no AVX2 (arm64, old x86-64): the compiler's vectors. */
 ADD_ROWS(add_byte_rows, unsigned char)
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-
 /* Eight bytes as eight floats: one widening load and one conversion (GCC's own widening takes bytes to words first). */
 __attribute__((target("avx2"))) static __m256 floats8(const unsigned char *p) {
   return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) p)));
@@ -249,10 +252,7 @@ __attribute__((target("avx2"))) static void add_byte_rows_avx2(float *restrict a
 }
 #endif
 
-/*
- * The vertical pass for one output row: the n floats at acc from the first count rows (addresses; bytes or floats)
- * and weights, a chunk of them at a time, each element's products still in k order.
- */
+/* The byte rows' sweep for this CPU, chosen when the library loads. */
 static void (*add_bytes)(float *restrict, const void *const *, const float *, int, int) = add_byte_rows;
 
 #if defined(__x86_64__)
@@ -263,6 +263,10 @@ __attribute__((constructor)) static void choose_add_bytes(void) {
 }
 #endif
 
+/*
+ * The vertical pass for one output row: the n floats at acc from the first count rows (addresses; bytes or floats)
+ * and weights, a chunk of them at a time, each element's products still in k order.
+ */
 JNIEXPORT void JNICALL Java_pixq_image_Lanczos_verticalNative(JNIEnv *env, jclass cls, jlong acc, jlongArray jrows,
     jint count, jfloatArray jw, jint n, jboolean bytes) {
   (void) cls;

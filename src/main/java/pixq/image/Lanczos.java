@@ -16,10 +16,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
  *
  * <p>One output row at a time: the vertical pass, the costly one (it reads every source row), is a sum of whole
  * rows ({@code acc[i] += w * row[i]}); the horizontal pass then gathers along that one row. Only a few source rows
- * are held as floats at once, so memory stays small at any size. Where pixq's image library is loaded, the three
- * steps of a row run in C (src/main/c/lanczos.c), to the bit the Java ones below, which the JIT's top tier turns
- * into SIMD. The C steps work on native memory, handed over by address: a Java array pinned for C holds off the
- * collector, which then grows the heap instead (4,400 photos at fit 1024 peaked at 297 MB, 248 with nothing pinned).
+ * are held at once, so memory stays small at any size. Where pixq's image library is loaded, the three steps of a
+ * row run in C (src/main/c/lanczos.c), to the bit the Java ones below, which the JIT's top tier turns into SIMD.
+ * The C steps work on native memory, handed over by address: a Java array pinned for C holds off the collector,
+ * which then grows the heap instead (4,400 photos at fit 1024 peaked at 297 MB, 248 with nothing pinned). Their rows
+ * are the decoder's bytes, converted to floats as the vertical pass sums them: converting each row once into a
+ * ring of floats cost more (440 photos at fit 1024: about 5 % more CPU; bench/RESULTS.md).
  */
 final class Lanczos {
     private static final int LOBES = 3;
