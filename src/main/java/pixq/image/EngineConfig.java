@@ -41,8 +41,12 @@ public record EngineConfig(
 
     public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
     public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
-    /** Two large progressive JPEGs (50 MB of coefficients each for 13 MP) never decode at once on 2 workers. */
-    public static final long DECODE_MEMORY_PER_WORKER = 32L * 1024 * 1024;
+    /**
+     * Two large progressive JPEGs (45-50 MB of coefficients each for 12-13 MP) never decode at once on 2 workers,
+     * while a large one and a middling one (up to 25 MB: 5-8 MP) do. 440 photos at fit 1024 (bench/RESULTS.md): at
+     * 32 MB the waits took 9 % more wall time, for a peak 12 MB lower; at 40 MB the peak was 11 MB higher.
+     */
+    public static final long DECODE_MEMORY_PER_WORKER = 36L * 1024 * 1024;
 
     public EngineConfig {
         if (maxPixels <= 0 || maxBytes <= 0 || openCvThreads < 1 || decodeMemory <= 0) {
