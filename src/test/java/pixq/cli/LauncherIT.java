@@ -140,7 +140,7 @@ class LauncherIT {
                 "orient | fit 64x64 | jpeg 80");
         // then its rows came from the launcher's library, and went through the filter's three steps there
         assertEquals(0, run.exit(), run.output());
-        for (String method : List.of("JpegRows.readFloats", "Lanczos.verticalNative", "Lanczos.horizontalNative", "Lanczos.storeNative")) {
+        for (String method : List.of("JpegRows.readRow", "Lanczos.verticalNative", "Lanczos.horizontalNative", "Lanczos.storeNative")) {
             assertTrue(run.output().contains("pixq.image." + method), method + " not linked:\n" + run.output());
         }
         // and so the JVM compiled with its quick tier only: no pixq loop waits for C2
