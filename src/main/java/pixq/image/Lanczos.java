@@ -94,7 +94,10 @@ final class Lanczos {
 
         /** For the Java filter: the rows into Java arrays. */
         void convert(int from, int n, float[][] into) {
-            int width = convertBand(from, n);
+            try (Mat rows = m.rowRange(from, from + n)) {
+                rows.convertTo(band, CV_32F);
+            }
+            int width = m.cols() * m.channels();
             // one pointer over the band (its rows are contiguous), not one per row
             try (FloatPointer floats = new FloatPointer(band.ptr(0))) {
                 for (int i = 0; i < n; i++) {
@@ -109,14 +112,6 @@ final class Lanczos {
             for (int i = 0; i < n; i++) {
                 copyBytes(data + (from + i) * step, into[i], width);
             }
-        }
-
-        /** The rows as floats into {@link #band}; returns the floats in a row. */
-        private int convertBand(int from, int n) {
-            try (Mat rows = m.rowRange(from, from + n)) {
-                rows.convertTo(band, CV_32F);
-            }
-            return m.cols() * m.channels();
         }
 
         @Override
