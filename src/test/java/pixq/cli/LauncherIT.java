@@ -53,6 +53,18 @@ class LauncherIT {
     }
 
     @Test
+    void without_java_on_the_path_the_launcher_says_what_to_install() throws Exception {
+        // given a PATH that holds bash and nothing else
+        Path bin = Files.createDirectory(dir.resolve("bin"));
+        Files.copy(Path.of("/bin/bash"), bin.resolve("bash"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        // when
+        Result run = run(Map.of("PATH", bin.toString()), "--version");
+        // then a refusal that names what is missing, not a silent exit
+        assertEquals(1, run.exit(), run.output());
+        assertTrue(run.output().startsWith("pixq: no java on PATH: pixq runs on a JDK, 17 or later"), run.output());
+    }
+
+    @Test
     void a_jar_rebuilt_after_its_archive_gets_a_new_one_and_standard_output_stays_pixqs() throws Exception {
         // given an archive made for the jar as it is
         Result first = run(Map.of(), "--version");
