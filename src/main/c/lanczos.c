@@ -17,12 +17,17 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__x86_64__)
+/*
+ * AVX2 loops beside the portable ones on x86-64, chosen when the library loads. PIXQ_PORTABLE builds the portable
+ * loops alone, as arm64 and x86-64 without AVX2 run them: the tests build it so on x86-64 too (pom.xml).
+ */
+#if defined(__x86_64__) && !defined(PIXQ_PORTABLE)
+#define PIXQ_AVX2 1
 #include <immintrin.h>
 #endif
 
 /* A loop the compiler also builds for AVX2, chosen when the library loads (x86-64 only; other CPUs get one build). */
-#if defined(__x86_64__)
+#ifdef PIXQ_AVX2
 #define VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define VECTOR_CLONES
@@ -211,7 +216,7 @@ VECTOR_CLONES ADD_ROWS(add_float_rows, float)
 /* Where the CPU has no AVX2 (arm64, old x86-64): the compiler's vectors. */
 ADD_ROWS(add_byte_rows, unsigned char)
 
-#if defined(__x86_64__)
+#ifdef PIXQ_AVX2
 /* Eight bytes as eight floats: one widening load and one conversion (GCC's own widening takes bytes to words first). */
 __attribute__((target("avx2"))) static __m256 floats8(const unsigned char *p) {
   return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *) p)));
@@ -255,13 +260,24 @@ __attribute__((target("avx2"))) static void add_byte_rows_avx2(float *restrict a
 /* The byte rows' sweep for this CPU, chosen when the library loads. */
 static void (*add_bytes)(float *restrict, const void *const *, const float *, int, int) = add_byte_rows;
 
-#if defined(__x86_64__)
+#ifdef PIXQ_AVX2
 __attribute__((constructor)) static void choose_add_bytes(void) {
   if (__builtin_cpu_supports("avx2")) {
     add_bytes = add_byte_rows_avx2;
   }
 }
 #endif
+
+/* Which loops the filter runs on this CPU, for pixq --version and the tests. */
+JNIEXPORT jstring JNICALL Java_pixq_image_Lanczos_loopsNative(JNIEnv *env, jclass cls) {
+  (void) cls;
+#ifdef PIXQ_AVX2
+  if (add_bytes == add_byte_rows_avx2) {
+    return (*env)->NewStringUTF(env, "AVX2");
+  }
+#endif
+  return (*env)->NewStringUTF(env, "portable");
+}
 
 /*
  * The vertical pass for one output row: the n floats at acc from the first count rows (addresses; bytes or floats)

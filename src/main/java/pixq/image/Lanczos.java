@@ -257,6 +257,9 @@ final class Lanczos {
     /** {@link #premultiply} in C: the {@code n} bytes at {@code from} as floats at {@code to}, colour times alpha. */
     static native void premultiplyNative(long from, long to, int n);
 
+    /** Which of the C filter's loops this CPU runs: "AVX2", or "portable" (arm64, x86-64 without AVX2). */
+    static native String loopsNative();
+
     /** Native memory: {@code allocate} throws OutOfMemoryError when there is none; {@link Block} frees what it takes. */
     static native long allocate(long bytes);
 

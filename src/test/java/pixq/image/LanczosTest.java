@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +23,9 @@ import pixq.job.MissingTool;
 
 /**
  * The filter's steps in C (pixq's image library) against their Java twins: the same floats and bytes, to the bit;
- * and the rows the Java filter's thread keeps from one resize to the next change no pixel.
+ * and the rows the Java filter's thread keeps from one resize to the next change no pixel. Maven runs this class twice:
+ * on the library as built, and on its portable build (-DPIXQ_PORTABLE, pixq.test.portable set: the loops arm64 and
+ * x86-64 without AVX2 run).
  */
 @Timeout(60)
 class LanczosTest {
@@ -116,6 +121,14 @@ class LanczosTest {
         } finally {
             thread.shutdownNow();
         }
+    }
+
+    @Test
+    void theLoopsAreTheOnesTheBuildAndTheCpuCallFor() throws IOException {
+        requireLibrary();
+        boolean avx2 = System.getProperty("os.arch").equals("amd64")
+                && Files.readAllLines(Path.of("/proc/cpuinfo")).stream().anyMatch(l -> l.startsWith("flags") && l.contains(" avx2"));
+        assertEquals(avx2 && !Boolean.getBoolean("pixq.test.portable") ? "AVX2" : "portable", Lanczos.loopsNative());
     }
 
     @Test
