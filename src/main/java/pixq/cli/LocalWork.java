@@ -57,9 +57,11 @@ final class LocalWork implements AutoCloseable {
         // Loading OpenCV's natives takes most of a second: do it while the database opens and jobs are submitted.
         EngineConfig config = options.engine(); // here, so that a bad --command stops the run before any job is queued
         CompletableFuture<ImageEngine> engine = CompletableFuture.supplyAsync(() -> new OpenCvImageEngine(config));
-        // A short receive wait: the run ends as soon as its last job does, not a long poll later.
+        // No receive wait: the run's jobs are all queued before its pollers start, and a poller that finds none
+        // visible waits for the next job to end instead (QueueWorker's idle pause), so a wait would only delay the
+        // run's end (by 50 ms when it was 50 ms).
         LocalState local = LocalState.open(stateDir, LocalState.DEFAULT_VISIBILITY_TIMEOUT, JobQueue.DEFAULT_MAX_RECEIVES,
-                Duration.ofMillis(50), clock);
+                Duration.ZERO, clock);
         local.takeOver(clock);
         return new LocalWork(local, options, clock, engine);
     }
