@@ -58,8 +58,8 @@ final class LocalWork implements AutoCloseable {
         EngineConfig config = options.engine(); // here, so that a bad --command stops the run before any job is queued
         CompletableFuture<ImageEngine> engine = CompletableFuture.supplyAsync(() -> new OpenCvImageEngine(config));
         // No receive wait: the run's jobs are all queued before its pollers start, and a poller that finds none
-        // visible waits for the next job to end instead (QueueWorker's idle pause), so a wait would only delay the
-        // run's end (by 50 ms when it was 50 ms).
+        // visible waits for the next job to end instead (QueueWorker's idle pause): a wait only delayed the run's
+        // end, by its 50 ms.
         LocalState local = LocalState.open(stateDir, LocalState.DEFAULT_VISIBILITY_TIMEOUT, JobQueue.DEFAULT_MAX_RECEIVES,
                 Duration.ZERO, clock);
         local.takeOver(clock);
