@@ -65,6 +65,21 @@ class LauncherIT {
     }
 
     @Test
+    void a_link_to_the_launcher_runs_the_checkout_it_points_to() throws Exception {
+        // given the launcher linked from another folder, as into ~/bin
+        Path link = Files.createSymbolicLink(Files.createDirectory(dir.resolve("bin")).resolve("pixq"), REPO.resolve("pixq"));
+        try {
+            // when
+            Artifacts.Run run = Artifacts.run(new ProcessBuilder(link.toString(), "--version").directory(dir.toFile()).redirectErrorStream(true));
+            // then the checkout's jar runs: no build attempted in the link's folder
+            assertEquals(0, run.exit(), run.output());
+            assertEquals("pixq (development build)", run.output().lines().findFirst().orElse(""), run.output());
+        } finally {
+            Files.delete(link); // the temp folder's cleanup warns of links that point out of it
+        }
+    }
+
+    @Test
     void a_jar_rebuilt_after_its_archive_gets_a_new_one_and_standard_output_stays_pixqs() throws Exception {
         // given an archive made for the jar as it is
         Result first = run(Map.of(), "--version");
