@@ -90,11 +90,6 @@ class LanczosTest {
         }
     }
 
-    /** Native memory holding the floats. */
-    private static Lanczos.Block block(float[] floats) {
-        return Lanczos.Block.of(floats);
-    }
-
     /** Rows of whole levels (0-255) as the bytes of a Mat, a row each. */
     private static Mat asBytes(float[][] rows) {
         Mat m = new Mat(rows.length, rows[0].length, CV_8UC(1));
@@ -163,8 +158,8 @@ class LanczosTest {
                 }
                 float[] java = new float[out * ch];
                 Lanczos.horizontal(row, taps, ch, java);
-                try (Lanczos.Block r = block(row); Lanczos.Block first = Lanczos.Block.of(taps.first);
-                     Lanczos.Block count = Lanczos.Block.of(taps.count); Lanczos.Block weights = block(taps.packed());
+                try (Lanczos.Block r = Lanczos.Block.of(row); Lanczos.Block first = Lanczos.Block.of(taps.first);
+                     Lanczos.Block count = Lanczos.Block.of(taps.count); Lanczos.Block weights = Lanczos.Block.of(taps.packed());
                      Lanczos.Block c = new Lanczos.Block((long) out * ch * Float.BYTES)) {
                     Lanczos.horizontalNative(r.address, row.length, ch, first.address, count.address, weights.address, taps.maxTaps, out, c.address);
                     assertArrayEquals(java, floats(c, out * ch), ch + " channels, " + in + " -> " + out);
@@ -176,7 +171,7 @@ class LanczosTest {
     @Test
     void callsTheNativeStepsCannotServeAreRefused() {
         requireLibrary();
-        try (Lanczos.Block acc = new Lanczos.Block(12 * Float.BYTES); Lanczos.Block row = block(new float[12])) {
+        try (Lanczos.Block acc = new Lanczos.Block(12 * Float.BYTES); Lanczos.Block row = Lanczos.Block.of(new float[12])) {
             long[] rows = {row.address, row.address};
             assertThrows(IllegalArgumentException.class, () -> Lanczos.verticalNative(acc.address, rows, 3, new float[3], 12, false), "fewer rows than taps");
             assertThrows(IllegalArgumentException.class, () -> Lanczos.verticalNative(acc.address, rows, 2, new float[1], 12, true), "fewer weights than taps");
@@ -204,7 +199,7 @@ class LanczosTest {
                     rows[k][i] = random.nextInt(256);
                 }
                 w[k] = random.nextFloat() - 0.2f; // the kernel's lobes weigh some rows negatively
-                blocks.add(block(rows[k]));
+                blocks.add(Lanczos.Block.of(rows[k]));
                 addresses[k] = blocks.get(k).address;
             }
             float[] java = new float[width];
@@ -252,7 +247,7 @@ class LanczosTest {
             float[] javaLine = line.clone();
             byte[] java = new byte[line.length];
             Lanczos.store(javaLine, ch, java);
-            try (Mat row = new Mat(1, pixels, CV_8UC(ch)); Lanczos.Block c = block(line)) {
+            try (Mat row = new Mat(1, pixels, CV_8UC(ch)); Lanczos.Block c = Lanczos.Block.of(line)) {
                 Lanczos.storeNative(c.address, line.length, ch, row.data().address());
                 byte[] stored = new byte[line.length];
                 row.data().get(stored);
