@@ -121,20 +121,21 @@ class LauncherIT {
                 p=$PPID
                 while [ "$(cat /proc/$p/comm)" != java ]; do p=$(cut -d' ' -f4 /proc/$p/stat); done
                 { echo "command: ${LD_PRELOAD-unset} ${TCMALLOC_MAX_TOTAL_THREAD_CACHE_BYTES-unset} ${PIXQ_LAUNCHER_ENV-unset}"
-                  echo "jvm: $(grep -c libtcmalloc /proc/$p/maps)"; } > "${PIXQ_OUTPUT_DIR:-$1}/env.txt"
+                  echo "jvm: $(grep -c libtcmalloc /proc/$p/maps) $(grep -c libpixqlarge /proc/$p/maps)"; } > "${PIXQ_OUTPUT_DIR:-$1}/env.txt"
                 """);
         probe.toFile().setExecutable(true);
         // when run as a user does, then with glibc's malloc chosen (an LD_PRELOAD of their own, empty)
         Result plain = run(Map.of(), probeRun("plain", probe));
         Result glibc = run(Map.of("LD_PRELOAD", ""), probeRun("glibc", probe));
-        // then tcmalloc is the JVM's, and none of it reaches the command, nor the batch's --on-batch-done
+        // then tcmalloc is the JVM's, with pixq's large blocks in front of it (mvn compile built them beside tcmalloc),
+        // and none of it reaches the command, nor the batch's --on-batch-done
         assertEquals(0, plain.exit(), plain.output());
-        assertTrue(envSeen("plain").matches("command: unset unset unset\njvm: [1-9][0-9]*\n"), envSeen("plain"));
+        assertTrue(envSeen("plain").matches("command: unset unset unset\njvm: [1-9][0-9]* [1-9][0-9]*\n"), envSeen("plain"));
         String done = Files.readString(dir.resolve("plain-done/env.txt"));
         assertEquals("command: unset unset unset", done.lines().findFirst().orElse(""), done);
         // and the user's own choice reaches both, untouched
         assertEquals(0, glibc.exit(), glibc.output());
-        assertEquals("command:  unset unset\njvm: 0\n", envSeen("glibc"));
+        assertEquals("command:  unset unset\njvm: 0 0\n", envSeen("glibc"));
     }
 
     @Test

@@ -65,15 +65,20 @@ public final class WorkerImage {
             }
         }
         // the preloaded allocator comes from a build stage's apt-get install on Debian 12: this machine's copy of
-        // the same package (libtcmalloc-minimal4) stands for it
-        Path preload = Path.of(image.env.get("LD_PRELOAD"));
-        Path installed = Path.of("/usr/lib/x86_64-linux-gnu").resolve(preload.getFileName());
-        if (!Files.exists(installed)) {
-            MissingTool.skipOrFail("no " + installed + " for the worker image's LD_PRELOAD: apt-get install libtcmalloc-minimal4");
+        // the same package (libtcmalloc-minimal4) stands for it; pixq's libraries come from a build stage's gcc on
+        // Amazon Linux: the ones `mvn compile` built here stand for them
+        for (String preloaded : image.env.get("LD_PRELOAD").split(" ")) {
+            Path preload = Path.of(preloaded);
+            String name = preload.getFileName().toString();
+            Path installed = name.startsWith("libpixq") ? Path.of("target/cli/natives", name)
+                    : Path.of("/usr/lib/x86_64-linux-gnu").resolve(name);
+            if (!Files.exists(installed)) {
+                MissingTool.skipOrFail("no " + installed + " for the worker image's LD_PRELOAD: apt-get install"
+                        + " libtcmalloc-minimal4 gcc, then mvn compile");
+            }
+            Files.createDirectories(preload.getParent());
+            Files.copy(installed, preload);
         }
-        Files.createDirectories(preload.getParent());
-        Files.copy(installed, preload);
-        // pixq's image library comes from a build stage's gcc on Amazon Linux: the one `mvn compile` built here stands for it
         Path built = Path.of("target/cli/natives/libpixqimage.so");
         if (!Files.exists(built)) {
             MissingTool.skipOrFail("no " + built + " for the worker image's image library: apt-get install gcc libjpeg-dev, then mvn compile");
