@@ -91,11 +91,16 @@ print(n, time.process_time() - t0)
 EOF
 }
 echo
-# ./pixq runs on tcmalloc where it is installed (bench/setup.sh installs it): say which allocator these figures had,
-# as the dynamic loader saw java load it.
-tcmalloc=$(LD_DEBUG=files "$root/pixq" --version 2>&1 | sed -n 's/.*file=\([^ ]*tcmalloc[^ ]*\) .*needed by java.*/\1/p' | head -1)
+# ./pixq runs on tcmalloc where it is installed (bench/setup.sh installs it), with its large blocks apart where
+# `mvn compile` built libpixqlarge.so: say which allocator these figures had, as the dynamic loader saw java load it.
+loaded=$(LD_DEBUG=files "$root/pixq" --version 2>&1)
+tcmalloc=$(sed -n 's/.*file=\([^ ]*tcmalloc[^ ]*\) .*needed by java.*/\1/p' <<<"$loaded" | head -1)
 if [ -n "$tcmalloc" ]; then
-  echo "pixq's allocator: tcmalloc ($tcmalloc)"
+  large=""
+  if grep -q 'file=[^ ]*libpixqlarge\.so .*needed by java' <<<"$loaded"; then
+    large=", blocks of 2 MB or more in huge pages of their own (libpixqlarge.so)"
+  fi
+  echo "pixq's allocator: tcmalloc ($tcmalloc)$large"
 else
   echo "pixq's allocator: glibc malloc (libtcmalloc-minimal4 not installed, or LD_PRELOAD set)"
 fi
