@@ -23,6 +23,7 @@ void *tc_calloc(size_t, size_t);
 void *tc_realloc(void *, size_t);
 void tc_free(void *);
 int tc_posix_memalign(void **, size_t, size_t);
+void *tc_memalign(size_t, size_t);
 size_t tc_malloc_size(void *);
 
 /* The blocks mapped here: few at a time (a worker holds a handful), so a table; full, tcmalloc takes the block. */
@@ -44,7 +45,12 @@ static void read_setting(const char *path, char *text, size_t size) {
   close(fd);
 }
 
+/* A child forked while another thread held the table's lock would wait for it forever at its first large block. */
+static void lock_table(void) { pthread_mutex_lock(&mapped_lock); }
+static void unlock_table(void) { pthread_mutex_unlock(&mapped_lock); }
+
 __attribute__((constructor)) static void find_huge_page(void) {
+  pthread_atfork(lock_table, unlock_table, unlock_table);
   char enabled[128], size[32];
   read_setting("/sys/kernel/mm/transparent_hugepage/enabled", enabled, sizeof enabled);
   read_setting("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", size, sizeof size);
@@ -134,22 +140,22 @@ void *realloc(void *p, size_t n) {
   return q;
 }
 
+/* A mapped block starts on a huge page: aligned for any power of two up to it. */
+static int mappable(size_t alignment, size_t n) {
+  return large(n) && alignment <= huge_page && (alignment & (alignment - 1)) == 0;
+}
+
 int posix_memalign(void **p, size_t alignment, size_t n) {
-  if (large(n) && alignment <= huge_page && (*p = map_block(n)) != NULL) return 0;
+  if (alignment >= sizeof(void *) && mappable(alignment, n) && (*p = map_block(n)) != NULL) return 0;
   return tc_posix_memalign(p, alignment, n);
 }
 
-void *aligned_alloc(size_t alignment, size_t n) {
-  void *p;
-  int failed = posix_memalign(&p, alignment, n);
-  if (failed) {
-    errno = failed;
-    return NULL;
-  }
-  return p;
+void *memalign(size_t alignment, size_t n) {
+  void *p = mappable(alignment, n) ? map_block(n) : NULL;
+  return p != NULL ? p : tc_memalign(alignment, n);
 }
 
-void *memalign(size_t alignment, size_t n) { return aligned_alloc(alignment, n); }
+void *aligned_alloc(size_t alignment, size_t n) { return memalign(alignment, n); }
 
 size_t malloc_usable_size(void *p) {
   size_t length = mapped_length(p, 0);

@@ -102,6 +102,10 @@ int main(void) {
   aligned = aligned_alloc(64, 2 * MB);
   check(aligned != NULL && huge_aligned((uintptr_t) aligned), "aligned_alloc(64, 2 MB) maps a block");
   free(aligned);
+  check(posix_memalign(&aligned, 3, 3 * MB) == EINVAL, "posix_memalign(3, 3 MB) refuses the alignment");
+  aligned = memalign(4, 3 * MB);
+  check(aligned != NULL && huge_aligned((uintptr_t) aligned), "memalign(4, 3 MB) maps a block");
+  free(aligned);
   aligned = memalign(8 * MB, 3 * MB);
   check(aligned != NULL && ((uintptr_t) aligned & (8 * MB - 1)) == 0, "memalign(8 MB, 3 MB) is aligned as asked");
   free(aligned);
